@@ -1,0 +1,19 @@
+"""The frame: page config, the shared sidebar, and the page navigation."""
+import streamlit as st
+
+from views.context import build_view
+from views.i18n import t
+
+st.set_page_config(page_title="Sales activity vs performance", page_icon="📈", layout="wide")
+
+pages = [
+    st.Page("views/overview.py", title=t("Overview"), icon="🏠", url_path="overview", default=True),
+    st.Page("views/activity.py", title=t("Activity vs performance"), icon="🎯", url_path="activity"),
+    st.Page("views/conversion.py", title=t("Conversion"), icon="🔻", url_path="conversion"),
+    st.Page("views/trends.py", title=t("Trends"), icon="📅", url_path="trends"),
+    st.Page("views/reps.py", title=t("Reps"), icon="👤", url_path="reps"),
+    st.Page("views/data.py", title=t("Data"), icon="🗂️", url_path="data"),
+]
+page = st.navigation(pages)
+build_view()
+page.run()

@@ -1,0 +1,47 @@
+"""Command line: python -m metrics analyze FILE [FILE ...] --scenario startup --format json."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from metrics.errors import InputError
+from metrics.report import analyze_files, to_csv, to_dict, to_xlsx
+from metrics.scenarios import SCENARIOS
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m metrics", description="Sales activity vs performance.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    analyze = commands.add_parser("analyze", help="analyse spreadsheets and print the per-rep results")
+    analyze.add_argument("files", nargs="+", metavar="FILE", help=".xlsx or .csv files")
+    analyze.add_argument("--scenario", choices=sorted(SCENARIOS), default="startup")
+    analyze.add_argument("--format", choices=("json", "csv", "xlsx"), default="json")
+    analyze.add_argument("--output", "-o", help="write here instead of standard output (needed for xlsx)")
+    args = parser.parse_args(argv)
+    try:
+        analysis = analyze_files(args.files, args.scenario)
+    except InputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for error in analysis.dataset.errors:
+        print(f"warning: {error}", file=sys.stderr)
+    if args.format == "json":
+        payload = (json.dumps(to_dict(analysis), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    elif args.format == "csv":
+        payload = to_csv(analysis.reps)
+    else:
+        if not args.output:
+            print("error: --format xlsx needs --output FILE.xlsx", file=sys.stderr)
+            return 2
+        payload = to_xlsx({"Reps": analysis.reps})
+    if args.output:
+        with open(args.output, "wb") as out:
+            out.write(payload)
+    else:
+        sys.stdout.buffer.write(payload)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""Scope a dataset to a scenario and to the user's filters (dates, teams, reps)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from metrics.ingest import Dataset
+from metrics.scenarios import Scenario, normalise_activity_types
+
+
+@dataclass(frozen=True)
+class Slice:
+    """The rows an analysis looks at.
+
+    activities gains `stage` (the funnel stage its type evidences, <NA> for types outside the scenario);
+    activity_type holds the scenario's key for known types.
+    """
+
+    activities: pd.DataFrame
+    outcomes: pd.DataFrame
+    basis: str  # 'activities' or 'deals': what a rep's effort is counted in
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: dt.date | None = None
+    end: dt.date | None = None  # inclusive
+    teams: tuple[str, ...] = ()
+    reps: tuple[str, ...] = ()
+
+    def previous(self) -> Filters | None:
+        """The period of equal length just before this one, or None without a date range."""
+        if self.start is None or self.end is None:
+            return None
+        length = self.end - self.start + dt.timedelta(days=1)
+        return replace(self, start=self.start - length, end=self.start - dt.timedelta(days=1))
+
+    def without_reps(self) -> Filters:
+        return replace(self, reps=())
+
+
+def scope(dataset: Dataset, scenario: Scenario) -> Slice:
+    """Name the activity types in the scenario's words and mark the funnel stage each evidences."""
+    activities = dataset.activities.copy()
+    activities["activity_type"] = normalise_activity_types(activities["activity_type"], scenario)
+    activities["stage"] = activities["activity_type"].map(scenario.activity_stage).astype("Int64")
+    return Slice(activities, dataset.outcomes, dataset.effort_basis)
+
+
+def _rows_in(frame: pd.DataFrame, filters: Filters) -> pd.Series:
+    keep = pd.Series(True, index=frame.index)
+    if filters.start is not None:
+        keep &= frame["date"] >= pd.Timestamp(filters.start)
+    if filters.end is not None:
+        keep &= frame["date"] < pd.Timestamp(filters.end) + pd.Timedelta(days=1)
+    if filters.teams:
+        keep &= frame["team"].isin(filters.teams).fillna(False)
+    if filters.reps:
+        keep &= frame["rep"].isin(filters.reps).fillna(False)
+    return keep
+
+
+def apply(data: Slice, filters: Filters) -> Slice:
+    return Slice(data.activities[_rows_in(data.activities, filters)],
+                 data.outcomes[_rows_in(data.outcomes, filters)], data.basis)
+
+
+def date_bounds(data: Slice) -> tuple[dt.date, dt.date] | None:
+    dates = pd.concat([data.activities["date"], data.outcomes["date"]]).dropna()
+    if dates.empty:
+        return None
+    return dates.min().date(), dates.max().date()
+
+
+def teams(data: Slice) -> list[str]:
+    return sorted(pd.concat([data.activities["team"], data.outcomes["team"]]).dropna().unique().tolist())
+
+
+def reps(data: Slice, in_teams: tuple[str, ...] = ()) -> list[str]:
+    frame = pd.concat([data.activities[["rep", "team"]], data.outcomes[["rep", "team"]]])
+    if in_teams:
+        frame = frame[frame["team"].isin(in_teams).fillna(False)]
+    return sorted(frame["rep"].dropna().unique().tolist())

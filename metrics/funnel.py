@@ -1,0 +1,77 @@
+"""Stage-to-stage conversion through the scenario's funnel, for the team and for each rep.
+
+Where deals are known, a deal's furthest stage is the highest of: the stage its CRM stage names, the
+stages of the activities logged against it, and the last stage if it was won. Without deals, the funnel
+counts activities at each stage and won deals at the end, and says so in its `unit` column.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from metrics.filters import Slice
+from metrics.scenarios import Scenario
+
+TEAM = "Team"
+FUNNEL_COLUMNS = ["rep", "stage_index", "stage", "reached", "from_previous", "from_first", "unit"]
+
+
+def deal_stages(data: Slice, scenario: Scenario) -> pd.DataFrame:
+    """One row per deal: rep, deal_id, reached (furthest stage index)."""
+    deals = data.outcomes[data.outcomes["status"].notna()]
+    last = len(scenario.funnel) - 1
+    reached = deals["stage_level"].astype("Float64").fillna(0).to_numpy(dtype=float)
+    linked = data.activities.dropna(subset=["deal_id", "stage"])
+    if len(linked):
+        evidence = linked.groupby("deal_id")["stage"].max()
+        from_activities = deals["deal_id"].map(evidence).astype("Float64").fillna(0).to_numpy(dtype=float)
+        reached = np.maximum(reached, from_activities)
+    reached = np.where(deals["status"].to_numpy() == "won", last, np.minimum(reached, last - 1))
+    return pd.DataFrame({"rep": deals["rep"].to_numpy(), "deal_id": deals["deal_id"].to_numpy(),
+                         "reached": reached.astype(int)})
+
+
+def _counts_by_deal(data: Slice, scenario: Scenario) -> pd.DataFrame:
+    stages = deal_stages(data, scenario)
+    stage_count = len(scenario.funnel)
+    rows = []
+    for rep, reached in [(TEAM, stages["reached"]), *stages.groupby("rep")["reached"]]:
+        counts = np.bincount(reached.to_numpy(), minlength=stage_count)
+        rows.append(pd.DataFrame({"rep": rep, "stage_index": range(stage_count),
+                                  "reached": counts[::-1].cumsum()[::-1]}))
+    return pd.concat(rows, ignore_index=True).assign(unit="deals")
+
+
+def _counts_by_activity(data: Slice, scenario: Scenario) -> pd.DataFrame:
+    last = len(scenario.funnel) - 1
+    at_stage = data.activities.dropna(subset=["stage"])
+    volume = at_stage.groupby(["rep", "stage"])["count"].sum().rename("reached").reset_index()
+    volume = volume.rename(columns={"stage": "stage_index"})
+    won = data.outcomes.groupby("rep")["won"].sum().rename("reached").reset_index().assign(stage_index=last)
+    per_rep = pd.concat([volume, won], ignore_index=True)
+    grid = pd.MultiIndex.from_product([sorted(per_rep["rep"].unique()), range(last + 1)],
+                                      names=["rep", "stage_index"])
+    per_rep = per_rep.groupby(["rep", "stage_index"])["reached"].sum().reindex(grid, fill_value=0).reset_index()
+    team = per_rep.groupby("stage_index")["reached"].sum().reset_index().assign(rep=TEAM)
+    return pd.concat([team, per_rep], ignore_index=True).assign(unit="activities")
+
+
+def funnel_table(data: Slice, scenario: Scenario) -> pd.DataFrame:
+    """Counts reaching each stage and the conversion from the previous and the first stage.
+
+    Rows for rep == TEAM hold the whole team. `unit` is 'deals' or 'activities'.
+    """
+    has_deals = data.outcomes["status"].notna().any()
+    counts = _counts_by_deal(data, scenario) if has_deals else _counts_by_activity(data, scenario)
+    if counts.empty:
+        return pd.DataFrame(columns=FUNNEL_COLUMNS)
+    counts["stage"] = counts["stage_index"].map(dict(enumerate(scenario.funnel)))
+    counts = counts.sort_values(["rep", "stage_index"], key=lambda c: c.map({TEAM: ""}).fillna(c)
+                                if c.name == "rep" else c, ignore_index=True)
+    previous = counts.groupby("rep")["reached"].shift(1)
+    first = counts.groupby("rep")["reached"].transform("first")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        counts["from_previous"] = np.where(previous > 0, counts["reached"] / previous, np.nan)
+        counts["from_first"] = np.where(first > 0, counts["reached"] / first, np.nan)
+    counts.loc[counts["stage_index"] == 0, "from_previous"] = np.nan
+    return counts[FUNNEL_COLUMNS]

@@ -1,0 +1,104 @@
+"""The analysis as one result, and its JSON/CSV/Excel forms for the CLI and the download buttons."""
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from metrics import diagnostics, filters as filtering
+from metrics.errors import InputError
+from metrics.ingest import Dataset, Upload, load
+from metrics.scenarios import Scenario, get_scenario
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class Analysis:
+    scenario: Scenario
+    dataset: Dataset
+    reps: pd.DataFrame
+
+
+def analyze(dataset: Dataset, scenario: Scenario, chosen: filtering.Filters | None = None,
+            performance: str = "won") -> Analysis:
+    population = filtering.apply(filtering.scope(dataset, scenario), (chosen or filtering.Filters()).without_reps())
+    reps = diagnostics.rep_table(population, scenario.thresholds, performance)
+    if chosen and chosen.reps:
+        reps = reps[reps["rep"].isin(chosen.reps)]
+    return Analysis(scenario, dataset, reps)
+
+
+def analyze_files(paths: list[str], scenario_key: str) -> Analysis:
+    scenario = get_scenario(scenario_key)
+    uploads = []
+    for path in paths:
+        try:
+            uploads.append(Upload(Path(path).name, Path(path).read_bytes()))
+        except OSError as error:
+            raise InputError(f"can't be read ({error.strerror}).", path) from None
+    dataset = load(uploads)
+    if dataset.errors and not dataset.tables:
+        raise dataset.errors[0]
+    return analyze(dataset, scenario)
+
+
+def _plain(value):
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def to_dict(analysis: Analysis) -> dict:
+    """The CLI's JSON shape (see PRODUCT.md)."""
+    dataset = analysis.dataset
+    reps = [
+        {
+            "rep": row.rep,
+            "team": _plain(row.team),
+            "activities": int(row.activities),
+            "won": int(row.won),
+            "revenue": float(row.revenue),
+            "conversion": _plain(row.conversion),
+            "quadrant": row.quadrant,
+            "flagged": bool(row.flagged),
+            "status": row.status,
+        }
+        for row in analysis.reps.itertuples(index=False)
+    ]
+    return {
+        "scenario": analysis.scenario.key,
+        "effort": dataset.effort_basis,
+        "rows": {"read": dataset.rows_read, "used": dataset.rows_used, "dropped": dataset.rows_dropped},
+        "reps": reps,
+        "warnings": [str(error) for error in dataset.errors],
+    }
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells that a spreadsheet would run as a formula with a quote, so they stay text."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if pd.api.types.is_string_dtype(safe[column]) or safe[column].dtype == object:
+            text = safe[column]
+            risky = text.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_PREFIXES))
+            safe[column] = text.mask(risky, "'" + text.astype("string"))
+    safe.columns = [("'" + c) if isinstance(c, str) and c.startswith(FORMULA_PREFIXES) else c for c in safe.columns]
+    return safe
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    return neutralise_formulas(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def to_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            neutralise_formulas(frame).to_excel(writer, sheet_name=name[:31], index=False)
+    return buffer.getvalue()

@@ -1,0 +1,164 @@
+"""Scenario presets: the vocabulary, funnel, measures and default thresholds of each kind of business.
+
+All scenario knowledge lives in the SCENARIOS table below; the rest of the engine reads it and never
+branches on a scenario's name.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from metrics.text import normalise_label
+
+
+@dataclass(frozen=True)
+class ActivityType:
+    key: str
+    label: str
+    stage: int  # index into Scenario.funnel: the furthest stage this activity shows a deal has reached
+    synonyms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    min_volume: int = 20  # below this many activities (or deals) a rep is "not enough data"
+    confidence: float = 0.95  # the binomial limit a rep must fall below to be flagged
+    rise_pct: float = 0.10  # a period "rose" when activity grew by more than this share
+
+
+@dataclass(frozen=True)
+class Scenario:
+    key: str
+    label: str
+    activity_types: tuple[ActivityType, ...]
+    funnel: tuple[str, ...]  # stage names, first to won
+    won_label: str
+    revenue_label: str
+    satisfaction_label: str
+    trap: str
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+    @property
+    def activity_labels(self) -> dict[str, str]:
+        return {a.key: a.label for a in self.activity_types}
+
+    @property
+    def activity_stage(self) -> dict[str, int]:
+        return {a.key: a.stage for a in self.activity_types}
+
+
+# Words for the first three funnel levels that CRMs and hand-kept sheets use in a deal's stage column,
+# whatever the scenario calls its stages. The last level is always "won".
+STAGE_LEVEL_WORDS: tuple[tuple[str, ...], ...] = (
+    ("lead", "new", "prospect", "prospecting", "outreach", "contact", "contacted", "appointment scheduled",
+     "appointmentscheduled", "kontakt", "ny", "emne"),
+    ("qualified", "qualification", "qualifiedtobuy", "qualified to buy", "engaging", "engaged", "conversation",
+     "meeting", "discovery", "needs analysis", "pitch", "kvalifisert", "mote", "samtale", "contact made",
+     "value proposition", "id decision makers"),
+    ("demo", "demo scheduled", "presentation", "presentationscheduled", "presentation scheduled", "proposal",
+     "proposal price quote", "quote", "negotiation", "negotiation review", "perception analysis",
+     "decisionmakerboughtin", "decision maker bought in", "contractsent", "contract sent", "tilbud",
+     "presentasjon", "forhandling"),
+)
+
+SCENARIOS: dict[str, Scenario] = {
+    "startup": Scenario(
+        key="startup",
+        label="Startup",
+        activity_types=(
+            ActivityType("call", "Outreach call", 0,
+                         ("call", "calls", "phone call", "outreach call", "cold call", "ringt", "ring", "samtale",
+                          "samtaler", "telefon", "oppringing", "outbound call", "logged call")),
+            ActivityType("email", "Email", 0,
+                         ("email", "emails", "e-mail", "mail", "e-post", "e-poster", "epost", "outreach email",
+                          "sent email", "email sent")),
+            ActivityType("follow_up", "Follow-up", 1,
+                         ("follow-up", "follow up", "followup", "follow-ups", "oppfolging", "oppfølging",
+                          "oppfolginger", "check-in", "meeting", "møte", "mote", "møter")),
+            ActivityType("demo", "Product demo", 2,
+                         ("demo", "demos", "product demo", "demoer", "produktdemo", "demonstration")),
+        ),
+        funnel=("Outreach", "Conversation", "Demo", "Customer"),
+        won_label="Customers acquired",
+        revenue_label="Revenue",
+        satisfaction_label="Customer satisfaction",
+        trap="many demos to poorly qualified leads",
+    ),
+    "consultancy": Scenario(
+        key="consultancy",
+        label="Consultancy",
+        activity_types=(
+            ActivityType("conference", "Conference", 0,
+                         ("conference", "conferences", "konferanse", "seminar", "trade show", "messe")),
+            ActivityType("networking", "Networking event", 0,
+                         ("networking", "networking event", "event", "nettverk", "nettverksmøte",
+                          "nettverksmote", "arrangement")),
+            ActivityType("meeting", "Relationship meeting", 1,
+                         ("meeting", "meetings", "referral meeting", "relationship meeting", "referral", "møte",
+                          "mote", "møter", "kundemøte", "lunch", "call", "samtale")),
+            ActivityType("proposal", "Proposal", 2,
+                         ("proposal", "proposals", "tilbud", "rfp", "rfp response", "quote", "offer")),
+        ),
+        funnel=("Contact", "Meeting", "Proposal", "Project won"),
+        won_label="Projects secured",
+        revenue_label="Revenue",
+        satisfaction_label="Client satisfaction",
+        trap="events that bring contacts but no projects",
+    ),
+    "agency": Scenario(
+        key="agency",
+        label="Digital agency",
+        activity_types=(
+            ActivityType("pitch", "Pitch", 1, ("pitch", "pitches", "pitching", "creative pitch")),
+            ActivityType("capability_demo", "Capability demo", 1,
+                         ("capability demo", "capabilities demo", "credentials", "showcase", "demo", "demoer")),
+            ActivityType("presentation", "Presentation", 2,
+                         ("presentation", "presentations", "presentasjon", "presentasjoner", "workshop")),
+            ActivityType("proposal", "Proposal", 2, ("proposal", "proposals", "tilbud", "quote", "offer", "rfp")),
+        ),
+        funnel=("Lead", "Pitch", "Presentation", "Client won"),
+        won_label="New clients",
+        revenue_label="Campaign revenue",
+        satisfaction_label="Client experience score",
+        trap="polished pitches that don't win clients",
+    ),
+}
+
+DEFAULT_SCENARIO = "startup"
+
+
+def get_scenario(key: str) -> Scenario:
+    from metrics.errors import InputError
+
+    try:
+        return SCENARIOS[key]
+    except KeyError:
+        raise InputError(f"Unknown scenario '{key}'. Choose one of: {', '.join(SCENARIOS)}.") from None
+
+
+def activity_key_lookup(scenario: Scenario) -> dict[str, str]:
+    """Normalised spelling → activity key, for the scenario's own words first, then every other scenario's."""
+    lookup: dict[str, str] = {}
+    for preset in sorted(SCENARIOS.values(), key=lambda s: s.key != scenario.key):
+        for activity in preset.activity_types:
+            for word in (activity.key, activity.label, *activity.synonyms):
+                lookup.setdefault(normalise_label(word), activity.key)
+    return lookup
+
+
+def normalise_activity_types(raw: pd.Series, scenario: Scenario) -> pd.Series:
+    """Map raw activity-type text to the scenario's keys; unknown values keep their cleaned text."""
+    lookup = activity_key_lookup(scenario)
+    uniques = pd.Series(raw.dropna().unique())
+    mapped = {value: lookup.get(normalise_label(value), str(value).strip().lower()) for value in uniques}
+    return raw.map(mapped).astype("string")
+
+
+def stage_level(stage_text: str) -> int | None:
+    """The funnel level (0..2) a CRM stage name stands for, or None when it names none."""
+    label = normalise_label(stage_text)
+    for level, words in enumerate(STAGE_LEVEL_WORDS):
+        if label in {normalise_label(w) for w in words}:
+            return level
+    return None

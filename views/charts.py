@@ -1,0 +1,160 @@
+"""Altair charts built from the engine's tables. They draw; they never compute a rate.
+
+Each chart that selects a rep uses the selection parameter REP_PICK over the `rep` field, so a page
+reads the clicked rep back from st.altair_chart(..., on_select="rerun").
+"""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from metrics.diagnostics import QUADRANT_LABELS, STATUS_FLAGGED, STATUS_OK, STATUS_THIN
+
+REP_PICK = "rep_pick"
+PERIOD_BRUSH = "period_brush"
+STATUS_COLOURS = alt.Scale(domain=[STATUS_FLAGGED, STATUS_OK, STATUS_THIN], range=["#d62728", "#4c78a8", "#b8b8b8"])
+BUSY_FILL = "#fbe3e1"
+MAX_POINTS = 5000
+
+
+def _guard(frame: pd.DataFrame) -> pd.DataFrame:
+    if len(frame) > MAX_POINTS:
+        raise ValueError(f"{len(frame)} rows is too many to chart; aggregate first")
+    return frame
+
+
+def _rep_tooltip(performance_title: str) -> list[alt.Tooltip]:
+    return [
+        alt.Tooltip("rep:N", title="Rep"),
+        alt.Tooltip("team:N", title="Team"),
+        alt.Tooltip("activities:Q", title="Activities", format=","),
+        alt.Tooltip("won:Q", title="Won", format=","),
+        alt.Tooltip("revenue:Q", title="Revenue", format=",.0f"),
+        alt.Tooltip("conversion:Q", title="Conversion", format=".1%"),
+        alt.Tooltip("quadrant_label:N", title="Quadrant"),
+        alt.Tooltip("status:N", title="Status"),
+    ]
+
+
+def quadrant_chart(reps: pd.DataFrame, lines: dict[str, float], performance: str, activity_title: str,
+                   performance_title: str) -> alt.LayerChart:
+    """Reps by activity (x) and performance (y), lines at the team medians, the busy-but-not-converting
+    quadrant shaded and flagged reps drawn as labelled red triangles."""
+    points = _guard(reps).assign(quadrant_label=reps["quadrant"].map(QUADRANT_LABELS))
+    x_line, y_line = lines["activities"], lines[performance]
+    x_max = max(float(points["activities"].max()) * 1.08, x_line * 1.1, 1.0)
+    y_max = max(float(points[performance].max()) * 1.08, y_line * 1.1, 1.0)
+    pick = alt.selection_point(name=REP_PICK, fields=["rep"], on="click", clear="dblclick")
+    x = alt.X("activities:Q", title=activity_title, scale=alt.Scale(domain=[0, x_max], nice=False))
+    y = alt.Y(f"{performance}:Q", title=performance_title, scale=alt.Scale(domain=[0, y_max], nice=False))
+    busy_zone = alt.Chart(pd.DataFrame({"x": [x_line], "x2": [x_max], "y": [0], "y2": [y_line]})).mark_rect(
+        color=BUSY_FILL).encode(x="x:Q", x2="x2:Q", y="y:Q", y2="y2:Q")
+    zone_label = alt.Chart(pd.DataFrame({"x": [x_max], "y": [0], "text": ["Busy, not converting"]})).mark_text(
+        align="right", baseline="bottom", dx=-6, dy=-6, color="#b03a2e", fontWeight="bold").encode(
+        x="x:Q", y="y:Q", text="text:N")
+    rules = alt.Chart(pd.DataFrame({"x": [x_line], "y": [y_line]}))
+    v_rule = rules.mark_rule(strokeDash=[4, 4], color="#777").encode(x="x:Q")
+    h_rule = rules.mark_rule(strokeDash=[4, 4], color="#777").encode(y="y:Q")
+    dots = alt.Chart(points).mark_point(filled=True, size=140).encode(
+        x=x, y=y,
+        color=alt.Color("status:N", scale=STATUS_COLOURS, title="Status"),
+        shape=alt.Shape("status:N", scale=alt.Scale(domain=[STATUS_FLAGGED, STATUS_OK, STATUS_THIN],
+                                                     range=["triangle-down", "circle", "circle"]), legend=None),
+        opacity=alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.35)),
+        tooltip=_rep_tooltip(performance_title),
+    ).add_params(pick)
+    names = alt.Chart(points[points["status"] == STATUS_FLAGGED]).mark_text(
+        align="left", dx=9, dy=-6, color="#b03a2e", fontSize=12).encode(x=x, y=y, text="rep:N")
+    return alt.layer(busy_zone, zone_label, v_rule, h_rule, dots, names).properties(height=460)
+
+
+def funnel_plot(reps: pd.DataFrame, limits: pd.DataFrame, volume_title: str) -> alt.LayerChart:
+    """Conversion against volume with the pooled rate and its 95% and 99.8% control limits."""
+    points = _guard(reps.dropna(subset=["conversion"])).assign(
+        quadrant_label=reps["quadrant"].map(QUADRANT_LABELS))
+    pick = alt.selection_point(name=REP_PICK, fields=["rep"], on="click", clear="dblclick")
+    curves = limits.melt(id_vars=["trials", "confidence"], value_vars=["lower", "upper"], var_name="side",
+                         value_name="rate")
+    curves["limit"] = curves["confidence"].map(lambda c: f"{c:.1%}".replace(".0%", "%") + " limits")
+    curves["series"] = curves["limit"] + " " + curves["side"]
+    x = alt.X("trials:Q", title=volume_title, scale=alt.Scale(type="linear", zero=True))
+    lines = alt.Chart(_guard(curves)).mark_line(clip=True).encode(
+        x=x, y=alt.Y("rate:Q", title="Conversion", axis=alt.Axis(format="%")),
+        detail="series:N",
+        strokeDash=alt.StrokeDash("limit:N", title="Limits", scale=alt.Scale(range=[[6, 3], [2, 2]])),
+        color=alt.value("#888"))
+    pooled = alt.Chart(limits.head(1)).mark_rule(color="#333").encode(
+        y="pooled:Q", tooltip=[alt.Tooltip("pooled:Q", title="Team pooled rate", format=".2%")])
+    dots = alt.Chart(points).mark_point(filled=True, size=110).encode(
+        x=x, y="conversion:Q",
+        color=alt.Color("status:N", scale=STATUS_COLOURS, title="Status"),
+        opacity=alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.35)),
+        tooltip=_rep_tooltip("Won"),
+    ).add_params(pick)
+    return alt.layer(lines, pooled, dots).properties(height=420)
+
+
+def stage_funnel_chart(funnel: pd.DataFrame, who: list[str]) -> alt.Chart:
+    """Share of the first stage that reaches each stage, for the team and the chosen reps side by side."""
+    shown = _guard(funnel[funnel["rep"].isin(who)])
+    order = list(dict.fromkeys(funnel.sort_values("stage_index")["stage"]))
+    return alt.Chart(shown).mark_bar().encode(
+        y=alt.Y("stage:N", sort=order, title=None),
+        x=alt.X("from_first:Q", title="Share of the first stage reached", axis=alt.Axis(format="%")),
+        yOffset=alt.YOffset("rep:N", sort=who),
+        color=alt.Color("rep:N", sort=who, title=None, scale=alt.Scale(scheme="tableau10")),
+        tooltip=[alt.Tooltip("rep:N", title="Rep"), alt.Tooltip("stage:N", title="Stage"),
+                 alt.Tooltip("reached:Q", title="Reached", format=","),
+                 alt.Tooltip("from_previous:Q", title="From previous stage", format=".1%"),
+                 alt.Tooltip("from_first:Q", title="From first stage", format=".1%")],
+    ).properties(height=alt.Step(14))
+
+
+def stage_heatmap(funnel: pd.DataFrame, team_label: str) -> alt.Chart:
+    """Stage-to-stage conversion per rep, one cell per rep and step; a click selects the rep."""
+    steps = _guard(funnel.dropna(subset=["from_previous"]))
+    pick = alt.selection_point(name=REP_PICK, fields=["rep"], on="click", clear="dblclick")
+    order = list(dict.fromkeys(steps.sort_values("stage_index")["stage"]))
+    reps = [team_label] + sorted(r for r in steps["rep"].unique() if r != team_label)
+    base = alt.Chart(steps).encode(
+        x=alt.X("stage:N", sort=order, title="Reached stage (from the one before)", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("rep:N", sort=reps, title=None))
+    cells = base.mark_rect().encode(
+        color=alt.Color("from_previous:Q", title="Conversion", scale=alt.Scale(scheme="redyellowgreen"),
+                        legend=alt.Legend(format="%")),
+        opacity=alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.4)),
+        tooltip=[alt.Tooltip("rep:N", title="Rep"), alt.Tooltip("stage:N", title="Stage"),
+                 alt.Tooltip("reached:Q", title="Reached", format=","),
+                 alt.Tooltip("from_previous:Q", title="From previous stage", format=".1%")],
+    ).add_params(pick)
+    text = base.mark_text(fontSize=11).encode(text=alt.Text("from_previous:Q", format=".0%"))
+    return alt.layer(cells, text).properties(height=alt.Step(22))
+
+
+def trend_chart(periods: pd.DataFrame, activity_title: str, won_title: str) -> alt.LayerChart:
+    """Activity as bars and won deals as a line on their own axis; marked periods get a red dot and a
+    brush on the time axis selects a range."""
+    shown = _guard(periods)
+    brush = alt.selection_interval(name=PERIOD_BRUSH, encodings=["x"])
+    x = alt.X("period:T", title=None)
+    tooltip = [alt.Tooltip("period:T", title="Period"),
+               alt.Tooltip("activities:Q", title=activity_title, format=","),
+               alt.Tooltip("won:Q", title=won_title, format=","),
+               alt.Tooltip("revenue:Q", title="Revenue", format=",.0f"),
+               alt.Tooltip("activity_change:Q", title="Activity change", format="+.0%"),
+               alt.Tooltip("won_change:Q", title="Won change", format="+.0%")]
+    bars = alt.Chart(shown).mark_bar(opacity=0.55, color="#4c78a8").encode(
+        x=x, y=alt.Y("activities:Q", title=activity_title), tooltip=tooltip).add_params(brush)
+    won = alt.Chart(shown).mark_line(point=True, color="#f58518", strokeWidth=2.5).encode(
+        x=x, y=alt.Y("won:Q", title=won_title, axis=alt.Axis(titleColor="#f58518")), tooltip=tooltip)
+    marked = alt.Chart(shown[shown["rose_without_results"]]).mark_point(
+        shape="triangle-up", size=260, filled=True, color="#d62728").encode(
+        x=x, y=alt.Y("activities:Q"), tooltip=tooltip)
+    return alt.layer(alt.layer(bars, marked), won).resolve_scale(y="independent").properties(height=380)
+
+
+def mix_chart(mix: pd.DataFrame, value: str, title: str, fmt: str) -> alt.Chart:
+    return alt.Chart(_guard(mix)).mark_bar().encode(
+        y=alt.Y("label:N", sort="-x", title=None), x=alt.X(f"{value}:Q", title=title, axis=alt.Axis(format=fmt)),
+        tooltip=[alt.Tooltip("label:N", title="Activity"), alt.Tooltip(f"{value}:Q", title=title, format=fmt)],
+    ).properties(height=alt.Step(26))

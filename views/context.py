@@ -1,0 +1,184 @@
+"""The sidebar every page shares, and the view it produces: data, scenario and filters, ready for a page.
+
+The sidebar lives here rather than in app.py so that app.py reads as the frame it is; app.py calls
+`build_view()` once per run, before the page, and pages call `current_view()`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from metrics import diagnostics, filters as filtering
+from metrics.filters import Filters, Slice
+from metrics.ingest import Dataset, Upload, load
+from metrics.scenarios import DEFAULT_SCENARIO, SCENARIOS, Scenario, Thresholds
+from views.i18n import LANGUAGES, t
+
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
+UPLOAD_TYPES = ["xlsx", "xlsm", "csv", "tsv", "txt", "xls"]
+CONFIDENCES = (0.90, 0.95, 0.99)
+VIEW_KEY = "_view"
+
+
+@dataclass
+class View:
+    scenario: Scenario
+    dataset: Dataset
+    is_sample: bool
+    data_key: str  # identifies the loaded files; widget keys include it so filters reset when data changes
+    filters: Filters
+    scoped: Slice  # everything, in the scenario's vocabulary
+    population: Slice  # dates and teams applied: the group every rep is compared with
+    current: Slice  # reps applied too: what the KPIs count
+    previous: Slice | None  # the period of equal length before, same teams and reps
+    reps: pd.DataFrame  # diagnostics.rep_table over the population, restricted to the chosen reps
+
+
+def current_view() -> View:
+    return st.session_state[VIEW_KEY]
+
+
+@st.cache_resource(max_entries=8, ttl=3600, show_spinner=False)
+def _load(data_key: str, _uploads: tuple[Upload, ...], mapping_json: str) -> Dataset:
+    # Keyed by the files' content digest: the same bytes give the same Dataset, whoever uploads them.
+    return load(list(_uploads), json.loads(mapping_json))
+
+
+def _digest(uploads: list[Upload]) -> str:
+    hasher = hashlib.blake2b(digest_size=16)
+    for upload in uploads:
+        hasher.update(upload.name.encode() + b"\0" + upload.content)
+    return hasher.hexdigest()
+
+
+def _sample_upload(scenario_key: str) -> Upload:
+    path = SAMPLE_DIR / f"{scenario_key}.xlsx"
+    return Upload(path.name, path.read_bytes())
+
+
+def _init_from_url() -> None:
+    """On a session's first run, take the view from the address so a copied link reproduces it."""
+    if "_url_read" in st.session_state:
+        return
+    st.session_state["_url_read"] = True
+    params = st.query_params
+    if params.get("scenario") in SCENARIOS:
+        st.session_state["scenario"] = params["scenario"]
+    if params.get("lang") in LANGUAGES:
+        st.session_state["language"] = params["lang"]
+    st.session_state["_url_filters"] = {
+        "from": params.get("from"), "to": params.get("to"),
+        "team": params.get_all("team"), "rep": params.get_all("rep"),
+    }
+
+
+def _url_date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _thresholds(defaults: Thresholds) -> Thresholds:
+    with st.sidebar.expander(t("Thresholds")):
+        min_volume = st.number_input(t("Minimum volume to judge a rep"), min_value=1, max_value=10_000,
+                                     value=defaults.min_volume, step=5, key="min_volume")
+        confidence = st.selectbox(t("Confidence of the flag"), CONFIDENCES, index=CONFIDENCES.index(
+            defaults.confidence), format_func=lambda c: f"{c:.0%}", key="confidence")
+        rise = st.slider(t("Activity rise that counts"), 0, 100, int(defaults.rise_pct * 100), step=5,
+                         format="%d%%", key="rise_pct")
+    return Thresholds(min_volume=int(min_volume), confidence=float(confidence), rise_pct=rise / 100)
+
+
+def _files(uploaded) -> list[Upload]:
+    return [Upload(f.name, f.getvalue()) for f in uploaded or []]
+
+
+def _filters(scoped: Slice, data_key: str) -> Filters:
+    remembered = st.session_state.pop("_url_filters", None) or {}
+    bounds = filtering.date_bounds(scoped)
+    start = end = None
+    if bounds:
+        low, high = bounds
+        chosen = (max(low, _url_date(remembered.get("from")) or low), min(high, _url_date(remembered.get("to")) or high))
+        picked = st.sidebar.date_input(t("Date range"), value=chosen, min_value=low, max_value=high,
+                                       key=f"dates-{data_key}")
+        if isinstance(picked, (tuple, list)) and len(picked) == 2:
+            start, end = picked
+        elif isinstance(picked, (tuple, list)) and len(picked) == 1:
+            start, end = picked[0], high
+    team_options = filtering.teams(scoped)
+    teams = st.sidebar.multiselect(
+        t("Teams"), team_options, default=[x for x in remembered.get("team", []) if x in team_options],
+        placeholder=t("All teams"), key=f"teams-{data_key}", disabled=not team_options)
+    rep_options = filtering.reps(scoped, tuple(teams))
+    reps = st.sidebar.multiselect(
+        t("Reps filter"), rep_options, default=[x for x in remembered.get("rep", []) if x in rep_options],
+        placeholder=t("All reps"), key=f"reps-{data_key}-{'|'.join(teams)}")
+    return Filters(start=start, end=end, teams=tuple(teams), reps=tuple(reps))
+
+
+def _write_url(scenario: Scenario, chosen: Filters, bounds) -> None:
+    params = {"scenario": scenario.key, "lang": st.session_state.get("language", "en")}
+    if bounds and chosen.start and (chosen.start, chosen.end) != bounds:
+        params["from"], params["to"] = chosen.start.isoformat(), chosen.end.isoformat()
+    if chosen.teams:
+        params["team"] = list(chosen.teams)
+    if chosen.reps:
+        params["rep"] = list(chosen.reps)
+    wanted = {key: value if isinstance(value, list) else [value] for key, value in params.items()}
+    if wanted != {key: st.query_params.get_all(key) for key in st.query_params}:
+        st.query_params.from_dict(params)
+
+
+def build_view() -> View:
+    """Draw the sidebar, load the data it names, and store the resulting View for the page."""
+    _init_from_url()
+    sidebar = st.sidebar
+    uploaded = sidebar.file_uploader(
+        t("Upload spreadsheets"), type=UPLOAD_TYPES, accept_multiple_files=True, key="uploads",
+        help=t("Excel (.xlsx) or CSV: activity logs, deals, rep × period sheets, rosters. Several at once is fine."))
+    scenario_key = sidebar.selectbox(t("Scenario"), list(SCENARIOS), format_func=lambda k: SCENARIOS[k].label,
+                                     key="scenario", index=list(SCENARIOS).index(DEFAULT_SCENARIO))
+    sidebar.selectbox(t("Language"), list(LANGUAGES), format_func=LANGUAGES.get, key="language")
+    scenario = SCENARIOS[scenario_key]
+
+    uploads = _files(uploaded)
+    dataset, is_sample = None, False
+    if uploads:
+        data_key = _digest(uploads)
+        with st.spinner("Reading your files…"):
+            dataset = _load(data_key, tuple(uploads), "{}")
+        for error in dataset.errors:
+            st.error(f"**{error.file}** — {error.message}", icon="⚠️")
+        if not dataset.tables:
+            st.info("None of the uploaded files could be used, so the sample data is shown until one can.")
+            dataset = None
+    if dataset is None:
+        sample = _sample_upload(scenario.key)
+        data_key = f"sample-{scenario.key}"
+        dataset, is_sample = _load(data_key, (sample,), "{}"), True
+
+    scenario = replace(scenario, thresholds=_thresholds(scenario.thresholds))
+    scoped = filtering.scope(dataset, scenario)
+    chosen = _filters(scoped, data_key)
+    _write_url(scenario, chosen, filtering.date_bounds(scoped))
+    population = filtering.apply(scoped, chosen.without_reps())
+    current = filtering.apply(scoped, chosen)
+    before = chosen.previous()
+    previous = filtering.apply(scoped, before) if before else None
+    reps = diagnostics.rep_table(population, scenario.thresholds)
+    if chosen.reps:
+        reps = reps[reps["rep"].isin(chosen.reps)].reset_index(drop=True)
+    if is_sample:
+        st.caption(t("Showing sample data for the {scenario} scenario. Upload your own files in the sidebar.",
+                     scenario=scenario.label))
+    view = View(scenario, dataset, is_sample, data_key, chosen, scoped, population, current, previous, reps)
+    st.session_state[VIEW_KEY] = view
+    return view

@@ -1,0 +1,54 @@
+"""Overview: the headline numbers against the previous period, and who is busy without converting."""
+import streamlit as st
+
+from metrics.kpis import kpi_table
+from views.context import current_view
+from views.i18n import t
+from views.widgets import download_csv, number, percent
+
+view = current_view()
+st.title(t("Overview"))
+
+KPI_TITLES = {
+    "activities": t("Deals engaged") if view.scoped.basis == "deals" else t("Activities"),
+    "won": view.scenario.won_label,
+    "revenue": view.scenario.revenue_label,
+    "conversion": t("Conversion"),
+    "avg_deal_size": t("Average deal size"),
+    "satisfaction": view.scenario.satisfaction_label,
+}
+FORMATS = {"conversion": percent, "satisfaction": lambda v: number(v, 2)}
+
+kpis = kpi_table(view.current, view.previous)
+shown = kpis[~((kpis["kpi"] == "satisfaction") & kpis["value"].isna())]
+if view.filters.previous():
+    prev = view.filters.previous()
+    st.caption(f"{t('vs previous period')}: {prev.start:%d.%m.%Y}–{prev.end:%d.%m.%Y}")
+for column, row in zip(st.columns(len(shown)), shown.itertuples()):
+    show = FORMATS.get(row.kpi, number)
+    delta = None if row.change is None else f"{row.change:+.1%}"
+    column.metric(KPI_TITLES[row.kpi], show(row.value), delta, border=True,
+                  help=f"{t('vs previous period')}: {show(row.previous)}")
+
+reps = view.reps
+flagged = reps[reps["flagged"]]
+counts = reps["status"].value_counts()
+st.subheader(t("Flagged reps"))
+left, middle, right = st.columns(3)
+left.metric(t("flagged"), int(counts.get("flagged", 0)))
+middle.metric(t("ok"), int(counts.get("ok", 0)))
+right.metric(t("not enough data"), int(counts.get("not enough data", 0)))
+if flagged.empty:
+    st.success("No rep is busy without converting at the chosen confidence.")
+else:
+    pooled = reps["won"].sum() / reps["trials"].sum() if reps["trials"].sum() else None
+    st.markdown(
+        f"Above the team's median activity **and** converting below the team's pooled rate of "
+        f"**{percent(pooled)}** by more than the binomial limit for their volume:")
+    st.dataframe(flagged[["rep", "team", "activities", "won", "conversion", "conversion_high", "revenue"]],
+                 hide_index=True, column_config={
+                     "conversion": st.column_config.NumberColumn(t("Conversion"), format="percent"),
+                     "conversion_high": st.column_config.NumberColumn("Upper limit", format="percent"),
+                     "revenue": st.column_config.NumberColumn(format="localized")})
+st.page_link("views/activity.py", label=t("Activity vs performance"), icon="🎯")
+download_csv(kpis, "kpis.csv", key="kpi-download")

@@ -1,0 +1,45 @@
+"""Trends: activity and results per week or month, marking periods where activity rose and results did not."""
+import pandas as pd
+import streamlit as st
+
+from metrics.trends import period_table, periods_overlapping
+from views import charts
+from views.context import current_view
+from views.i18n import t
+from views.widgets import download_csv, no_data
+
+view = current_view()
+st.title(t("Trends"))
+
+frequency = st.segmented_control(t("Period"), ["week", "month"], default="month", format_func=t,
+                                 key="frequency") or "month"
+periods = period_table(view.current, frequency, view.scenario.thresholds.rise_pct)
+if periods.empty:
+    no_data()
+    st.stop()
+effort_title = t("Deals engaged") if view.scoped.basis == "deals" else t("Activities")
+event = st.altair_chart(charts.trend_chart(periods, effort_title, view.scenario.won_label), width="stretch",
+                        key="trend", on_select="rerun", selection_mode=charts.PERIOD_BRUSH)
+st.caption(f"Bars: {effort_title.lower()}; line: {view.scenario.won_label.lower()}. Red triangles mark periods "
+           f"where activity rose by more than {view.scenario.thresholds.rise_pct:.0%} over the period before "
+           "while won deals did not rise. Drag across the chart to pick a range for the table.")
+
+marked = periods[periods["rose_without_results"]]
+for row in marked.itertuples():
+    label = f"{row.period:%Y-%m}" if frequency == "month" else f"week of {row.period:%d.%m.%Y}"
+    st.warning(f"**{label}**: {effort_title.lower()} rose from {row.previous_activities:,} to {row.activities:,} "
+               f"({row.activity_change:+.0%}), while {view.scenario.won_label.lower()} went from "
+               f"{row.previous_won:,} to {row.won:,}.")
+
+brushed = (event.selection.get(charts.PERIOD_BRUSH) or {}) if event is not None else {}
+table = periods
+if "period" in brushed:
+    start, end = (pd.to_datetime(v, unit="ms") for v in brushed["period"][:2])
+    table = periods_overlapping(periods, start, end)
+st.dataframe(table, hide_index=True, key="trend-table", column_config={
+    "period": st.column_config.DateColumn(t("Period"), format="YYYY-MM-DD"),
+    "conversion": st.column_config.NumberColumn(t("Conversion"), format="percent"),
+    "activity_change": st.column_config.NumberColumn("Activity change", format="percent"),
+    "won_change": st.column_config.NumberColumn("Won change", format="percent"),
+    "revenue": st.column_config.NumberColumn(view.scenario.revenue_label, format="localized")})
+download_csv(periods, "trends.csv", key="trends-download")
