@@ -4,15 +4,15 @@ import streamlit as st
 from views.context import build_view
 from views.i18n import t
 
-st.set_page_config(page_title="Sales activity vs performance", page_icon="📈", layout="wide")
+st.set_page_config(page_title="Sales activity vs performance", page_icon=":material/monitoring:", layout="wide")
 
 pages = [
-    st.Page("views/overview.py", title=t("Overview"), icon="🏠", url_path="overview", default=True),
-    st.Page("views/activity.py", title=t("Activity vs performance"), icon="🎯", url_path="activity"),
-    st.Page("views/conversion.py", title=t("Conversion"), icon="🔻", url_path="conversion"),
-    st.Page("views/trends.py", title=t("Trends"), icon="📅", url_path="trends"),
-    st.Page("views/reps.py", title=t("Reps"), icon="👤", url_path="reps"),
-    st.Page("views/data.py", title=t("Data"), icon="🗂️", url_path="data"),
+    st.Page("views/overview.py", title=t("Overview"), icon=":material/dashboard:", url_path="overview", default=True),
+    st.Page("views/activity.py", title=t("Activity vs performance"), icon=":material/scatter_plot:", url_path="activity"),
+    st.Page("views/conversion.py", title=t("Conversion"), icon=":material/filter_alt:", url_path="conversion"),
+    st.Page("views/trends.py", title=t("Trends"), icon=":material/timeline:", url_path="trends"),
+    st.Page("views/reps.py", title=t("Reps"), icon=":material/person:", url_path="reps"),
+    st.Page("views/data.py", title=t("Data"), icon=":material/table_view:", url_path="data"),
 ]
 page = st.navigation(pages)
 build_view()

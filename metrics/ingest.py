@@ -144,13 +144,16 @@ def _column(frame: pd.DataFrame, recognition: Recognition, role: str) -> pd.Seri
     return frame[column] if column is not None else None
 
 
-def _total_rows(rep: pd.Series) -> pd.Series:
-    return rep.str.lower().isin(TOTAL_WORDS).fillna(False)
+def _total_rows(frame: pd.DataFrame, rep: pd.Series) -> np.ndarray:
+    """Rows whose rep, or first cell, says Sum/Total/Totalt: a sheet's own totals, not data."""
+    first = _text(frame.iloc[:, 0].astype("string"))
+    return (rep.str.lower().isin(TOTAL_WORDS).fillna(False) | first.str.lower().isin(TOTAL_WORDS).fillna(False)) \
+        .to_numpy(dtype=bool)
 
 
 def _rep_and_totals(frame, recognition, rows: _Rows) -> tuple[pd.Series, np.ndarray]:
     rep = _text(frame[recognition.column("rep")])
-    totals = _total_rows(rep).to_numpy()
+    totals = _total_rows(frame, rep)
     rows.add(totals, "total row, not data", "dropped")
     no_rep = rep.isna().to_numpy() & ~totals
     rows.add(no_rep, "no rep", "dropped")

@@ -15,6 +15,7 @@ import sys
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 import numpy as np
 import pandas as pd
@@ -35,8 +36,18 @@ QUIET_RISE = 0.03  # other months wobble by at most this much, so only the dip m
 HOLIDAYS = np.array(["2026-01-01", "2026-04-02", "2026-04-03", "2026-04-06", "2026-05-01", "2026-05-14",
                      "2026-05-25"], dtype="datetime64[D]")
 OPEN_DEAL_WEIGHT = 0.5  # open deals are only part-way through their life, so they have had fewer activities
+# Activity of the planted reps against the median rep: the brief's "about 2x" and "0.5-0.7x".
+BUSY_VOLUME = (1.75, 2.35)
+EFFICIENT_VOLUME = (0.55, 0.7)
 
-PLANTED: dict[str, dict[str, object]] = {
+
+class Planted(TypedDict):
+    busy: tuple[str, str]  # flagged "busy but not converting"
+    efficient: tuple[str, str]  # below-median activity, conversion well above the pooled rate
+    dip_month: str  # "YYYY-MM": team activity up 30-50% on the month before while won deals fall
+
+
+PLANTED: dict[str, Planted] = {
     "startup": {
         "busy": ("Lars Johansen", "Tomás García"),
         "efficient": ("Aisha Khan", "Nora Lie"),
@@ -107,6 +118,8 @@ class SampleSpec:
     profiles: dict[str, Profile]
 
 
+# Profiles below read: Profile(conversion_share, lost_per_won, lost_stage_weights, open_deals, cold_share,
+#                             stage_intensity, satisfaction[, type_weights]).
 SPECS: dict[str, SampleSpec] = {
     "startup": SampleSpec(
         scenario_key="startup",
@@ -223,7 +236,8 @@ SPECS: dict[str, SampleSpec] = {
 OUTCOMES: dict[str, tuple[tuple[str, float, float, int, int], ...]] = {
     "call": (("Connected", 0.70, 0.30, 4, 20), ("No answer", 0.20, 0.50, 1, 2), ("Voicemail", 0.10, 0.20, 1, 3)),
     "email": (("Sent", 0.60, 0.85, 3, 10), ("Replied", 0.40, 0.15, 5, 15)),
-    "follow_up": (("Held", 0.80, 0.80, 15, 45), ("Rescheduled", 0.12, 0.12, 5, 10), ("No show", 0.08, 0.08, 15, 15)),
+    "follow_up": (("Held", 0.80, 0.80, 15, 45), ("Rescheduled", 0.12, 0.12, 5, 10),
+                  ("No show", 0.08, 0.08, 15, 15)),
     "demo": (("Held", 0.85, 0.85, 30, 60), ("Rescheduled", 0.10, 0.10, 5, 10), ("No show", 0.05, 0.05, 30, 30)),
     "conference": (("Attended", 1.0, 1.0, 240, 480),),
     "networking": (("Attended", 1.0, 1.0, 60, 180),),
@@ -236,6 +250,7 @@ OUTCOMES: dict[str, tuple[tuple[str, float, float, int, int], ...]] = {
 
 
 def rep_profile(scenario_key: str, rep: str) -> str:
+    """"busy", "efficient" or "normal": the part a rep plays in the planted patterns."""
     planted = PLANTED[scenario_key]
     if rep in planted["busy"]:
         return "busy"
@@ -281,12 +296,14 @@ def pick_day(rng: np.random.Generator, first: np.datetime64, last: np.datetime64
 
 
 def pick_weekday(rng: np.random.Generator, first: np.datetime64, last: np.datetime64) -> np.datetime64:
+    """A working day in [first, last]; deals are opened and closed in office hours."""
     days = np.arange(first, last + 1)
     weekdays = days[np.is_busday(days, holidays=HOLIDAYS)]
     return (weekdays if len(weekdays) else days)[rng.integers(len(weekdays) or len(days))]
 
 
-def stage_segments(created: np.datetime64, ends: np.datetime64, durations: np.ndarray) -> list[tuple]:
+def stage_segments(created: np.datetime64, ends: np.datetime64,
+                   durations: np.ndarray) -> list[tuple[np.datetime64, np.datetime64]]:
     """Split a deal's life into consecutive (first day, last day) spans, one per stage, in proportion."""
     life = int((ends - created).astype(int))
     cuts = np.round(np.cumsum(durations) / np.sum(durations) * life).astype(int)
@@ -297,7 +314,7 @@ def stage_segments(created: np.datetime64, ends: np.datetime64, durations: np.nd
 def rep_volumes(spec: SampleSpec, rng: np.random.Generator) -> pd.DataFrame:
     """Activities and won deals per rep, fixed from each rep's profile.
 
-    Columns: rep, team, profile, activities, won.
+    Columns: rep, profile, activities, won.
     """
     names = [r.name for r in spec.reps]
     profiles = np.array([rep_profile(spec.scenario_key, name) for name in names])
@@ -305,12 +322,14 @@ def rep_volumes(spec: SampleSpec, rng: np.random.Generator) -> pd.DataFrame:
     activities = np.zeros(len(names), dtype=int)
     activities[normal] = np.round(spec.median_activities * rng.uniform(0.85, 1.2, normal.sum()))
     median = np.median(activities[normal])
-    for profile, low, high in (("busy", 1.9, 2.1), ("efficient", 0.58, 0.68)):
+    for profile, (low, high) in (("busy", BUSY_VOLUME), ("efficient", EFFICIENT_VOLUME)):
         chosen = profiles == profile
-        activities[chosen] = np.round(median * rng.uniform(low, high, chosen.sum()))
+        # Spread evenly across the band, so the planted reps' points and labels never sit on top of each other.
+        activities[chosen] = np.round(median * np.linspace(low, high, chosen.sum()))
 
     won = np.zeros(len(names), dtype=int)
-    won[normal] = np.round(activities[normal] * spec.normal_conversion * rng.uniform(0.88, 1.15, normal.sum()))
+    drawn = np.round(activities[normal] * spec.normal_conversion * rng.uniform(0.88, 1.15, normal.sum()))
+    won[normal] = wins_in_activity_order(activities[normal], drawn.astype(int))
     share = np.array([spec.profiles[p].conversion_share for p in profiles])
     pooled = won[normal].sum() / activities[normal].sum()
     for _ in range(50):  # the pooled rate depends on the planted reps' wins, so settle it by iteration
@@ -318,11 +337,24 @@ def rep_volumes(spec: SampleSpec, rng: np.random.Generator) -> pd.DataFrame:
         pooled = won.sum() / activities.sum()
     return pd.DataFrame({
         "rep": names,
-        "team": [r.team for r in spec.reps],
         "profile": profiles,
         "activities": activities,
         "won": won,
     })
+
+
+def wins_in_activity_order(activities: np.ndarray, won: np.ndarray) -> np.ndarray:
+    """The drawn win counts handed out in order of activity, the busier half all above the quieter half.
+
+    The quadrant chart splits reps at the median activity and the median wins; this keeps normal reps on
+    the diagonal, so only the planted reps sit in the "busy, not converting" and "efficient" corners.
+    """
+    order = np.argsort(activities, kind="stable")
+    ordered = np.empty_like(won)
+    ordered[order] = np.sort(won)
+    busier = activities > np.median(activities)
+    ordered[busier] = np.maximum(ordered[busier], ordered[~busier].max() + 1)
+    return ordered
 
 
 def won_close_months(spec: SampleSpec, total_won: int, rng: np.random.Generator) -> list[np.datetime64]:
@@ -355,7 +387,7 @@ def draw_amount(amounts: Amounts, rng: np.random.Generator, allow_big: bool = Tr
     return int(round(value / amounts.step) * amounts.step)
 
 
-def rep_deals(spec: SampleSpec, rep: str, profile: Profile, won: int, close_months: list,
+def rep_deals(spec: SampleSpec, rep: str, profile: Profile, won: int, close_months: list[np.datetime64],
               rng: np.random.Generator) -> list[dict]:
     """The rep's deals with their life spans: won ones close in the given months, open ones are recent."""
     first_day, last_day = np.datetime64(spec.first_day), np.datetime64(spec.last_day)
@@ -490,7 +522,8 @@ def deal_ids(spec: SampleSpec, deals: list[dict]) -> list[str]:
     return ids
 
 
-def activities_frame(scenario: Scenario, spec: SampleSpec, activities: list[dict], deals: list[dict]) -> pd.DataFrame:
+def activities_frame(scenario: Scenario, spec: SampleSpec, activities: list[dict],
+                     deals: list[dict]) -> pd.DataFrame:
     ids = deal_ids(spec, deals)
     team = {r.name: r.team for r in spec.reps}
     frame = pd.DataFrame({
@@ -590,6 +623,16 @@ def check_planted(scenario_key: str, frames: dict[str, pd.DataFrame]) -> None:
         in_team = rep_scorecard(activities[activities["Rep"].isin(members)], deals[deals["Rep"].isin(members)])
         if set(in_team.index[in_team["flagged"]]) != set(members) & set(planted["busy"]):
             problems.append(f"team {team}: flagged {sorted(in_team.index[in_team['flagged']])}")
+        if set(in_team.index[in_team["efficient"]]) != set(members) & set(planted["efficient"]):
+            problems.append(f"team {team}: efficient {sorted(in_team.index[in_team['efficient']])}")
+
+    # The quadrant chart uses the medians of activity and wins; the planted reps must own their corners.
+    busier = card["activities"] > card["activities"].median()
+    winning = card["won"] > card["won"].median()
+    if set(card.index[busier & ~winning]) != set(planted["busy"]):
+        problems.append(f"busy, not converting quadrant: {sorted(card.index[busier & ~winning])}")
+    if set(card.index[~busier & winning]) != set(planted["efficient"]):
+        problems.append(f"efficient quadrant: {sorted(card.index[~busier & winning])}")
 
     trend = monthly_trend(activities, deals)
     dip = planted["dip_month"]
@@ -597,22 +640,23 @@ def check_planted(scenario_key: str, frames: dict[str, pd.DataFrame]) -> None:
     if not (0.30 <= dip_month["activity_rise"] <= 0.50 and dip_month["won_change"] < 0
             and dip_month["revenue_change"] < 0):
         problems.append(f"dip month {dip} does not show: {dip_month.to_dict()}")
-    rose_and_fell = trend[(trend["activity_rise"] > 0.10) & (trend["won_change"] < 0)].index
-    if list(rose_and_fell) != [dip]:
-        problems.append(f"months where activity rose and wins fell: {list(rose_and_fell)}, planted {dip}")
+    # The app marks a month where activity rose by over 10% and wins did not grow; only the dip may qualify.
+    rose_alone = trend[(trend["activity_rise"] > 0.10) & (trend["won_change"] <= 0)].index
+    if list(rose_alone) != [dip]:
+        problems.append(f"months where activity rose and wins did not: {list(rose_alone)}, planted {dip}")
     if problems:
         raise AssertionError(f"{scenario_key}: " + "; ".join(problems))
 
 
 def reproducible_xlsx(raw: bytes) -> bytes:
     """The same workbook with fixed zip timestamps and document dates, so regenerating leaves no diff."""
-    fixed = "2026-01-01T00:00:00Z"
+    fixed = b"2026-01-01T00:00:00Z"
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(raw)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             content = source.read(item.filename)
             if item.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + fixed.encode(), content)
+                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + fixed, content)
             target.writestr(zipfile.ZipInfo(item.filename, date_time=(2026, 1, 1, 0, 0, 0)), content,
                             compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
@@ -628,7 +672,7 @@ def workbook_bytes(frames: dict[str, pd.DataFrame]) -> bytes:
             worksheet.freeze_panes = "A2"
             for cells, header in zip(worksheet.iter_cols(max_row=len(frame) + 1), frame.columns):
                 if pd.api.types.is_datetime64_any_dtype(frame[header]):
-                    # pandas 3.1's openpyxl writer ignores ExcelWriter(datetime_format=...), and these hold no time.
+                    # pandas 3.1's openpyxl writer drops ExcelWriter(datetime_format=...); these hold no time.
                     for cell in cells[1:]:
                         cell.number_format = "YYYY-MM-DD"
                 longest = frame[header].astype("string").str.len().max()

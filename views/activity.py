@@ -5,7 +5,7 @@ from metrics import diagnostics
 from views import charts
 from views.context import current_view
 from views.i18n import t
-from views.widgets import download_csv, no_data, picked_reps
+from views.widgets import download_csv, no_data, picked_reps, show_table
 
 view = current_view()
 st.title(t("Activity vs performance"))
@@ -33,19 +33,13 @@ st.caption(
 
 chosen = picked_reps(event, charts.REP_PICK)
 table = reps[reps["rep"].isin(chosen)] if chosen else reps
-st.dataframe(
-    table.assign(quadrant=table["quadrant"].map(diagnostics.QUADRANT_LABELS)),
-    hide_index=True, key="rep-table",
-    column_order=["rep", "team", "activities", "won", "revenue", "conversion", "conversion_low",
-                  "conversion_high", "quadrant", "status"],
-    column_config={
-        "rep": t("Rep"), "team": t("Team"),
-        "activities": st.column_config.NumberColumn(effort_title, format="localized"),
-        "revenue": st.column_config.NumberColumn(view.scenario.revenue_label, format="localized"),
-        "conversion": st.column_config.NumberColumn(t("Conversion"), format="percent"),
-        "conversion_low": st.column_config.NumberColumn("Lower limit", format="percent"),
-        "conversion_high": st.column_config.NumberColumn("Upper limit", format="percent"),
-    })
+show_table(
+    table.assign(quadrant=table["quadrant"].map(diagnostics.QUADRANT_LABELS))[
+        ["rep", "team", "activities", "won", "revenue", "conversion", "conversion_low", "conversion_high",
+         "quadrant", "status"]],
+    key="rep-table", rates=("conversion", "conversion_low", "conversion_high"),
+    titles={"activities": effort_title, "won": view.scenario.won_label, "revenue": view.scenario.revenue_label,
+            "conversion_low": "Conversion, lower limit", "conversion_high": "Conversion, upper limit"})
 if chosen:
-    st.page_link("views/reps.py", label=f"{t('Reps')}: {chosen[-1]}", icon="👤")
+    st.page_link("views/reps.py", label=f"{t('Reps')}: {chosen[-1]}", icon=":material/person:")
 download_csv(reps, "reps.csv", key="reps-download")

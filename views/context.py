@@ -156,7 +156,7 @@ def build_view() -> View:
         with st.spinner("Reading your files…"):
             dataset = _load(data_key, tuple(uploads), "{}")
         for error in dataset.errors:
-            st.error(f"**{error.file}** — {error.message}", icon="⚠️")
+            st.error(f"**{error.file}** — {error.message}", icon=":material/error:")
         if not dataset.tables:
             st.info("None of the uploaded files could be used, so the sample data is shown until one can.")
             dataset = None

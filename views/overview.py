@@ -4,7 +4,7 @@ import streamlit as st
 from metrics.kpis import kpi_table
 from views.context import current_view
 from views.i18n import t
-from views.widgets import download_csv, number, percent
+from views.widgets import compact, download_csv, number, percent, show_table
 
 view = current_view()
 st.title(t("Overview"))
@@ -17,18 +17,20 @@ KPI_TITLES = {
     "avg_deal_size": t("Average deal size"),
     "satisfaction": view.scenario.satisfaction_label,
 }
-FORMATS = {"conversion": percent, "satisfaction": lambda v: number(v, 2)}
+FORMATS = {"conversion": percent, "satisfaction": lambda v: number(v, 2), "revenue": compact,
+           "avg_deal_size": compact}
 
 kpis = kpi_table(view.current, view.previous)
 shown = kpis[~((kpis["kpi"] == "satisfaction") & kpis["value"].isna())]
 if view.filters.previous():
     prev = view.filters.previous()
     st.caption(f"{t('vs previous period')}: {prev.start:%d.%m.%Y}–{prev.end:%d.%m.%Y}")
-for column, row in zip(st.columns(len(shown)), shown.itertuples()):
+cards = st.columns(3)
+for position, row in enumerate(shown.itertuples()):
     show = FORMATS.get(row.kpi, number)
     delta = None if row.change is None else f"{row.change:+.1%}"
-    column.metric(KPI_TITLES[row.kpi], show(row.value), delta, border=True,
-                  help=f"{t('vs previous period')}: {show(row.previous)}")
+    cards[position % 3].metric(KPI_TITLES[row.kpi], show(row.value), delta, border=True,
+                               help=f"{t('vs previous period')}: {show(row.previous)}")
 
 reps = view.reps
 flagged = reps[reps["flagged"]]
@@ -45,10 +47,8 @@ else:
     st.markdown(
         f"Above the team's median activity **and** converting below the team's pooled rate of "
         f"**{percent(pooled)}** by more than the binomial limit for their volume:")
-    st.dataframe(flagged[["rep", "team", "activities", "won", "conversion", "conversion_high", "revenue"]],
-                 hide_index=True, column_config={
-                     "conversion": st.column_config.NumberColumn(t("Conversion"), format="percent"),
-                     "conversion_high": st.column_config.NumberColumn("Upper limit", format="percent"),
-                     "revenue": st.column_config.NumberColumn(format="localized")})
-st.page_link("views/activity.py", label=t("Activity vs performance"), icon="🎯")
+    show_table(flagged[["rep", "team", "activities", "won", "conversion", "conversion_high", "revenue"]],
+               key="flagged-table", rates=("conversion", "conversion_high"),
+               titles={"conversion_high": "Upper limit of conversion", "won": view.scenario.won_label})
+st.page_link("views/activity.py", label=t("Activity vs performance"), icon=":material/scatter_plot:")
 download_csv(kpis, "kpis.csv", key="kpi-download")

@@ -6,7 +6,7 @@ from metrics.trends import period_table, periods_overlapping
 from views import charts
 from views.context import current_view
 from views.i18n import t
-from views.widgets import download_csv, no_data
+from views.widgets import download_csv, no_data, show_table
 
 view = current_view()
 st.title(t("Trends"))
@@ -36,10 +36,7 @@ table = periods
 if "period" in brushed:
     start, end = (pd.to_datetime(v, unit="ms") for v in brushed["period"][:2])
     table = periods_overlapping(periods, start, end)
-st.dataframe(table, hide_index=True, key="trend-table", column_config={
-    "period": st.column_config.DateColumn(t("Period"), format="YYYY-MM-DD"),
-    "conversion": st.column_config.NumberColumn(t("Conversion"), format="percent"),
-    "activity_change": st.column_config.NumberColumn("Activity change", format="percent"),
-    "won_change": st.column_config.NumberColumn("Won change", format="percent"),
-    "revenue": st.column_config.NumberColumn(view.scenario.revenue_label, format="localized")})
+show_table(table, key="trend-table", rates=("conversion", "activity_change", "won_change"),
+           titles={"activities": effort_title, "won": view.scenario.won_label,
+                   "revenue": view.scenario.revenue_label})
 download_csv(periods, "trends.csv", key="trends-download")

@@ -24,6 +24,36 @@ def percent(value, decimals: int = 1) -> str:
     return f"{value:.{decimals}%}"
 
 
+def compact(value) -> str:
+    """Large amounts shortened so they fit a KPI card: 4 540 000 → 4.54 M."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    for size, suffix in ((1e9, " bn"), (1e6, " M"), (1e4, " k")):
+        if abs(value) >= size:
+            return f"{value / size:,.3g}{suffix}".replace(",", " ")
+    return number(value)
+
+
+def show_table(frame: pd.DataFrame, key: str, titles: dict[str, str] | None = None, rates: tuple[str, ...] = (),
+               **options) -> None:
+    """A dataframe with rates shown as percentages (one decimal) and every column under its screen title."""
+    titles = titles or {}
+    shown = frame.copy()
+    config = {}
+    for column in frame.columns:
+        title = titles.get(column, column.replace("_", " ").capitalize())
+        if column in rates:
+            shown[column] = pd.to_numeric(shown[column]) * 100
+            config[column] = st.column_config.NumberColumn(title, format="%.1f%%")
+        elif pd.api.types.is_float_dtype(frame[column]):
+            config[column] = st.column_config.NumberColumn(title, format="localized")
+        elif pd.api.types.is_datetime64_any_dtype(frame[column]):
+            config[column] = st.column_config.DateColumn(title, format="YYYY-MM-DD")
+        else:
+            config[column] = st.column_config.Column(title)
+    st.dataframe(shown, hide_index=True, key=key, column_config=config, **options)
+
+
 def download_csv(frame: pd.DataFrame, file_name: str, key: str) -> None:
     st.download_button(t("Download table (CSV)"), to_csv(frame), file_name=file_name, mime="text/csv", key=key,
                        icon=":material/download:", on_click="ignore")

@@ -1,0 +1,68 @@
+import pytest
+
+from metrics.columns import recognise
+from metrics.ingest import classify
+
+
+@pytest.mark.parametrize("headers, expected", [
+    # HubSpot deals
+    (["Deal Name", "Deal owner", "Deal Stage", "Amount", "Close Date", "Create Date", "Pipeline",
+      "Number of Sales Activities"],
+     {"rep": "Deal owner", "stage": "Deal Stage", "amount": "Amount", "closed": "Close Date",
+      "created": "Create Date", "activities_count": "Number of Sales Activities", "deal_id": "Deal Name"}),
+    # Salesforce opportunities
+    (["Opportunity Owner", "Stage", "Amount", "Close Date", "Won", "Closed"],
+     {"rep": "Opportunity Owner", "stage": "Stage", "amount": "Amount", "closed": "Close Date", "won": "Won",
+      "closed_flag": "Closed"}),
+    # Salesforce activities
+    (["Assigned", "Task Subtype", "Call Result", "Date"],
+     {"rep": "Assigned", "activity_type": "Task Subtype", "outcome": "Call Result", "date": "Date"}),
+    # Pipedrive, with a hyphen and with an en dash
+    (["Activity - Type", "Activity - Due date", "Activity - Done", "Activity - Assigned to user"],
+     {"activity_type": "Activity - Type", "date": "Activity - Due date", "done": "Activity - Done",
+      "rep": "Activity - Assigned to user"}),
+    (["Deal – Status", "Deal – Value", "Deal – Owner"],
+     {"status": "Deal – Status", "amount": "Deal – Value", "rep": "Deal – Owner"}),
+    # Norwegian
+    (["Dato", "Selger", "Avdeling", "Aktivitet"],
+     {"date": "Dato", "rep": "Selger", "team": "Avdeling", "activity_type": "Aktivitet"}),
+    (["Uke", "Selger", "Vunnet", "Omsetning", "Kundetilfredshet"],
+     {"period": "Uke", "rep": "Selger", "won": "Vunnet", "revenue": "Omsetning", "satisfaction": "Kundetilfredshet"}),
+    # The real Maven CRM export
+    (["opportunity_id", "sales_agent", "product", "account", "deal_stage", "engage_date", "close_date",
+      "close_value"],
+     {"deal_id": "opportunity_id", "rep": "sales_agent", "account": "account", "stage": "deal_stage",
+      "created": "engage_date", "closed": "close_date", "amount": "close_value"}),
+])
+def test_recognise_crm_headers(headers, expected):
+    recognition = recognise(headers)
+    assert {role: match.column for role, match in recognition.roles.items()} == expected
+
+
+def test_norwegian_activity_count_columns_are_recognised():
+    recognition = recognise(["Måned", "Selger", "Samtaler", "E-poster", "Møter", "Demoer", "Tilbud", "Avtaler vunnet"])
+    # Which activity each column is depends on the scenario, so the scenario's vocabulary names it later.
+    assert set(recognition.activity_columns) == {"Samtaler", "E-poster", "Møter", "Demoer", "Tilbud"}
+    assert recognition.column("won") == "Avtaler vunnet"
+
+
+def test_unrecognised_columns_are_listed():
+    assert recognise(["Rep", "Favourite colour"]).unrecognised == ["Favourite colour"]
+
+
+def test_override_wins_and_none_removes_a_role():
+    recognition = recognise(["Owner", "Salesperson", "Date"], {"rep": "Salesperson", "date": None})
+    assert recognition.column("rep") == "Salesperson"
+    assert recognition.column("date") is None
+
+
+@pytest.mark.parametrize("headers, shape", [
+    (["Date", "Rep", "Activity type"], "activities"),
+    (["Rep", "Status", "Amount"], "deals"),
+    (["Month", "Rep", "Calls", "Demos", "Won deals", "Revenue"], "summary"),
+    (["Rep", "Team", "Target"], "roster"),
+    (["sales_agent", "manager", "regional_office"], "roster"),
+    (["Colour", "Size"], None),
+])
+def test_classify(headers, shape):
+    assert classify(recognise(headers)) == shape
