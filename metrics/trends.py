@@ -13,7 +13,7 @@ TREND_COLUMNS = ["period", "activities", "won", "revenue", "conversion", "previo
 
 def _period_start(dates: pd.Series, frequency: str) -> pd.Series:
     if frequency == "week":
-        return (dates - pd.to_timedelta(dates.dt.weekday, unit="D")).dt.normalize()
+        return (dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.normalize()
     return dates.dt.to_period("M").dt.start_time
 
 

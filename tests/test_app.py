@@ -1,0 +1,154 @@
+"""AppTest of the frame and every page, including uploads through the sidebar's st.file_uploader."""
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from sample_data.make_samples import PLANTED
+from tests.conftest import MAVEN, ROOT
+
+PAGES = ["views/overview.py", "views/activity.py", "views/conversion.py", "views/trends.py", "views/reps.py",
+         "views/data.py"]
+CHARTS = {"views/overview.py": 0, "views/activity.py": 1, "views/conversion.py": 3, "views/trends.py": 1,
+          "views/reps.py": 3, "views/data.py": 0}
+LOG_CSV = (b"Date;Rep;Team;Activity type\n" + b"".join(
+    f"0{d}.01.2026;{rep};North;{kind}\n".encode() for d in range(1, 10) for rep in ("Kari", "Ola", "Per")
+    for kind in ("Call", "Email")))
+DEALS_CSV = b"Rep;Status;Amount;Close date\nKari;Won;1000;10.01.2026\nOla;Lost;500;11.01.2026\nPer;Won;800;12.01.2026\n"
+
+
+def app() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    return at
+
+
+def charts(at: AppTest) -> int:
+    return len(at.get("vega_lite_chart"))
+
+
+def clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def upload(at: AppTest, *files: tuple[str, bytes, str]) -> AppTest:
+    at.sidebar.file_uploader[0].set_value(list(files))
+    return at.run()
+
+
+def test_first_start_shows_the_startup_sample():
+    at = app()
+    clean(at)
+    assert at.sidebar.selectbox(key="scenario").value == "startup"
+    assert "sample data" in at.caption[0].value
+    assert {m.label for m in at.metric[:6]} == {"Activities", "Customers acquired", "Revenue", "Conversion",
+                                                "Average deal size", "Customer satisfaction"}
+    flagged = at.dataframe[0].value
+    assert sorted(flagged["rep"]) == sorted(PLANTED["startup"]["busy"])
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_its_charts(page):
+    at = app()
+    at.switch_page(page).run()
+    clean(at)
+    assert not at.error, [e.value for e in at.error]
+    assert charts(at) == CHARTS[page]
+    # The sidebar's controls are there on every page.
+    assert {w.key for w in at.sidebar.selectbox} >= {"scenario", "language"}
+    assert len(at.sidebar.file_uploader) == 1
+
+
+@pytest.mark.parametrize("scenario", ["consultancy", "agency"])
+def test_switching_scenario_loads_its_sample(scenario):
+    at = app()
+    at.sidebar.selectbox(key="scenario").set_value(scenario).run()
+    clean(at)
+    assert sorted(at.dataframe[0].value["rep"]) == sorted(PLANTED[scenario]["busy"])
+    assert at.query_params["scenario"] == [scenario] or at.query_params["scenario"] == scenario
+
+
+def test_good_then_bad_then_good_upload():
+    at = app()
+    upload(at, ("log.csv", LOG_CSV, "text/csv"), ("deals.csv", DEALS_CSV, "text/csv"))
+    clean(at)
+    assert not any("sample data" in c.value for c in at.caption)
+    assert metric(at, "Activities") == "54"  # 9 days × 3 reps × 2 activities
+    assert metric(at, "Customers acquired") == "2"
+
+    upload(at, ("broken.xlsx", b"\x00\x01garbage", "application/vnd.ms-excel"))
+    clean(at)
+    assert any("broken.xlsx" in e.value for e in at.error)
+    assert any("sample" in i.value for i in at.info)  # nothing usable: the sample stays on screen
+
+    upload(at, ("log.csv", LOG_CSV, "text/csv"))
+    clean(at)
+    assert not at.error
+    assert metric(at, "Activities") == "54"
+
+
+def test_bad_file_beside_a_good_one_names_the_bad_file_only():
+    at = app()
+    upload(at, ("log.csv", LOG_CSV, "text/csv"), ("notes.csv", b"Colour,Size\nred,3\n", "text/csv"))
+    clean(at)
+    [error] = at.error
+    assert "notes.csv" in error.value and "rep" in error.value
+    assert metric(at, "Activities") == "54"
+
+
+@pytest.fixture
+def maven_files():
+    names = ["sales_pipeline.csv", "sales_teams.csv"]
+    if not all((MAVEN / n).exists() for n in names):
+        pytest.skip("real data not found")
+    return [(n, (MAVEN / n).read_bytes(), "text/csv") for n in names]
+
+
+def test_maven_upload_and_team_filter(maven_files):
+    at = app()
+    upload(at, *maven_files)
+    clean(at)
+    assert metric(at, "Deals engaged") == "8 300"
+    teams = next(m for m in at.sidebar.multiselect if m.key.startswith("teams-"))
+    assert "Melvin Marxen" in teams.options
+    teams.set_value(["Melvin Marxen"]).run()
+    clean(at)
+    at.switch_page("views/activity.py").run()
+    clean(at)
+    table = at.dataframe[0].value
+    assert set(table["team"]) == {"Melvin Marxen"}
+    assert at.query_params["team"] in (["Melvin Marxen"], "Melvin Marxen")
+
+
+def test_data_page_reports_mapping_and_dropped_rows(maven_files):
+    at = app()
+    upload(at, *maven_files)
+    at.switch_page("views/data.py").run()
+    clean(at)
+    assert [m.value for m in at.metric[:3]] == ["8,835", "8,335", "500"]
+    reasons = at.dataframe[0].value
+    assert reasons[["reason", "rows"]].values.tolist() == [["no date", 500]]
+    mapping = at.dataframe[1].value
+    assert dict(zip(mapping["role"], mapping["column"]))["rep"] == "sales_agent"
+
+
+def test_url_reproduces_the_view():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["scenario"] = "agency"
+    at.query_params["lang"] = "nb"
+    at.query_params["rep"] = ["Ida Karlsen", "Omar Farouk"]
+    at.run()
+    clean(at)
+    assert at.sidebar.selectbox(key="scenario").value == "agency"
+    assert at.title[0].value == "Oversikt"
+    reps = next(m for m in at.sidebar.multiselect if m.key.startswith("reps-"))
+    assert reps.value == ["Ida Karlsen", "Omar Farouk"]
+
+
+def test_thresholds_change_the_flags():
+    at = app()
+    at.sidebar.number_input(key="min_volume").set_value(2000).run()
+    clean(at)
+    assert any("No rep is busy without converting" in s.value for s in at.success)
