@@ -63,8 +63,9 @@ def quadrant_chart(reps: pd.DataFrame, lines: dict[str, float], performance: str
         opacity=alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.35)),
         tooltip=_rep_tooltip(performance_title),
     ).add_params(pick)
+    # Flagged reps sit right of the median line, often near the edge: label them on their left.
     names = alt.Chart(points[points["status"] == STATUS_FLAGGED]).mark_text(
-        align="left", dx=9, dy=-6, color="#b03a2e", fontSize=12).encode(x=x, y=y, text="rep:N")
+        align="right", dx=-10, dy=-6, color="#b03a2e", fontSize=12).encode(x=x, y=y, text="rep:N")
     return alt.layer(busy_zone, zone_label, v_rule, h_rule, dots, names).properties(height=460)
 
 
@@ -78,15 +79,18 @@ def funnel_plot(reps: pd.DataFrame, limits: pd.DataFrame, volume_title: str) -> 
     curves["limit"] = curves["confidence"].map(lambda c: f"{c:.1%}".replace(".0%", "%") + " limits")
     curves["series"] = curves["limit"] + " " + curves["side"]
     x = alt.X("trials:Q", title=volume_title, scale=alt.Scale(type="linear", zero=True))
+    # The limits fan out towards 100% at tiny volumes; cut the view where the reps are, not where the curves go.
+    top = min(1.0, max(float(points["conversion"].max()) * 1.3, float(limits["pooled"].max()) * 2.5, 0.05))
+    y = alt.Y("rate:Q", title="Conversion", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, top]))
     lines = alt.Chart(_guard(curves)).mark_line(clip=True).encode(
-        x=x, y=alt.Y("rate:Q", title="Conversion", axis=alt.Axis(format="%")),
+        x=x, y=y,
         detail="series:N",
         strokeDash=alt.StrokeDash("limit:N", title="Limits", scale=alt.Scale(range=[[6, 3], [2, 2]])),
         color=alt.value("#888"))
     pooled = alt.Chart(limits.head(1)).mark_rule(color="#333").encode(
         y="pooled:Q", tooltip=[alt.Tooltip("pooled:Q", title="Team pooled rate", format=".2%")])
-    dots = alt.Chart(points).mark_point(filled=True, size=110).encode(
-        x=x, y="conversion:Q",
+    dots = alt.Chart(points).mark_point(filled=True, size=110, clip=True).encode(
+        x=x, y=alt.Y("conversion:Q", scale=alt.Scale(domain=[0, top])),
         color=alt.Color("status:N", scale=STATUS_COLOURS, title="Status"),
         opacity=alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.35)),
         tooltip=_rep_tooltip("Won"),
@@ -131,12 +135,29 @@ def stage_heatmap(funnel: pd.DataFrame, team_label: str) -> alt.Chart:
     return alt.layer(cells, text).properties(height=alt.Step(22))
 
 
+def _period_spans(periods: pd.DataFrame) -> pd.DataFrame:
+    """Each period's bar: from its start to just before the next period, and its middle for the line."""
+    starts = periods["period"]
+    step = starts.diff().median() if len(starts) > 1 else pd.Timedelta(days=28)
+    ends = starts.shift(-1).fillna(starts.iloc[-1] + step)
+    gap = (ends - starts) * 0.12
+    return periods.assign(bar_start=starts + gap, bar_end=ends - gap, middle=starts + (ends - starts) / 2)
+
+
+def brushed_range(event) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The time range a user dragged across a trend chart, from st.altair_chart's selection state."""
+    brushed = (event.selection.get(PERIOD_BRUSH) or {}) if event is not None else {}
+    if "bar_start" not in brushed:
+        return None
+    start, end = (pd.to_datetime(value, unit="ms") for value in brushed["bar_start"][:2])
+    return start, end
+
+
 def trend_chart(periods: pd.DataFrame, activity_title: str, won_title: str) -> alt.LayerChart:
-    """Activity as bars and won deals as a line on their own axis; marked periods get a red dot and a
+    """Activity as bars and won deals as a line on their own axis; marked periods get a red triangle and a
     brush on the time axis selects a range."""
-    shown = _guard(periods)
+    shown = _period_spans(_guard(periods))
     brush = alt.selection_interval(name=PERIOD_BRUSH, encodings=["x"])
-    x = alt.X("period:T", title=None)
     tooltip = [alt.Tooltip("period:T", title="Period"),
                alt.Tooltip("activities:Q", title=activity_title, format=","),
                alt.Tooltip("won:Q", title=won_title, format=","),
@@ -144,12 +165,14 @@ def trend_chart(periods: pd.DataFrame, activity_title: str, won_title: str) -> a
                alt.Tooltip("activity_change:Q", title="Activity change", format="+.0%"),
                alt.Tooltip("won_change:Q", title="Won change", format="+.0%")]
     bars = alt.Chart(shown).mark_bar(opacity=0.55, color="#4c78a8").encode(
-        x=x, y=alt.Y("activities:Q", title=activity_title), tooltip=tooltip).add_params(brush)
+        x=alt.X("bar_start:T", title=None), x2="bar_end:T", y=alt.Y("activities:Q", title=activity_title),
+        y2=alt.datum(0),
+        tooltip=tooltip).add_params(brush)
     won = alt.Chart(shown).mark_line(point=True, color="#f58518", strokeWidth=2.5).encode(
-        x=x, y=alt.Y("won:Q", title=won_title, axis=alt.Axis(titleColor="#f58518")), tooltip=tooltip)
+        x="middle:T", y=alt.Y("won:Q", title=won_title, axis=alt.Axis(titleColor="#f58518")), tooltip=tooltip)
     marked = alt.Chart(shown[shown["rose_without_results"]]).mark_point(
-        shape="triangle-up", size=260, filled=True, color="#d62728").encode(
-        x=x, y=alt.Y("activities:Q"), tooltip=tooltip)
+        shape="triangle-down", size=220, filled=True, color="#d62728", yOffset=-12).encode(
+        x="middle:T", y=alt.Y("activities:Q"), tooltip=tooltip)
     return alt.layer(alt.layer(bars, marked), won).resolve_scale(y="independent").properties(height=380)
 
 

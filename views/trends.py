@@ -1,5 +1,4 @@
 """Trends: activity and results per week or month, marking periods where activity rose and results did not."""
-import pandas as pd
 import streamlit as st
 
 from metrics.trends import period_table, periods_overlapping
@@ -25,17 +24,17 @@ st.caption(f"Bars: {effort_title.lower()}; line: {view.scenario.won_label.lower(
            "while won deals did not rise. Drag across the chart to pick a range for the table.")
 
 marked = periods[periods["rose_without_results"]]
-for row in marked.itertuples():
-    label = f"{row.period:%Y-%m}" if frequency == "month" else f"week of {row.period:%d.%m.%Y}"
-    st.warning(f"**{label}**: {effort_title.lower()} rose from {row.previous_activities:,} to {row.activities:,} "
-               f"({row.activity_change:+.0%}), while {view.scenario.won_label.lower()} went from "
-               f"{row.previous_won:,} to {row.won:,}.")
+lines = [f"- **{row.period:%Y-%m}**" if frequency == "month" else f"- **week of {row.period:%d.%m.%Y}**"
+         for row in marked.itertuples()]
+lines = [f"{label}: {effort_title.lower()} rose from {row.previous_activities:,} to {row.activities:,} "
+         f"({row.activity_change:+.0%}), while {view.scenario.won_label.lower()} went from {row.previous_won:,} "
+         f"to {row.won:,}." for label, row in zip(lines, marked.itertuples())]
+if lines:
+    shown_lines = lines[:6] + ([f"- … and {len(lines) - 6} more in the table below."] if len(lines) > 6 else [])
+    st.warning("Activity rose, results did not:\n" + "\n".join(shown_lines))
 
-brushed = (event.selection.get(charts.PERIOD_BRUSH) or {}) if event is not None else {}
-table = periods
-if "period" in brushed:
-    start, end = (pd.to_datetime(v, unit="ms") for v in brushed["period"][:2])
-    table = periods_overlapping(periods, start, end)
+picked = charts.brushed_range(event)
+table = periods_overlapping(periods, *picked) if picked else periods
 show_table(table, key="trend-table", rates=("conversion", "activity_change", "won_change"),
            titles={"activities": effort_title, "won": view.scenario.won_label,
                    "revenue": view.scenario.revenue_label})
