@@ -146,9 +146,12 @@ def _column(frame: pd.DataFrame, recognition: Recognition, role: str) -> pd.Seri
 
 def _total_rows(frame: pd.DataFrame, rep: pd.Series) -> np.ndarray:
     """Rows whose rep, or first cell, says Sum/Total/Totalt: a sheet's own totals, not data."""
-    first = _text(frame.iloc[:, 0].astype("string"))
-    return (rep.str.lower().isin(TOTAL_WORDS).fillna(False) | first.str.lower().isin(TOTAL_WORDS).fillna(False)) \
-        .to_numpy(dtype=bool)
+    def says_total(values: pd.Series) -> np.ndarray:
+        # Decided on the distinct values: a log has few reps but a million rows.
+        totals = [v for v in values.dropna().unique() if str(v).strip().lower() in TOTAL_WORDS]
+        return values.isin(totals).to_numpy(dtype=bool) if totals else np.zeros(len(values), dtype=bool)
+
+    return says_total(rep) | says_total(frame.iloc[:, 0])
 
 
 def _rep_and_totals(frame, recognition, rows: _Rows) -> tuple[pd.Series, np.ndarray]:

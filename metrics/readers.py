@@ -173,7 +173,7 @@ def decode_text(name: str, content: bytes) -> str:
 
 def sniff_separator(text: str) -> str:
     """The separator that splits the first lines into the same number of fields, most fields winning."""
-    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    lines = [line for line in text[:200_000].splitlines()[:50] if line.strip()]
     if not lines:
         return ","
     best, best_fields = ",", 1
@@ -191,9 +191,9 @@ def _read_csv(name: str, content: bytes) -> RawTable:
     text = decode_text(name, content)
     if not text.strip():
         raise InputError("The file is empty. Export it again and upload the new file.", name)
-    separator = sniff_separator(text)
-    lines = text.splitlines()
-    top = pd.DataFrame(list(csv.reader(lines[:HEADER_SEARCH_ROWS], delimiter=separator)))
+    head = text[:200_000].splitlines()[:HEADER_SEARCH_ROWS + 20]
+    separator = sniff_separator("\n".join(head))
+    top = pd.DataFrame(list(csv.reader(head[:HEADER_SEARCH_ROWS], delimiter=separator)))
     header_index = find_header_row(top) if not top.empty else 0
     try:
         frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, skiprows=header_index, engine="c",

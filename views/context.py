@@ -50,6 +50,12 @@ def _load(data_key: str, _uploads: tuple[Upload, ...], mapping_json: str) -> Dat
     return load(list(_uploads), json.loads(mapping_json))
 
 
+@st.cache_resource(max_entries=8, ttl=3600, show_spinner=False)
+def _scope(data_key: str, scenario_key: str, _dataset: Dataset) -> Slice:
+    # Naming a million activity types in the scenario's words is the slow part of a rerun: do it once.
+    return filtering.scope(_dataset, SCENARIOS[scenario_key])
+
+
 def _digest(uploads: list[Upload]) -> str:
     hasher = hashlib.blake2b(digest_size=16)
     for upload in uploads:
@@ -166,7 +172,7 @@ def build_view() -> View:
         dataset, is_sample = _load(data_key, (sample,), "{}"), True
 
     scenario = replace(scenario, thresholds=_thresholds(scenario.thresholds))
-    scoped = filtering.scope(dataset, scenario)
+    scoped = _scope(data_key, scenario.key, dataset)
     chosen = _filters(scoped, data_key)
     _write_url(scenario, chosen, filtering.date_bounds(scoped))
     population = filtering.apply(scoped, chosen.without_reps())

@@ -22,9 +22,12 @@ FORMATS = {"conversion": percent, "satisfaction": lambda v: number(v, 2), "reven
 
 kpis = kpi_table(view.current, view.previous)
 shown = kpis[~((kpis["kpi"] == "satisfaction") & kpis["value"].isna())]
-if view.filters.previous():
-    prev = view.filters.previous()
-    st.caption(f"{t('vs previous period')}: {prev.start:%d.%m.%Y}–{prev.end:%d.%m.%Y}")
+before = view.filters.previous()
+if before:
+    empty_before = not kpis.set_index("kpi").loc["activities", "previous"]
+    st.caption(f"{t('vs previous period')}: {before.start:%d.%m.%Y}–{before.end:%d.%m.%Y}" +
+               (" — no data there, so no change is shown. Narrow the date range to compare." if empty_before
+                else ""))
 cards = st.columns(3)
 for position, row in enumerate(shown.itertuples()):
     show = FORMATS.get(row.kpi, number)
