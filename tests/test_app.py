@@ -152,3 +152,25 @@ def test_thresholds_change_the_flags():
     at.sidebar.number_input(key="min_volume").set_value(2000).run()
     clean(at)
     assert any("No rep is busy without converting" in s.value for s in at.success)
+
+
+def test_date_range_compares_with_the_period_before():
+    import datetime as dt
+
+    from metrics.filters import Filters, apply, scope
+    from metrics.ingest import Upload, load
+    from metrics.kpis import kpi_table
+    from metrics.scenarios import SCENARIOS
+
+    at = app()
+    dates = next(d for d in at.sidebar.date_input if d.key.startswith("dates-"))
+    dates.set_value((dt.date(2026, 9, 1), dt.date(2026, 9, 30))).run()
+    clean(at)
+    path = ROOT / "sample_data" / "startup.xlsx"
+    data = scope(load([Upload(path.name, path.read_bytes())]), SCENARIOS["startup"])
+    chosen = Filters(start=dt.date(2026, 9, 1), end=dt.date(2026, 9, 30))
+    expected = kpi_table(apply(data, chosen), apply(data, chosen.previous())).set_index("kpi")
+    card = next(m for m in at.metric if m.label == "Activities")
+    assert card.value == f"{expected.loc['activities', 'value']:,.0f}".replace(",", " ")
+    assert card.delta == f"{expected.loc['activities', 'change']:+.1%}"
+    assert at.query_params["from"] in ("2026-09-01", ["2026-09-01"])
