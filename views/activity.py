@@ -35,11 +35,10 @@ chosen = picked_reps(event, charts.REP_PICK)
 table = reps[reps["rep"].isin(chosen)] if chosen else reps
 show_table(
     table.assign(quadrant=table["quadrant"].map(diagnostics.QUADRANT_LABELS))[
-        ["rep", "team", "activities", "won", "revenue", "conversion", "conversion_low", "conversion_high",
-         "quadrant", "status"]],
-    key="rep-table", rates=("conversion", "conversion_low", "conversion_high"),
+        ["rep", "team", "activities", "won", "revenue", "conversion", "conversion_high", "quadrant", "status"]],
+    key="rep-table", rates=("conversion", "conversion_high"),
     titles={"activities": effort_title, "won": view.scenario.won_label, "revenue": view.scenario.revenue_label,
-            "conversion_low": "Conversion, lower limit", "conversion_high": "Conversion, upper limit"})
+            "conversion_high": "Upper limit"})
 if chosen:
     st.page_link("views/reps.py", label=f"{t('Reps')}: {chosen[-1]}", icon=":material/person:")
 download_csv(reps, "reps.csv", key="reps-download")

@@ -63,9 +63,9 @@ def quadrant_chart(reps: pd.DataFrame, lines: dict[str, float], performance: str
         opacity=alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.35)),
         tooltip=_rep_tooltip(performance_title),
     ).add_params(pick)
-    # Flagged reps sit right of the median line, often near the edge: label them on their left.
+    # Above the point: flagged reps sit right of the median line and near the edge, so a side label collides.
     names = alt.Chart(points[points["status"] == STATUS_FLAGGED]).mark_text(
-        align="right", dx=-10, dy=-6, color="#b03a2e", fontSize=12).encode(x=x, y=y, text="rep:N")
+        align="center", dy=-16, color="#b03a2e", fontSize=12, fontWeight="bold").encode(x=x, y=y, text="rep:N")
     return alt.layer(busy_zone, zone_label, v_rule, h_rule, dots, names).properties(height=460)
 
 

@@ -162,7 +162,8 @@ def build_view() -> View:
         with st.spinner("Reading your files…"):
             dataset = _load(data_key, tuple(uploads), "{}")
         for error in dataset.errors:
-            st.error(f"**{error.file}** — {error.message}", icon=":material/error:")
+            st.error(f"**{error.file}** — {error.message} (Remove it from the upload list in the sidebar once "
+                     "you have a better file.)", icon=":material/error:")
         if not dataset.tables:
             st.info("None of the uploaded files could be used, so the sample data is shown until one can.")
             dataset = None

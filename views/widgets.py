@@ -50,6 +50,8 @@ def show_table(frame: pd.DataFrame, key: str, titles: dict[str, str] | None = No
         elif pd.api.types.is_datetime64_any_dtype(frame[column]):
             config[column] = st.column_config.DateColumn(title, format="YYYY-MM-DD")
         else:
+            if pd.api.types.is_string_dtype(frame[column]):
+                shown[column] = shown[column].astype("string").fillna("–")
             config[column] = st.column_config.Column(title)
     st.dataframe(shown, hide_index=True, key=key, column_config=config, **options)
 
