@@ -31,14 +31,28 @@ def deal_stages(data: Slice, scenario: Scenario) -> pd.DataFrame:
                          "reached": reached.astype(int)})
 
 
+def unrecorded_stages(data: Slice, scenario: Scenario) -> list[int]:
+    """Middle stages no deal shows directly (by its stage column or a logged activity).
+
+    Counting such a stage would only repeat the next one (for example, every won deal "reached" a demo),
+    so the funnel leaves it out rather than invent a step.
+    """
+    if not data.outcomes["status"].notna().any():
+        return []
+    seen = set(data.outcomes["stage_level"].dropna().astype(int))
+    linked = data.activities.dropna(subset=["deal_id", "stage"])
+    seen |= set(linked.loc[linked["deal_id"].isin(data.outcomes["deal_id"].dropna()), "stage"].astype(int))
+    return [stage for stage in range(1, len(scenario.funnel) - 1) if stage not in seen]
+
+
 def _counts_by_deal(data: Slice, scenario: Scenario) -> pd.DataFrame:
     stages = deal_stages(data, scenario)
     stage_count = len(scenario.funnel)
+    kept = [stage for stage in range(stage_count) if stage not in unrecorded_stages(data, scenario)]
     rows = []
     for rep, reached in [(TEAM, stages["reached"]), *stages.groupby("rep")["reached"]]:
-        counts = np.bincount(reached.to_numpy(), minlength=stage_count)
-        rows.append(pd.DataFrame({"rep": rep, "stage_index": range(stage_count),
-                                  "reached": counts[::-1].cumsum()[::-1]}))
+        counts = np.bincount(reached.to_numpy(), minlength=stage_count)[::-1].cumsum()[::-1]
+        rows.append(pd.DataFrame({"rep": rep, "stage_index": kept, "reached": counts[kept]}))
     return pd.concat(rows, ignore_index=True).assign(unit="deals")
 
 
@@ -73,5 +87,5 @@ def funnel_table(data: Slice, scenario: Scenario) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         counts["from_previous"] = np.where(previous > 0, counts["reached"] / previous, np.nan)
         counts["from_first"] = np.where(first > 0, counts["reached"] / first, np.nan)
-    counts.loc[counts["stage_index"] == 0, "from_previous"] = np.nan
+    counts.loc[counts.groupby("rep").cumcount() == 0, "from_previous"] = np.nan
     return counts[FUNNEL_COLUMNS]

@@ -112,3 +112,15 @@ def test_activity_mix_attributes_only_through_deal_links():
     assert mix.loc["call", "label"] == "Outreach call"
     unlinked = activity_mix(make_slice([{"date": "2026-01-02", "rep": "K"}], None), STARTUP)
     assert pd.isna(unlinked.loc[0, "win_rate"]) and pd.isna(unlinked.loc[0, "deals"])
+
+
+def test_stages_no_deal_shows_are_left_out():
+    # Deals-only data whose stage column names only the conversation level: no deal shows a demo.
+    deals = [{"date": "2026-01-10", "rep": "K", "deal_id": f"D{i}", "status": status, "stage_level": level}
+             for i, (status, level) in enumerate([("won", pd.NA), ("won", pd.NA), ("lost", pd.NA),
+                                                  ("open", 1), ("open", 0)])]
+    funnel = funnel_table(make_slice(None, deals), STARTUP)
+    team = funnel[funnel["rep"] == TEAM]
+    assert team["stage"].tolist() == ["Outreach", "Conversation", "Customer"]
+    assert team["reached"].tolist() == [5, 3, 2]
+    assert team["from_previous"].tolist()[1:] == pytest.approx([0.6, 2 / 3])

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from metrics import diagnostics
-from metrics.funnel import TEAM, funnel_table
+from metrics.funnel import TEAM, funnel_table, unrecorded_stages
 from views import charts
 from views.context import current_view
 from views.i18n import t
@@ -26,8 +26,10 @@ if unit == "activities":
     st.caption("Your data links no activities to deals, so each stage counts activities of that stage and the "
                "last counts won deals: read the steps as ratios, not as deals moving on.")
 else:
+    skipped = [view.scenario.funnel[stage] for stage in unrecorded_stages(view.population, view.scenario)]
     st.caption("Each deal counts at the furthest stage its stage column, its logged activities or a win show. "
-               "A lost deal with no stage recorded counts at the first stage only.")
+               "A lost deal with no stage recorded counts at the first stage only." +
+               (f" Not in your data, so left out: {', '.join(skipped)}." if skipped else ""))
 flagged = view.reps.loc[view.reps["flagged"], "rep"].tolist()
 default = [r for r in [st.session_state.get(SELECTED_REP)] if r in rep_names] or flagged[:2] or rep_names[:1]
 compare = st.multiselect("Compare reps with the team", rep_names, default=default, key="funnel-compare")
