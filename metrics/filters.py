@@ -41,10 +41,13 @@ class Filters:
         return replace(self, reps=())
 
 
-def scope(dataset: Dataset, scenario: Scenario) -> Slice:
-    """Name the activity types in the scenario's words and mark the funnel stage each evidences."""
+def scope(dataset: Dataset, scenario: Scenario, assigned_types: dict[str, str] | None = None) -> Slice:
+    """Name the activity types in the scenario's words and mark the funnel stage each evidences.
+
+    `assigned_types` holds the user's own choices for activity texts the vocabulary does not know.
+    """
     activities = dataset.activities.copy()
-    activities["activity_type"] = normalise_activity_types(activities["activity_type"], scenario)
+    activities["activity_type"] = normalise_activity_types(activities["activity_type"], scenario, assigned_types)
     activities["stage"] = activities["activity_type"].map(scenario.activity_stage).astype("Int64")
     return Slice(activities, dataset.outcomes, dataset.effort_basis)
 

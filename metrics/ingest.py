@@ -369,15 +369,16 @@ class Upload:
     content: bytes
 
 
-def load(uploads: list[Upload], mapping: dict[str, dict[str, str | None]] | None = None,
-         today: pd.Timestamp | None = None) -> Dataset:
+def load(uploads: list[Upload], mapping: dict | None = None, today: pd.Timestamp | None = None) -> Dataset:
     """Read, recognise and parse every uploaded file into one Dataset.
 
     A file that can't be used becomes an entry in Dataset.errors; the others still load.
-    `mapping` holds the user's column choices per table source: {source: {role: column or None}}.
+    `mapping` holds the user's choices, as saved in a mapping file:
+    {"columns": {source: {role: column or None}}, "statuses": {raw text: "won"|"lost"|"open"},
+     "activity_types": {raw text: activity key}} — activity types are applied later, by filters.scope.
     """
     today = (today or pd.Timestamp.now()).normalize() + pd.Timedelta(days=1)
-    mapping = mapping or {}
+    columns = (mapping or {}).get("columns", {})
     activities, outcomes, rosters, problems, reports, errors = [], [], [], [], [], []
     for upload in uploads:
         try:
@@ -387,7 +388,7 @@ def load(uploads: list[Upload], mapping: dict[str, dict[str, str | None]] | None
             continue
         used = 0
         for table in tables:
-            recognition = recognise(list(table.frame.columns), mapping.get(table.source))
+            recognition = recognise(list(table.frame.columns), columns.get(table.source))
             shape = classify(recognition)
             if shape is None or table.frame.empty:
                 if len(tables) == 1:

@@ -147,11 +147,15 @@ def activity_key_lookup(scenario: Scenario) -> dict[str, str]:
     return lookup
 
 
-def normalise_activity_types(raw: pd.Series, scenario: Scenario) -> pd.Series:
-    """Map raw activity-type text to the scenario's keys; unknown values keep their cleaned text."""
+def normalise_activity_types(raw: pd.Series, scenario: Scenario,
+                             assigned: dict[str, str] | None = None) -> pd.Series:
+    """Map raw activity-type text to the scenario's keys; the user's `assigned` choices (raw text → key) win,
+    and unknown values keep their cleaned text."""
     lookup = activity_key_lookup(scenario)
+    assigned = assigned or {}
     uniques = pd.Series(raw.dropna().unique())
-    mapped = {value: lookup.get(normalise_label(value), str(value).strip().lower()) for value in uniques}
+    mapped = {value: assigned.get(value) or lookup.get(normalise_label(value), str(value).strip().lower())
+              for value in uniques}
     return raw.map(mapped).astype("string")
 
 

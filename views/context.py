@@ -24,6 +24,7 @@ SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 UPLOAD_TYPES = ["xlsx", "xlsm", "csv", "tsv", "txt", "xls"]
 CONFIDENCES = (0.90, 0.95, 0.99)
 VIEW_KEY = "_view"
+MAPPING_KEY = "mapping"
 
 
 @dataclass
@@ -51,9 +52,17 @@ def _load(data_key: str, _uploads: tuple[Upload, ...], mapping_json: str) -> Dat
 
 
 @st.cache_resource(max_entries=8, ttl=3600, show_spinner=False)
-def _scope(data_key: str, scenario_key: str, _dataset: Dataset) -> Slice:
+def _scope(data_key: str, scenario_key: str, assigned_json: str, _dataset: Dataset) -> Slice:
     # Naming a million activity types in the scenario's words is the slow part of a rerun: do it once.
-    return filtering.scope(_dataset, SCENARIOS[scenario_key])
+    return filtering.scope(_dataset, SCENARIOS[scenario_key], json.loads(assigned_json))
+
+
+def current_mapping() -> dict:
+    """The user's column and value choices: {"columns": ..., "statuses": ..., "activity_types": ...}.
+
+    The Data page edits it; a saved mapping file restores it.
+    """
+    return st.session_state.setdefault(MAPPING_KEY, {})
 
 
 def _digest(uploads: list[Upload]) -> str:
@@ -160,7 +169,7 @@ def build_view() -> View:
     if uploads:
         data_key = _digest(uploads)
         with st.spinner("Reading your files…"):
-            dataset = _load(data_key, tuple(uploads), "{}")
+            dataset = _load(data_key, tuple(uploads), json.dumps(current_mapping(), sort_keys=True))
         for error in dataset.errors:
             st.error(f"**{error.file}** — {error.message} (Remove it from the upload list in the sidebar once "
                      "you have a better file.)", icon=":material/error:")
@@ -173,7 +182,8 @@ def build_view() -> View:
         dataset, is_sample = _load(data_key, (sample,), "{}"), True
 
     scenario = replace(scenario, thresholds=_thresholds(scenario.thresholds))
-    scoped = _scope(data_key, scenario.key, dataset)
+    scoped = _scope(data_key, scenario.key, json.dumps(current_mapping().get("activity_types", {}), sort_keys=True),
+                    dataset)
     chosen = _filters(scoped, data_key)
     _write_url(scenario, chosen, filtering.date_bounds(scoped))
     population = filtering.apply(scoped, chosen.without_reps())
