@@ -24,23 +24,24 @@ STATUS_FLAGGED, STATUS_OK, STATUS_THIN = "flagged", "ok", "not enough data"
 PERFORMANCE_MEASURES = ("won", "revenue")
 
 REP_COLUMNS = ["rep", "team", "activities", "deals", "won", "lost", "decided", "revenue", "trials", "conversion",
-               "conversion_low", "conversion_high", "limit_low", "avg_deal_size", "satisfaction", "quadrant",
-               "status", "flagged"]
+               "conversion_low", "conversion_high", "limit_low", "avg_deal_size", "satisfaction", "ratings",
+               "quadrant", "status", "flagged"]
 
 
 def rep_totals(data: Slice) -> pd.DataFrame:
-    """Per rep: activities, deals, won, lost, decided, revenue, satisfaction (mean), team."""
+    """Per rep: activities, deals, won, lost, decided, revenue, satisfaction (mean of `ratings` ratings), team."""
     effort = data.activities.groupby("rep", observed=True)["count"].sum().rename("activities")
     deal_rows = data.outcomes[data.outcomes["status"].notna()]
     deals = deal_rows.groupby("rep", observed=True).size().rename("deals")
     results = data.outcomes.groupby("rep", observed=True).agg(
-        won=("won", "sum"), lost=("lost", "sum"), revenue=("revenue", "sum"), satisfaction=("satisfaction", "mean"))
+        won=("won", "sum"), lost=("lost", "sum"), revenue=("revenue", "sum"), satisfaction=("satisfaction", "mean"),
+        ratings=("satisfaction", "count"))
     teams = pd.concat([data.activities[["rep", "team"]], data.outcomes[["rep", "team"]]]) \
         .dropna(subset=["rep"]).drop_duplicates("rep").set_index("rep")["team"]
     totals = pd.concat([effort, deals, results], axis=1)
     totals.index.name = "rep"
     totals = totals.reset_index()
-    for column in ("activities", "deals", "won", "lost"):
+    for column in ("activities", "deals", "won", "lost", "ratings"):
         totals[column] = totals[column].fillna(0).astype("int64")
     totals["revenue"] = totals["revenue"].fillna(0.0).astype(float)
     totals["decided"] = totals["won"] + totals["lost"]

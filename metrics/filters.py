@@ -37,6 +37,13 @@ class Filters:
         length = self.end - self.start + dt.timedelta(days=1)
         return replace(self, start=self.start - length, end=self.start - dt.timedelta(days=1))
 
+    def year_before(self) -> Filters | None:
+        """The same dates one year earlier, or None without a date range."""
+        if self.start is None or self.end is None:
+            return None
+        return replace(self, start=(pd.Timestamp(self.start) - pd.DateOffset(years=1)).date(),
+                       end=(pd.Timestamp(self.end) - pd.DateOffset(years=1)).date())
+
     def without_reps(self) -> Filters:
         return replace(self, reps=())
 

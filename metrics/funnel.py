@@ -17,18 +17,32 @@ FUNNEL_COLUMNS = ["rep", "stage_index", "stage", "reached", "from_previous", "fr
 
 
 def deal_stages(data: Slice, scenario: Scenario) -> pd.DataFrame:
-    """One row per deal: rep, deal_id, reached (furthest stage index)."""
+    """One row per deal whose furthest stage is known: rep, deal_id, status, reached (stage index).
+
+    A won deal reached the last stage. An open deal is at least at the first. A lost deal with no stage in
+    its stage column and no logged activity could have stopped anywhere, so it is left out rather than
+    counted at a stage it may never have been at (see lost_without_stage).
+    """
     deals = data.outcomes[data.outcomes["status"].notna()]
     last = len(scenario.funnel) - 1
-    reached = deals["stage_level"].astype("Float64").fillna(0).to_numpy(dtype=float)
+    reached = deals["stage_level"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     linked = data.activities.dropna(subset=["deal_id", "stage"])
     if len(linked):
         evidence = linked.groupby("deal_id")["stage"].max()
-        from_activities = deals["deal_id"].map(evidence).astype("Float64").fillna(0).to_numpy(dtype=float)
-        reached = np.maximum(reached, from_activities)
-    reached = np.where(deals["status"].to_numpy() == "won", last, np.minimum(reached, last - 1))
-    return pd.DataFrame({"rep": deals["rep"].to_numpy(), "deal_id": deals["deal_id"].to_numpy(),
-                         "reached": reached.astype(int)})
+        from_activities = deals["deal_id"].map(evidence).astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        reached = np.fmax(reached, from_activities)
+    status = deals["status"].to_numpy()
+    reached = np.where(status == "won", last, np.minimum(reached, last - 1))
+    reached = np.where((status == "open") & np.isnan(reached), 0, reached)
+    known = ~np.isnan(reached)
+    return pd.DataFrame({"rep": deals["rep"].to_numpy()[known], "deal_id": deals["deal_id"].to_numpy()[known],
+                         "status": status[known], "reached": reached[known].astype(int)})
+
+
+def lost_without_stage(data: Slice, scenario: Scenario) -> int:
+    """How many lost deals the funnel leaves out because nothing says how far they got."""
+    deals = data.outcomes["status"].notna().sum()
+    return int(deals - len(deal_stages(data, scenario)))
 
 
 def unrecorded_stages(data: Slice, scenario: Scenario) -> list[int]:

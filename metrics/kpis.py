@@ -6,7 +6,7 @@ import pandas as pd
 
 from metrics.filters import Slice
 
-KPI_COLUMNS = ["kpi", "value", "previous", "change"]
+KPI_COLUMNS = ["kpi", "value", "previous", "change", "year_ago", "change_year"]
 
 
 def headline(data: Slice) -> dict[str, float | None]:
@@ -29,14 +29,24 @@ def headline(data: Slice) -> dict[str, float | None]:
     }
 
 
-def kpi_table(current: Slice, previous: Slice | None) -> pd.DataFrame:
-    """One row per KPI: value, the previous period's value, and the relative change (None if not defined)."""
+def kpi_table(current: Slice, previous: Slice | None, year_ago: Slice | None = None) -> pd.DataFrame:
+    """One row per KPI: value, the previous period's value and the relative change, and the same for the
+    period a year earlier (None where that period has no data or a change is not defined)."""
     now = headline(current)
-    before = headline(previous) if previous is not None else dict.fromkeys(now)
+    columns = {"previous": previous, "year_ago": year_ago}
+    befores = {name: headline(data) if data is not None and _has_rows(data) else dict.fromkeys(now)
+               for name, data in columns.items()}
     rows = []
     for kpi, value in now.items():
-        old = before[kpi]
-        change = (value / old - 1) if value is not None and old not in (None, 0) else None
-        rows.append({"kpi": kpi, "value": value, "previous": old, "change": change})
+        row = {"kpi": kpi, "value": value}
+        for name, change in (("previous", "change"), ("year_ago", "change_year")):
+            old = befores[name][kpi]
+            row[name] = old
+            row[change] = (value / old - 1) if value is not None and old not in (None, 0) else None
+        rows.append(row)
     table = pd.DataFrame(rows, columns=KPI_COLUMNS)
-    return table.replace({np.nan: None})
+    return table.astype(object).where(table.notna(), None)
+
+
+def _has_rows(data: Slice) -> bool:
+    return bool(len(data.activities) or len(data.outcomes))

@@ -1,36 +1,77 @@
-"""Activity mix: how much of each activity type, and how the deals it touched ended."""
+"""Activity mix: how much of each activity type, and how the deals it touched ended.
+
+A deal counts for every activity type that touched it, so a type's revenue is the won revenue of the deals
+it was part of, not a share of it.
+
+Late-stage activities only happen on deals that got far, and those are won more often anyway. So a type is
+judged against the decided deals that got at least as far in the funnel as the type's stage (its
+`baseline`): it "pays off" when the deals it touched were won more often than that by more than the Wilson
+interval allows, and "does not pay off" when less; otherwise the data can't tell.
+"""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
 from metrics.filters import Slice
+from metrics.funnel import deal_stages
 from metrics.scenarios import Scenario
+from metrics.stats import wilson_interval
 
-MIX_COLUMNS = ["activity_type", "label", "activities", "share", "deals", "won_deals", "decided_deals",
-               "win_rate", "revenue"]
+MIX_COLUMNS = ["activity_type", "label", "activities", "share", "linked", "deals", "won_deals", "decided_deals",
+               "win_rate", "win_rate_low", "win_rate_high", "baseline", "revenue", "revenue_per_activity", "verdict"]
+PAYS_OFF, DOES_NOT_PAY, UNCLEAR, NO_LINK = "pays off", "does not pay off", "can't tell yet", "no deal link"
 
 
-def activity_mix(data: Slice, scenario: Scenario) -> pd.DataFrame:
-    """Per activity type: count, share of all activity, and — where activities name their deal — the deals
-    touched, how many were won of those decided, and the won revenue. Without a deal link those stay empty
-    rather than guessed."""
-    activities = data.activities
-    if activities.empty:
-        return pd.DataFrame(columns=MIX_COLUMNS)
-    counts = activities.groupby("activity_type")["count"].sum().rename("activities")
+def _touched(data: Slice) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Activities that name a known deal (one row per activity type, rep and deal), and those deals."""
     deals = data.outcomes.dropna(subset=["deal_id"]).drop_duplicates("deal_id").set_index("deal_id")
-    linked = activities.dropna(subset=["deal_id"])
-    linked = linked[linked["deal_id"].isin(deals.index)][["activity_type", "deal_id"]].drop_duplicates()
-    touched = linked.join(deals[["won", "lost", "revenue"]], on="deal_id")
-    per_type = touched.groupby("activity_type").agg(deals=("deal_id", "size"), won_deals=("won", "sum"),
-                                                     lost=("lost", "sum"), revenue=("revenue", "sum"))
+    linked = data.activities.dropna(subset=["deal_id"])
+    linked = linked[linked["deal_id"].isin(deals.index)][["rep", "activity_type", "deal_id"]].drop_duplicates()
+    return linked.join(deals[["won", "lost", "revenue"]], on="deal_id"), deals
+
+
+def baseline_win_rates(data: Slice, scenario: Scenario) -> dict[int, float]:
+    """Stage index → win rate of decided deals that reached at least that stage."""
+    stages = deal_stages(data, scenario)
+    decided = stages[stages["status"].isin(["won", "lost"])]
+    rates = {}
+    for stage in range(len(scenario.funnel)):
+        far = decided[decided["reached"] >= stage]
+        if len(far):
+            rates[stage] = float((far["status"] == "won").mean())
+    return rates
+
+
+def activity_mix(data: Slice, scenario: Scenario, by: tuple[str, ...] = (), confidence: float = 0.95) -> pd.DataFrame:
+    """Per activity type (and per `by`, e.g. ("rep",)): count, share of activity, and — where activities
+    name their deal — the deals touched, their win rate with its Wilson interval, the won revenue and the
+    revenue per activity. Without a deal link those stay empty and `verdict` says so, rather than guess."""
+    if data.activities.empty:
+        return pd.DataFrame(columns=[*by, *MIX_COLUMNS])
+    keys = [*by, "activity_type"]
+    counts = data.activities.groupby(keys)["count"].sum().rename("activities")
+    touched, _ = _touched(data)
+    per_type = touched.groupby(keys).agg(deals=("deal_id", "size"), won_deals=("won", "sum"),
+                                         lost=("lost", "sum"), revenue=("revenue", "sum"))
     mix = pd.concat([counts, per_type], axis=1).reset_index()
-    mix["share"] = mix["activities"] / mix["activities"].sum()
+    totals = mix.groupby(list(by))["activities"].transform("sum") if by else mix["activities"].sum()
+    mix["share"] = mix["activities"] / totals
+    mix["linked"] = mix["deals"].notna()
     mix["decided_deals"] = mix["won_deals"] + mix["lost"]
     with np.errstate(divide="ignore", invalid="ignore"):
         mix["win_rate"] = np.where(mix["decided_deals"] > 0, mix["won_deals"] / mix["decided_deals"], np.nan)
+        mix["revenue_per_activity"] = np.where(mix["linked"], mix["revenue"] / mix["activities"], np.nan)
+    low, high = wilson_interval(mix["won_deals"].fillna(0), mix["decided_deals"].fillna(0), confidence)
+    mix["win_rate_low"], mix["win_rate_high"] = low, high
+    baselines = baseline_win_rates(data, scenario)
+    stage = mix["activity_type"].map(scenario.activity_stage).fillna(0).astype(int)
+    mix["baseline"] = stage.map(baselines).astype(float)
+    mix["verdict"] = np.select(
+        [~mix["linked"], mix["win_rate_low"] > mix["baseline"], mix["win_rate_high"] < mix["baseline"]],
+        [NO_LINK, PAYS_OFF, DOES_NOT_PAY], UNCLEAR)
     mix["label"] = mix["activity_type"].map(scenario.activity_labels).fillna(mix["activity_type"])
     for column in ("deals", "won_deals", "decided_deals"):
         mix[column] = mix[column].astype("Int64")
-    return mix.sort_values("activities", ascending=False, ignore_index=True)[MIX_COLUMNS]
+    return mix.sort_values([*by, "activities"], ascending=[True] * len(by) + [False],
+                           ignore_index=True)[[*by, *MIX_COLUMNS]]

@@ -10,6 +10,7 @@ import pandas as pd
 
 from metrics import diagnostics, filters as filtering
 from metrics.errors import InputError
+from metrics.findings import Insights, insights
 from metrics.ingest import Dataset, Upload, load
 from metrics.scenarios import Scenario, get_scenario
 
@@ -21,15 +22,18 @@ class Analysis:
     scenario: Scenario
     dataset: Dataset
     reps: pd.DataFrame
+    insights: Insights
 
 
 def analyze(dataset: Dataset, scenario: Scenario, chosen: filtering.Filters | None = None,
-            performance: str = "won") -> Analysis:
-    population = filtering.apply(filtering.scope(dataset, scenario), (chosen or filtering.Filters()).without_reps())
+            performance: str = "won", assigned_types: dict[str, str] | None = None) -> Analysis:
+    population = filtering.apply(filtering.scope(dataset, scenario, assigned_types),
+                                 (chosen or filtering.Filters()).without_reps())
     reps = diagnostics.rep_table(population, scenario.thresholds, performance)
+    found = insights(population, scenario, reps)
     if chosen and chosen.reps:
         reps = reps[reps["rep"].isin(chosen.reps)]
-    return Analysis(scenario, dataset, reps)
+    return Analysis(scenario, dataset, reps, found)
 
 
 def analyze_files(paths: list[str], scenario_key: str) -> Analysis:
@@ -55,10 +59,14 @@ def _plain(value):
 
 
 def to_dict(analysis: Analysis) -> dict:
-    """The CLI's JSON shape (see PRODUCT.md)."""
-    dataset = analysis.dataset
-    reps = [
-        {
+    """The CLI's JSON shape (see PRODUCT.md), with findings, expected revenue, gaps and leak stages."""
+    dataset, found = analysis.dataset, analysis.insights
+    expected = found.expected.set_index("rep")
+    worst = found.leaks.set_index("rep") if len(found.leaks) else pd.DataFrame()
+    reps = []
+    for row in analysis.reps.itertuples(index=False):
+        leak = worst.loc[row.rep] if row.flagged and row.rep in worst.index else None
+        reps.append({
             "rep": row.rep,
             "team": _plain(row.team),
             "activities": int(row.activities),
@@ -68,14 +76,18 @@ def to_dict(analysis: Analysis) -> dict:
             "quadrant": row.quadrant,
             "flagged": bool(row.flagged),
             "status": row.status,
-        }
-        for row in analysis.reps.itertuples(index=False)
-    ]
+            "expected_revenue": _plain(expected.loc[row.rep, "expected_revenue"]),
+            "gap": _plain(expected.loc[row.rep, "gap"]),
+            "leak_stage": f"{leak['from_stage']} → {leak['stage']}" if leak is not None else None,
+        })
     return {
         "scenario": analysis.scenario.key,
         "effort": dataset.effort_basis,
         "rows": {"read": dataset.rows_read, "used": dataset.rows_used, "dropped": dataset.rows_dropped},
         "reps": reps,
+        "findings": [finding.text for finding in found.findings],
+        "what_if": {"extra_won": float(found.what_if["extra_won"].sum()),
+                    "extra_revenue": float(found.what_if["extra_revenue"].sum())},
         "warnings": [str(error) for error in dataset.errors],
     }
 

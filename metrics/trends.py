@@ -7,8 +7,9 @@ import pandas as pd
 from metrics.filters import Slice
 
 FREQUENCIES = {"week": "W-MON", "month": "MS"}
-TREND_COLUMNS = ["period", "activities", "won", "revenue", "conversion", "previous_activities", "previous_won",
-                 "activity_change", "won_change", "rose_without_results"]
+TREND_COLUMNS = ["period", "activities", "won", "revenue", "results_period", "won_after_lag", "revenue_after_lag",
+                 "conversion", "previous_activities", "previous_won", "activity_change", "won_change",
+                 "rose_without_results"]
 
 
 def _period_start(dates: pd.Series, frequency: str) -> pd.Series:
@@ -17,15 +18,8 @@ def _period_start(dates: pd.Series, frequency: str) -> pd.Series:
     return dates.dt.to_period("M").dt.start_time
 
 
-def period_table(data: Slice, frequency: str = "month", rise_pct: float = 0.10) -> pd.DataFrame:
-    """Per period: activities (or deals for deals-only data), won, revenue, conversion and changes.
-
-    A period is marked `rose_without_results` when activity grew by more than `rise_pct` over the period
-    before while won deals did not grow. Periods with no rows in between are filled with zeros, so a
-    change is always against the calendar period just before.
-    """
-    if frequency not in FREQUENCIES:
-        raise ValueError(f"frequency must be one of {sorted(FREQUENCIES)}")
+def _totals(data: Slice, frequency: str) -> pd.DataFrame:
+    """Per calendar period, gaps filled with zeros: activities (or deals engaged), won, lost, revenue."""
     if data.basis == "deals":
         deals = data.outcomes[data.outcomes["status"].notna()]
         effort = deals.assign(period=_period_start(deals["date"], frequency)).groupby("period").size()
@@ -36,25 +30,67 @@ def period_table(data: Slice, frequency: str = "month", rise_pct: float = 0.10) 
         .groupby("period")[["won", "lost", "revenue"]].sum()
     table = pd.concat([effort.rename("activities"), results], axis=1)
     if table.empty:
-        return pd.DataFrame(columns=TREND_COLUMNS)
+        return table
     calendar = pd.date_range(table.index.min(), table.index.max(), freq=FREQUENCIES[frequency])
     table = table.reindex(calendar, fill_value=0).fillna(0)
     table.index.name = "period"
     table = table.reset_index()
-    table["activities"] = table["activities"].astype("int64")
-    table["won"] = table["won"].astype("int64")
-    trials = table["won"] + table["lost"] if data.basis == "deals" else table["activities"]
+    for column in ("activities", "won", "lost"):
+        table[column] = table[column].astype("int64")
+    return table
+
+
+def period_table(data: Slice, frequency: str = "month", rise_pct: float = 0.10, lag: int = 0) -> pd.DataFrame:
+    """Per period: activities (or deals for deals-only data), won, revenue, conversion and changes.
+
+    With a `lag` of L periods, each period's activity is set against the results L periods later
+    (`won_after_lag`, `revenue_after_lag`, from `results_period`): a demo this month may close next
+    quarter. Conversion and the marks use those lagged results; the last L periods have none yet.
+    A period is marked `rose_without_results` when activity grew by more than `rise_pct` over the period
+    before while its (lagged) won deals did not grow. Periods with no rows in between are filled with zeros,
+    so a change is always against the calendar period just before.
+    """
+    if frequency not in FREQUENCIES:
+        raise ValueError(f"frequency must be one of {sorted(FREQUENCIES)}")
+    table = _totals(data, frequency)
+    if table.empty:
+        return pd.DataFrame(columns=TREND_COLUMNS)
+    table["results_period"] = table["period"].shift(-lag) if lag else table["period"]
+    table["won_after_lag"] = table["won"].shift(-lag).astype("Int64") if lag else table["won"].astype("Int64")
+    table["revenue_after_lag"] = table["revenue"].shift(-lag) if lag else table["revenue"]
+    lost_after_lag = table["lost"].shift(-lag) if lag else table["lost"]
+    trials = table["won_after_lag"] + lost_after_lag if data.basis == "deals" else table["activities"]
     table["previous_activities"] = table["activities"].shift(1).astype("Int64")
-    table["previous_won"] = table["won"].shift(1).astype("Int64")
+    table["previous_won"] = table["won_after_lag"].shift(1).astype("Int64")
     with np.errstate(divide="ignore", invalid="ignore"):
-        table["conversion"] = np.where(trials > 0, table["won"] / trials, np.nan)
+        table["conversion"] = (table["won_after_lag"] / trials).where(trials > 0).astype("Float64")
         table["activity_change"] = (table["activities"] / table["previous_activities"] - 1) \
             .where(table["previous_activities"] > 0).astype("Float64")
-        table["won_change"] = (table["won"] / table["previous_won"] - 1).where(table["previous_won"] > 0) \
+        table["won_change"] = (table["won_after_lag"] / table["previous_won"] - 1).where(table["previous_won"] > 0) \
             .astype("Float64")
     table["rose_without_results"] = ((table["activity_change"] > rise_pct) &
-                                     (table["won"] <= table["previous_won"])).fillna(False).astype(bool)
+                                     (table["won_after_lag"] <= table["previous_won"])).fillna(False).astype(bool)
     return table[TREND_COLUMNS]
+
+
+def lag_effect(data: Slice, frequency: str = "month", max_lag: int = 3) -> pd.DataFrame:
+    """How closely activity tracks results L periods later, for L = 0..max_lag.
+
+    Columns: lag, periods (pairs compared), correlation (Pearson, NaN when either side is constant).
+    """
+    table = _totals(data, frequency)
+    rows = []
+    for lag in range(max_lag + 1):
+        if table.empty:
+            rows.append({"lag": lag, "periods": 0, "correlation": np.nan})
+            continue
+        activity = table["activities"].astype(float)
+        results = table["won"].shift(-lag).astype(float)
+        pairs = pd.concat([activity, results], axis=1).dropna()
+        spread = len(pairs) > 2 and pairs.iloc[:, 0].std() > 0 and pairs.iloc[:, 1].std() > 0
+        rows.append({"lag": lag, "periods": len(pairs),
+                     "correlation": float(pairs.iloc[:, 0].corr(pairs.iloc[:, 1])) if spread else np.nan})
+    return pd.DataFrame(rows, columns=["lag", "periods", "correlation"])
 
 
 def periods_overlapping(table: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:

@@ -1,0 +1,45 @@
+"""A second kind of gap: revenue that comes with unhappy customers, and happy customers without revenue.
+
+A rep's satisfaction counts as low (or high) only when their mean rating differs from the rest of the
+team's by more than the normal limit for the two samples (Welch's z), so one bad rating never makes a gap.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from metrics.filters import Slice
+from metrics.stats import z_value
+
+MIN_RATINGS = 5  # a mean of fewer ratings says little about a rep
+HIGH_REVENUE_LOW_SATISFACTION = "high revenue, low satisfaction"
+LOW_REVENUE_HIGH_SATISFACTION = "low revenue, high satisfaction"
+SATISFACTION_COLUMNS = ["rep", "team", "revenue", "satisfaction", "ratings", "others", "z", "gap"]
+
+
+def satisfaction_gaps(data: Slice, reps: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+    """Per rep with at least MIN_RATINGS ratings: mean satisfaction, the rest of the team's mean, Welch's z,
+    and `gap` when revenue is above the median with satisfaction significantly below the rest, or revenue
+    below the median with satisfaction significantly above. No rows when nobody has enough ratings."""
+    ratings = data.outcomes.dropna(subset=["satisfaction"])[["rep", "satisfaction"]]
+    ratings = ratings.assign(satisfaction=ratings["satisfaction"].astype(float))
+    per_rep = ratings.groupby("rep")["satisfaction"].agg(["mean", "var", "count"])
+    per_rep = per_rep[per_rep["count"] >= MIN_RATINGS]
+    if per_rep.empty or len(ratings) <= MIN_RATINGS:
+        return pd.DataFrame(columns=SATISFACTION_COLUMNS)
+    total, total_sq, n_all = ratings["satisfaction"].sum(), (ratings["satisfaction"] ** 2).sum(), len(ratings)
+    sums = ratings.groupby("rep")["satisfaction"].agg(["sum", lambda v: (v ** 2).sum()]).loc[per_rep.index]
+    n_rest = n_all - per_rep["count"]
+    mean_rest = (total - sums["sum"]) / n_rest
+    var_rest = ((total_sq - sums.iloc[:, 1]) - n_rest * mean_rest**2) / (n_rest - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (per_rep["mean"] - mean_rest) / np.sqrt(per_rep["var"] / per_rep["count"] + var_rest / n_rest)
+    table = reps.set_index("rep").loc[per_rep.index, ["team", "revenue"]].assign(
+        satisfaction=per_rep["mean"], ratings=per_rep["count"].astype(int), others=mean_rest, z=z).reset_index()
+    limit = z_value(confidence)
+    median_revenue = reps["revenue"].median()
+    table["gap"] = np.select(
+        [(table["revenue"] > median_revenue) & (table["z"] < -limit),
+         (table["revenue"] < median_revenue) & (table["z"] > limit)],
+        [HIGH_REVENUE_LOW_SATISFACTION, LOW_REVENUE_HIGH_SATISFACTION], "")
+    return table[SATISFACTION_COLUMNS]
