@@ -15,5 +15,5 @@ pages = [
     st.Page("views/data.py", title=t("Data"), icon=":material/table_view:", url_path="data"),
 ]
 page = st.navigation(pages)
-build_view()
+build_view(page.url_path)
 page.run()

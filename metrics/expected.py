@@ -41,6 +41,17 @@ def fit_curve(activities, performance) -> Curve | None:
     return Curve(float(np.median(y - slope * x)), slope)
 
 
+def team_curve(reps: pd.DataFrame, measure: str) -> Curve | None:
+    """The curve the team's reps normally follow: fitted on every rep who is not flagged.
+
+    Flagged reps are already shown to convert below the team beyond chance; fitting through them would pull
+    the curve down and hide the very gap they are measured by. Theil–Sen copes with the rest, outliers
+    such as a star rep included, up to about three in ten reps.
+    """
+    usual = reps[~reps["flagged"]]
+    return fit_curve(usual["activities"], usual[measure])
+
+
 def expected_table(reps: pd.DataFrame) -> pd.DataFrame:
     """Per rep: expected_won and expected_revenue on the team's curves, and the gaps (actual − expected).
 
@@ -48,7 +59,7 @@ def expected_table(reps: pd.DataFrame) -> pd.DataFrame:
     """
     table = pd.DataFrame({"rep": reps["rep"].to_numpy()})
     for measure, expected, gap in (("won", "expected_won", "won_gap"), ("revenue", "expected_revenue", "gap")):
-        curve = fit_curve(reps["activities"], reps[measure])
+        curve = team_curve(reps, measure)
         table[expected] = curve.predict(reps["activities"]) if curve else np.nan
         table[gap] = reps[measure].to_numpy(dtype=float) - table[expected]
     return table
@@ -56,7 +67,7 @@ def expected_table(reps: pd.DataFrame) -> pd.DataFrame:
 
 def curve_points(reps: pd.DataFrame, measure: str, points: int = 60) -> pd.DataFrame:
     """The fitted team curve over the reps' activity range, for drawing. Columns: activities, expected."""
-    curve = fit_curve(reps["activities"], reps[measure])
+    curve = team_curve(reps, measure)
     if curve is None:
         return pd.DataFrame(columns=["activities", "expected"])
     grid = np.linspace(0, float(reps["activities"].max()) * 1.05, points)

@@ -7,7 +7,7 @@ from tests.conftest import MAVEN, ROOT
 
 PAGES = ["views/overview.py", "views/activity.py", "views/conversion.py", "views/trends.py", "views/reps.py",
          "views/data.py"]
-CHARTS = {"views/overview.py": 0, "views/activity.py": 1, "views/conversion.py": 3, "views/trends.py": 1,
+CHARTS = {"views/overview.py": 0, "views/activity.py": 4, "views/conversion.py": 4, "views/trends.py": 2,
           "views/reps.py": 3, "views/data.py": 0}
 LOG_CSV = (b"Date;Rep;Team;Activity type\n" + b"".join(
     f"0{d}.01.2026;{rep};North;{kind}\n".encode() for d in range(1, 10) for rep in ("Kari", "Ola", "Per")

@@ -1,44 +1,106 @@
-"""Activity vs performance: one point per rep, quadrant lines at the medians, busy-but-not-converting shaded."""
+"""Activity vs performance: reps and teams by activity and results, expected against actual, and satisfaction."""
 import streamlit as st
 
 from metrics import diagnostics
+from metrics.expected import curve_points, expected_table
 from views import charts
 from views.context import current_view
 from views.i18n import t
-from views.widgets import download_csv, no_data, picked_reps, show_table
+from views.widgets import compact, download_csv, no_data, number, picked_reps, show_table
 
 view = current_view()
+found = view.insights
 st.title(t("Activity vs performance"))
 
 performance = st.segmented_control(
     t("Performance measure"), diagnostics.PERFORMANCE_MEASURES, default="won", key="performance",
     format_func=lambda m: view.scenario.won_label if m == "won" else view.scenario.revenue_label) or "won"
+performance_title = view.scenario.won_label if performance == "won" else view.scenario.revenue_label
 everyone = diagnostics.rep_table(view.population, view.scenario.thresholds, performance)
 reps = everyone[everyone["rep"].isin(view.filters.reps)] if view.filters.reps else everyone
 if reps.empty:
     no_data()
     st.stop()
-lines = diagnostics.quadrant_lines(everyone, performance)
-effort_title = t("Deals engaged") if view.scoped.basis == "deals" else t("Activities")
-performance_title = view.scenario.won_label if performance == "won" else view.scenario.revenue_label
-event = st.altair_chart(
-    charts.quadrant_chart(reps, lines, performance, effort_title, performance_title),
-    width="stretch", key="quadrant", on_select="rerun", selection_mode=charts.REP_PICK)
-st.caption(
-    f"Dashed lines: team medians ({lines['activities']:,.0f} {effort_title.lower()}, "
-    f"{lines[performance]:,.0f} {performance_title.lower()}). Red triangles are flagged: above the median "
-    f"activity and converting below the team's pooled rate by more than the "
-    f"{view.scenario.thresholds.confidence:.0%} binomial limit for their volume. Click a rep to select it; "
-    "double-click to clear.")
 
-chosen = picked_reps(event, charts.REP_PICK)
-table = reps[reps["rep"].isin(chosen)] if chosen else reps
-show_table(
-    table.assign(quadrant=table["quadrant"].map(diagnostics.QUADRANT_LABELS))[
-        ["rep", "team", "activities", "won", "revenue", "conversion", "conversion_high", "quadrant", "status"]],
-    key="rep-table", rates=("conversion", "conversion_high"),
-    titles={"activities": effort_title, "won": view.scenario.won_label, "revenue": view.scenario.revenue_label,
-            "conversion_high": "Upper limit"})
-if chosen:
-    st.page_link("views/reps.py", label=f"{t('Reps')}: {chosen[-1]}", icon=":material/person:")
-download_csv(reps, "reps.csv", key="reps-download")
+by_rep, by_team, by_satisfaction = st.tabs([t("Reps"), t("Teams"), view.scenario.satisfaction_label])
+
+with by_rep:
+    lines = diagnostics.quadrant_lines(everyone, performance)
+    event = st.altair_chart(
+        charts.quadrant_chart(reps, lines, performance, view.effort_title, performance_title,
+                              curve=curve_points(everyone, performance)),
+        width="stretch", key="quadrant", on_select="rerun", selection_mode=charts.REP_PICK)
+    st.caption(
+        f"Dashed lines: team medians ({lines['activities']:,.0f} {view.effort_title.lower()}, "
+        f"{lines[performance]:,.0f} {performance_title.lower()}). Red triangles are flagged: above the median "
+        f"activity and converting below the team's pooled rate by more than the "
+        f"{view.scenario.thresholds.confidence:.0%} binomial limit for their volume. The green curve is what the "
+        "team's own reps get for that much activity (a robust fit with diminishing returns). Click a rep to "
+        "select it; double-click to clear.")
+    chosen = picked_reps(event, charts.REP_PICK)
+    expected = expected_table(everyone)
+    table = reps.merge(expected, on="rep")
+    table = table[table["rep"].isin(chosen)] if chosen else table
+    show_table(
+        table.assign(quadrant=table["quadrant"].map(diagnostics.QUADRANT_LABELS))[
+            ["rep", "team", "activities", "won", "expected_won", "revenue", "expected_revenue", "gap", "conversion",
+             "conversion_high", "quadrant", "status"]],
+        key="rep-table", rates=("conversion", "conversion_high"),
+        titles={"activities": view.effort_title, "won": view.scenario.won_label,
+                "expected_won": f"Expected {view.scenario.won_label.lower()}",
+                "revenue": view.scenario.revenue_label, "expected_revenue": "Expected revenue",
+                "gap": "Revenue gap", "conversion_high": "Upper limit"})
+    if chosen:
+        st.page_link("views/reps.py", label=f"{t('Reps')}: {chosen[-1]}", icon=":material/person:")
+    download_csv(table, "reps.csv", key="reps-download")
+
+    st.subheader(t("What if"))
+    what = found.what_if
+    if what.empty:
+        st.caption("No rep is flagged, so converting at the team's rate would add nothing.")
+    else:
+        left, right = st.columns(2)
+        left.metric(f"More {view.scenario.won_label.lower()}", number(what["extra_won"].sum(), 1), border=True)
+        right.metric(f"More {view.scenario.revenue_label.lower()}", compact(what["extra_revenue"].sum()),
+                     border=True)
+        st.caption(f"If each flagged rep converted at the team's pooled rate ({what['team_rate'].iloc[0]:.1%}); "
+                   "each extra win is priced at the team's average deal size.")
+        show_table(what, key="what-if-table", rates=("team_rate",),
+                   titles={"trials": view.effort_title, "won_at_team_rate": "Won at the team's rate"})
+        download_csv(what, "what-if.csv", key="what-if-download")
+
+with by_team:
+    teams = found.teams
+    if len(teams) < 2:
+        st.info("Teams need a team column or a roster with at least two teams. Upload a roster (rep, team) to "
+                "compare teams.")
+    else:
+        team_lines = diagnostics.quadrant_lines(teams, "won")
+        st.altair_chart(charts.quadrant_chart(teams.assign(team=teams["team"]), team_lines, "won",
+                                              view.effort_title, view.scenario.won_label, unit="team"),
+                        width="stretch", key="team-quadrant")
+        st.markdown("**Spread within each team**: each dot is a rep; the dashed line is the pooled rate.")
+        st.altair_chart(charts.team_spread_chart(everyone, diagnostics.pooled_rate(everyone)), width="stretch",
+                        key="team-spread")
+        show_table(teams[["team", "activities", "won", "revenue", "conversion", "conversion_high", "status"]]
+                   .merge(found.team_spread, on="team"), key="team-table",
+                   rates=("conversion", "conversion_high", "conversion_min", "conversion_median", "conversion_max",
+                          "conversion_iqr"),
+                   titles={"activities": view.effort_title, "won": view.scenario.won_label,
+                           "conversion_iqr": "Conversion IQR"})
+        download_csv(teams.merge(found.team_spread, on="team"), "teams.csv", key="teams-download")
+
+with by_satisfaction:
+    gaps = found.satisfaction
+    if gaps.empty:
+        st.info(f"No {view.scenario.satisfaction_label.lower()} in this data (or fewer than 5 ratings per rep). "
+                "Add a satisfaction column to the deals or the rep × period sheet to see this gap.")
+    else:
+        st.altair_chart(charts.satisfaction_chart(gaps, view.scenario.satisfaction_label,
+                                                  view.scenario.revenue_label), width="stretch",
+                        key="satisfaction")
+        st.caption("A gap is marked only where a rep's mean rating differs from the rest of the team's by more than "
+                   "chance explains (Welch's z beyond the chosen confidence), with revenue on the other side of "
+                   "the median.")
+        show_table(gaps, key="satisfaction-table", titles={"others": "Rest of team", "z": "Welch z"})
+        download_csv(gaps, "satisfaction.csv", key="satisfaction-download")

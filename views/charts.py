@@ -23,28 +23,30 @@ def _guard(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _rep_tooltip(performance_title: str) -> list[alt.Tooltip]:
+def _rep_tooltip(unit: str = "rep") -> list[alt.Tooltip]:
+    who = [alt.Tooltip("rep:N", title="Rep"), alt.Tooltip("team:N", title="Team")] if unit == "rep" else \
+        [alt.Tooltip("team:N", title="Team")]
     return [
-        alt.Tooltip("rep:N", title="Rep"),
-        alt.Tooltip("team:N", title="Team"),
+        *who,
         alt.Tooltip("activities:Q", title="Activities", format=","),
         alt.Tooltip("won:Q", title="Won", format=","),
         alt.Tooltip("revenue:Q", title="Revenue", format=",.0f"),
         alt.Tooltip("conversion:Q", title="Conversion", format=".1%"),
+        alt.Tooltip("conversion_high:Q", title="Upper limit of conversion", format=".1%"),
         alt.Tooltip("quadrant_label:N", title="Quadrant"),
         alt.Tooltip("status:N", title="Status"),
     ]
 
 
-def quadrant_chart(reps: pd.DataFrame, lines: dict[str, float], performance: str, activity_title: str,
-                   performance_title: str) -> alt.LayerChart:
-    """Reps by activity (x) and performance (y), lines at the team medians, the busy-but-not-converting
-    quadrant shaded and flagged reps drawn as labelled red triangles."""
-    points = _guard(reps).assign(quadrant_label=reps["quadrant"].map(QUADRANT_LABELS))
+def quadrant_chart(units: pd.DataFrame, lines: dict[str, float], performance: str, activity_title: str,
+                   performance_title: str, curve: pd.DataFrame | None = None, unit: str = "rep") -> alt.LayerChart:
+    """Reps (or teams) by activity (x) and performance (y), lines at the medians, the busy-but-not-converting
+    quadrant shaded, flagged units drawn as labelled red triangles, and the team's expected curve if given."""
+    points = _guard(units).assign(quadrant_label=units["quadrant"].map(QUADRANT_LABELS))
     x_line, y_line = lines["activities"], lines[performance]
     x_max = max(float(points["activities"].max()) * 1.08, x_line * 1.1, 1.0)
     y_max = max(float(points[performance].max()) * 1.08, y_line * 1.1, 1.0)
-    pick = alt.selection_point(name=REP_PICK, fields=["rep"], on="click", clear="dblclick")
+    pick = alt.selection_point(name=REP_PICK, fields=[unit], on="click", clear="dblclick")
     x = alt.X("activities:Q", title=activity_title, scale=alt.Scale(domain=[0, x_max], nice=False))
     y = alt.Y(f"{performance}:Q", title=performance_title, scale=alt.Scale(domain=[0, y_max], nice=False))
     busy_zone = alt.Chart(pd.DataFrame({"x": [x_line], "x2": [x_max], "y": [0], "y2": [y_line]})).mark_rect(
@@ -61,12 +63,19 @@ def quadrant_chart(reps: pd.DataFrame, lines: dict[str, float], performance: str
         shape=alt.Shape("status:N", scale=alt.Scale(domain=[STATUS_FLAGGED, STATUS_OK, STATUS_THIN],
                                                      range=["triangle-down", "circle", "circle"]), legend=None),
         opacity=alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.35)),
-        tooltip=_rep_tooltip(performance_title),
+        tooltip=_rep_tooltip(unit),
     ).add_params(pick)
     # Above the point: flagged reps sit right of the median line and near the edge, so a side label collides.
     names = alt.Chart(points[points["status"] == STATUS_FLAGGED]).mark_text(
-        align="center", dy=-16, color="#b03a2e", fontSize=12, fontWeight="bold").encode(x=x, y=y, text="rep:N")
-    return alt.layer(busy_zone, zone_label, v_rule, h_rule, dots, names).properties(height=460)
+        align="center", dy=-16, color="#b03a2e", fontSize=12, fontWeight="bold").encode(x=x, y=y, text=f"{unit}:N")
+    layers = [busy_zone, zone_label, v_rule, h_rule]
+    if curve is not None and len(curve):
+        layers.append(alt.Chart(curve.assign(label="Expected for this activity")).mark_line(
+            color="#59a14f", strokeWidth=2, clip=True).encode(
+            x="activities:Q", y="expected:Q",
+            tooltip=[alt.Tooltip("activities:Q", title="Activities", format=",.0f"),
+                     alt.Tooltip("expected:Q", title="Expected", format=",.1f")]))
+    return alt.layer(*layers, dots, names).properties(height=460)
 
 
 def funnel_plot(reps: pd.DataFrame, limits: pd.DataFrame, volume_title: str) -> alt.LayerChart:
@@ -93,7 +102,7 @@ def funnel_plot(reps: pd.DataFrame, limits: pd.DataFrame, volume_title: str) -> 
         x=x, y=alt.Y("conversion:Q", scale=alt.Scale(domain=[0, top])),
         color=alt.Color("status:N", scale=STATUS_COLOURS, title="Status"),
         opacity=alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.35)),
-        tooltip=_rep_tooltip("Won"),
+        tooltip=_rep_tooltip(),
     ).add_params(pick)
     return alt.layer(lines, pooled, dots).properties(height=420)
 
@@ -181,3 +190,77 @@ def mix_chart(mix: pd.DataFrame, value: str, title: str, fmt: str) -> alt.Chart:
         y=alt.Y("label:N", sort="-x", title=None), x=alt.X(f"{value}:Q", title=title, axis=alt.Axis(format=fmt)),
         tooltip=[alt.Tooltip("label:N", title="Activity"), alt.Tooltip(f"{value}:Q", title=title, format=fmt)],
     ).properties(height=alt.Step(26))
+
+
+def team_spread_chart(reps: pd.DataFrame, pooled: float) -> alt.LayerChart:
+    """Each rep's conversion as a dot on their team's row, with the team-wide pooled rate as a rule."""
+    points = _guard(reps.dropna(subset=["conversion"])).assign(team=reps["team"].fillna("(no team)"))
+    pick = alt.selection_point(name=REP_PICK, fields=["rep"], on="click", clear="dblclick")
+    dots = alt.Chart(points).mark_point(filled=True, size=110).encode(
+        x=alt.X("conversion:Q", title="Conversion", axis=alt.Axis(format="%")),
+        y=alt.Y("team:N", title=None),
+        color=alt.Color("status:N", scale=STATUS_COLOURS, title="Status"),
+        opacity=alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.45)),
+        tooltip=[alt.Tooltip("rep:N", title="Rep"), alt.Tooltip("team:N", title="Team"),
+                 alt.Tooltip("conversion:Q", title="Conversion", format=".1%"),
+                 alt.Tooltip("activities:Q", title="Activities", format=",")],
+    ).add_params(pick)
+    rule = alt.Chart(pd.DataFrame({"pooled": [pooled]})).mark_rule(color="#333", strokeDash=[4, 4]).encode(
+        x="pooled:Q", tooltip=[alt.Tooltip("pooled:Q", title="Pooled rate", format=".2%")])
+    return alt.layer(rule, dots).properties(height=alt.Step(46))
+
+
+def satisfaction_chart(gaps: pd.DataFrame, satisfaction_title: str, revenue_title: str) -> alt.LayerChart:
+    """Revenue against mean satisfaction per rep; reps with a significant gap in colour."""
+    points = _guard(gaps).assign(kind=gaps["gap"].replace("", "no significant gap"))
+    pick = alt.selection_point(name=REP_PICK, fields=["rep"], on="click", clear="dblclick")
+    base = alt.Chart(points).encode(
+        x=alt.X("revenue:Q", title=revenue_title),
+        y=alt.Y("satisfaction:Q", title=satisfaction_title, scale=alt.Scale(zero=False)))
+    dots = base.mark_point(filled=True, size=130).encode(
+        color=alt.Color("kind:N", title=None, scale=alt.Scale(
+            domain=["high revenue, low satisfaction", "low revenue, high satisfaction", "no significant gap"],
+            range=["#d62728", "#59a14f", "#9aa5b1"])),
+        opacity=alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.45)),
+        tooltip=[alt.Tooltip("rep:N", title="Rep"), alt.Tooltip("revenue:Q", title=revenue_title, format=",.0f"),
+                 alt.Tooltip("satisfaction:Q", title=satisfaction_title, format=".2f"),
+                 alt.Tooltip("ratings:Q", title="Ratings"), alt.Tooltip("others:Q", title="Rest of team",
+                                                                       format=".2f"),
+                 alt.Tooltip("z:Q", title="Welch z", format=".2f")],
+    ).add_params(pick)
+    names = base.transform_filter(alt.datum.gap != "").mark_text(dy=-12, fontSize=11).encode(text="rep:N")
+    return alt.layer(dots, names).properties(height=380)
+
+
+def mix_rates_chart(mix: pd.DataFrame) -> alt.LayerChart:
+    """Win rate of the deals each activity type touched, its 95% interval, and the rate of deals that got as
+    far in the funnel (the black tick) to judge it against."""
+    linked = _guard(mix[mix["linked"]])
+    y = alt.Y("label:N", title=None, sort=list(linked["label"]))
+    tooltip = [alt.Tooltip("label:N", title="Activity"),
+               alt.Tooltip("win_rate:Q", title="Win rate of deals touched", format=".1%"),
+               alt.Tooltip("win_rate_low:Q", title="95% interval from", format=".1%"),
+               alt.Tooltip("win_rate_high:Q", title="95% interval to", format=".1%"),
+               alt.Tooltip("baseline:Q", title="Deals that got as far", format=".1%"),
+               alt.Tooltip("decided_deals:Q", title="Decided deals touched"),
+               alt.Tooltip("verdict:N", title="Verdict")]
+    colour = alt.Color("verdict:N", title=None, scale=alt.Scale(
+        domain=["pays off", "does not pay off", "can't tell yet"], range=["#59a14f", "#d62728", "#4c78a8"]))
+    bars = alt.Chart(linked).mark_rule(strokeWidth=3).encode(
+        y=y, x=alt.X("win_rate_low:Q", title="Win rate of deals touched", axis=alt.Axis(format="%"),
+                     scale=alt.Scale(domain=[0, 1])), x2="win_rate_high:Q", color=colour, tooltip=tooltip)
+    dots = alt.Chart(linked).mark_point(filled=True, size=90).encode(y=y, x="win_rate:Q", color=colour,
+                                                                     tooltip=tooltip)
+    ticks = alt.Chart(linked).mark_tick(color="black", thickness=2, size=22).encode(y=y, x="baseline:Q",
+                                                                                   tooltip=tooltip)
+    return alt.layer(bars, dots, ticks).properties(height=alt.Step(34))
+
+
+def lag_chart(effect: pd.DataFrame, period_word: str) -> alt.Chart:
+    """How closely activity tracks results L periods later."""
+    return alt.Chart(_guard(effect.dropna(subset=["correlation"]))).mark_bar(color="#4c78a8").encode(
+        x=alt.X("lag:O", title=f"Results this many {period_word}s later"),
+        y=alt.Y("correlation:Q", title="Correlation with activity", scale=alt.Scale(domain=[-1, 1])),
+        tooltip=[alt.Tooltip("lag:O", title="Lag"), alt.Tooltip("correlation:Q", format=".2f"),
+                 alt.Tooltip("periods:Q", title="Periods compared")],
+    ).properties(height=220)

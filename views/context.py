@@ -16,6 +16,7 @@ import streamlit as st
 
 from metrics import diagnostics, filters as filtering
 from metrics.filters import Filters, Slice
+from metrics.findings import Insights, insights
 from metrics.ingest import Dataset, Upload, load
 from metrics.scenarios import DEFAULT_SCENARIO, SCENARIOS, Scenario, Thresholds
 from views.i18n import LANGUAGES, t
@@ -24,6 +25,8 @@ SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 UPLOAD_TYPES = ["xlsx", "xlsm", "csv", "tsv", "txt", "xls"]
 CONFIDENCES = (0.90, 0.95, 0.99)
 VIEW_KEY = "_view"
+FOCUS_KEY = "selected_rep"  # the rep the Reps page shows; a click on a rep anywhere sets it
+REPS_PAGE = "reps"
 MAPPING_KEY = "mapping"
 
 
@@ -38,7 +41,14 @@ class View:
     population: Slice  # dates and teams applied: the group every rep is compared with
     current: Slice  # reps applied too: what the KPIs count
     previous: Slice | None  # the period of equal length before, same teams and reps
-    reps: pd.DataFrame  # diagnostics.rep_table over the population, restricted to the chosen reps
+    year_ago: Slice | None  # the same dates a year earlier, same teams and reps
+    team_reps: pd.DataFrame  # diagnostics.rep_table over the population: every rep, for comparisons
+    reps: pd.DataFrame  # team_reps restricted to the chosen reps
+    insights: Insights  # every analysis of the population, and the ranked findings
+
+    @property
+    def effort_title(self) -> str:
+        return t("Deals engaged") if self.scoped.basis == "deals" else t("Activities")
 
 
 def current_view() -> View:
@@ -87,6 +97,8 @@ def _init_from_url() -> None:
         st.session_state["scenario"] = params["scenario"]
     if params.get("lang") in LANGUAGES:
         st.session_state["language"] = params["lang"]
+    if params.get("focus"):
+        st.session_state[FOCUS_KEY] = params["focus"]
     st.session_state["_url_filters"] = {
         "from": params.get("from"), "to": params.get("to"),
         "team": params.get_all("team"), "rep": params.get_all("rep"),
@@ -139,7 +151,7 @@ def _filters(scoped: Slice, data_key: str) -> Filters:
     return Filters(start=start, end=end, teams=tuple(teams), reps=tuple(reps))
 
 
-def _write_url(scenario: Scenario, chosen: Filters, bounds) -> None:
+def _write_url(scenario: Scenario, chosen: Filters, bounds, on_rep_page: bool) -> None:
     params = {"scenario": scenario.key, "lang": st.session_state.get("language", "en")}
     if bounds and chosen.start and (chosen.start, chosen.end) != bounds:
         params["from"], params["to"] = chosen.start.isoformat(), chosen.end.isoformat()
@@ -147,13 +159,15 @@ def _write_url(scenario: Scenario, chosen: Filters, bounds) -> None:
         params["team"] = list(chosen.teams)
     if chosen.reps:
         params["rep"] = list(chosen.reps)
+    if on_rep_page and st.session_state.get(FOCUS_KEY):
+        params["focus"] = st.session_state[FOCUS_KEY]
     wanted = {key: value if isinstance(value, list) else [value] for key, value in params.items()}
     if wanted != {key: st.query_params.get_all(key) for key in st.query_params}:
         st.query_params.from_dict(params)
 
 
-def build_view() -> View:
-    """Draw the sidebar, load the data it names, and store the resulting View for the page."""
+def build_view(page_path: str = "") -> View:
+    """Draw the sidebar, load the data it names, and store the resulting View for the page at `page_path`."""
     _init_from_url()
     sidebar = st.sidebar
     uploaded = sidebar.file_uploader(
@@ -185,17 +199,18 @@ def build_view() -> View:
     scoped = _scope(data_key, scenario.key, json.dumps(current_mapping().get("activity_types", {}), sort_keys=True),
                     dataset)
     chosen = _filters(scoped, data_key)
-    _write_url(scenario, chosen, filtering.date_bounds(scoped))
+    _write_url(scenario, chosen, filtering.date_bounds(scoped), page_path == REPS_PAGE)
     population = filtering.apply(scoped, chosen.without_reps())
     current = filtering.apply(scoped, chosen)
-    before = chosen.previous()
+    before, year_before = chosen.previous(), chosen.year_before()
     previous = filtering.apply(scoped, before) if before else None
-    reps = diagnostics.rep_table(population, scenario.thresholds)
-    if chosen.reps:
-        reps = reps[reps["rep"].isin(chosen.reps)].reset_index(drop=True)
+    year_ago = filtering.apply(scoped, year_before) if year_before else None
+    team_reps = diagnostics.rep_table(population, scenario.thresholds)
+    reps = team_reps[team_reps["rep"].isin(chosen.reps)].reset_index(drop=True) if chosen.reps else team_reps
     if is_sample:
         st.caption(t("Showing sample data for the {scenario} scenario. Upload your own files in the sidebar.",
                      scenario=scenario.label))
-    view = View(scenario, dataset, is_sample, data_key, chosen, scoped, population, current, previous, reps)
+    view = View(scenario, dataset, is_sample, data_key, chosen, scoped, population, current, previous, year_ago,
+                team_reps, reps, insights(population, scenario, team_reps))
     st.session_state[VIEW_KEY] = view
     return view

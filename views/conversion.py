@@ -1,17 +1,21 @@
-"""Conversion: the stage funnel for the team and per rep, and the funnel plot of conversion against volume."""
+"""Conversion: the stage funnel, where flagged reps leak, the funnel plot, and which activities pay off."""
 import streamlit as st
 
 from metrics import diagnostics
-from metrics.funnel import TEAM, funnel_table, unrecorded_stages
+from metrics.funnel import TEAM, lost_without_stage, unrecorded_stages
+from metrics.leaks import leak_label
+from metrics.mix import activity_mix
 from views import charts
 from views.context import current_view
 from views.i18n import t
-from views.widgets import SELECTED_REP, download_csv, no_data, percent, picked_reps
+from views.widgets import (SELECTED_REP, download_csv, follow_rep_click, no_data, open_rep_on_click, percent,
+                           show_table)
 
 view = current_view()
+found = view.insights
 st.title(t("Conversion"))
 
-funnel = funnel_table(view.population, view.scenario)
+funnel = found.funnel
 if funnel.empty:
     no_data()
     st.stop()
@@ -21,38 +25,75 @@ if view.filters.reps:
     funnel = funnel[funnel["rep"].isin([TEAM, *rep_names])]
 
 st.subheader("Stage funnel")
-unit = funnel["unit"].iloc[0]
-if unit == "activities":
+if funnel["unit"].iloc[0] == "activities":
     st.caption("Your data links no activities to deals, so each stage counts activities of that stage and the "
                "last counts won deals: read the steps as ratios, not as deals moving on.")
 else:
     skipped = [view.scenario.funnel[stage] for stage in unrecorded_stages(view.population, view.scenario)]
-    st.caption("Each deal counts at the furthest stage its stage column, its logged activities or a win show. "
-               "A lost deal with no stage recorded counts at the first stage only." +
+    unknown = lost_without_stage(view.population, view.scenario)
+    st.caption("Each deal counts at the furthest stage its stage column, its logged activities or a win show." +
+               (f" {unknown:,} lost deals have no stage recorded, so nothing says how far they got: they are "
+                "left out." if unknown else "") +
                (f" Not in your data, so left out: {', '.join(skipped)}." if skipped else ""))
 flagged = view.reps.loc[view.reps["flagged"], "rep"].tolist()
 default = [r for r in [st.session_state.get(SELECTED_REP)] if r in rep_names] or flagged[:2] or rep_names[:1]
 compare = st.multiselect("Compare reps with the team", rep_names, default=default, key="funnel-compare")
 st.altair_chart(charts.stage_funnel_chart(funnel, [TEAM, *compare]), width="stretch", key="stage-funnel")
 
+st.subheader(t("Where flagged reps leak"))
+leaks = found.leaks[found.leaks["rep"].isin(flagged)]
+if leaks.empty:
+    st.caption("No flagged rep loses against the team at any stage." if flagged else "No rep is flagged.")
+else:
+    show_table(leaks.assign(step=[leak_label(row) for row in leaks.itertuples()])[
+        ["rep", "step", "rep_rate", "team_rate", "gap", "lost"]], key="leak-table",
+        rates=("rep_rate", "team_rate", "gap"),
+        titles={"rep_rate": "Rep's conversion", "team_rate": "Team's conversion", "gap": "Gap (points)",
+                "lost": "Lost against the team's rate"})
+
 st.subheader("Stage-to-stage conversion per rep")
-event = st.altair_chart(charts.stage_heatmap(funnel, TEAM), width="stretch", key="stage-heatmap",
-                        on_select="rerun", selection_mode=charts.REP_PICK)
-picked_reps(event, charts.REP_PICK)
+st.altair_chart(charts.stage_heatmap(funnel, TEAM), width="stretch", key="stage-heatmap", on_select=open_rep_on_click(
+    "stage-heatmap", charts.REP_PICK), selection_mode=charts.REP_PICK)
+st.caption("Click a rep to open their page.")
 download_csv(funnel, "funnel.csv", key="funnel-download")
 
 st.subheader("Funnel plot")
 reps = view.reps
-limits = diagnostics.funnel_plot_limits(reps)
 volume_title = "Decided deals" if view.scoped.basis == "deals" else t("Activities")
-pooled = diagnostics.pooled_rate(reps)
-event = st.altair_chart(charts.funnel_plot(reps, limits, volume_title), width="stretch", key="funnel-plot",
-                        on_select="rerun", selection_mode=charts.REP_PICK)
-picked_reps(event, charts.REP_PICK)
+st.altair_chart(charts.funnel_plot(reps, diagnostics.funnel_plot_limits(view.team_reps), volume_title),
+                width="stretch", key="funnel-plot", on_select=open_rep_on_click("funnel-plot", charts.REP_PICK),
+                selection_mode=charts.REP_PICK)
 st.caption(
     f"Each point is a rep: conversion against volume. The solid line is the team's pooled rate "
-    f"({percent(pooled)}); the curves are the 95% and 99.8% limits around it for each volume. A point below "
-    "the lower 95% curve converts worse than chance explains; a rep with little volume sits inside wide limits "
-    "and is never flagged.")
+    f"({percent(diagnostics.pooled_rate(view.team_reps))}); the curves are the 95% and 99.8% limits around it for "
+    "each volume. A point below the lower 95% curve converts worse than chance explains; a rep with little "
+    "volume sits inside wide limits and is never flagged. Click a rep to open their page.")
 download_csv(reps[["rep", "team", "trials", "won", "conversion", "conversion_low", "conversion_high",
                    "limit_low", "status"]], "funnel_plot.csv", key="funnel-plot-download")
+
+st.subheader(t("Activity mix"))
+mix = found.mix
+if mix.empty:
+    st.info("No activity log: the mix of activities can't be shown.")
+else:
+    if mix["linked"].any():
+        st.altair_chart(charts.mix_rates_chart(mix), width="stretch", key="mix-rates")
+        st.caption("Dot and line: how often deals each activity touched were won, with the 95% interval. Black "
+                   "tick: the win rate of all decided deals that got as far in the funnel, the fair comparison — "
+                   "late activities only happen on deals that got far.")
+    unlinked = mix.loc[~mix["linked"], "label"].tolist()
+    if unlinked:
+        st.caption(f"No deal link for {', '.join(unlinked)}: these activities name no deal in your data, so no "
+                   "win rate or revenue is attributed to them.")
+    show_table(mix.drop(columns=["activity_type", "linked"]), key="mix-table",
+               rates=("share", "win_rate", "win_rate_low", "win_rate_high", "baseline"),
+               titles={"label": "Activity", "baseline": "Deals that got as far"})
+    download_csv(mix, "activity-mix.csv", key="mix-download")
+    with st.expander("Per activity type per rep"):
+        per_rep = activity_mix(view.population, view.scenario, by=("rep",),
+                               confidence=view.scenario.thresholds.confidence)
+        show_table(per_rep.drop(columns=["activity_type", "linked"]), key="mix-rep-table",
+                   rates=("share", "win_rate", "win_rate_low", "win_rate_high", "baseline"),
+                   titles={"label": "Activity", "baseline": "Deals that got as far"})
+        download_csv(per_rep, "activity-mix-per-rep.csv", key="mix-rep-download")
+follow_rep_click()

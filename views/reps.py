@@ -1,26 +1,30 @@
-"""Reps: one rep's activity, funnel, mix and trend against the team."""
+"""Reps: one rep against the team — numbers, findings, funnel and leak, activity mix, and trend."""
 import streamlit as st
 
 from metrics import diagnostics
 from metrics.filters import Filters, apply
-from metrics.funnel import TEAM, funnel_table
+from metrics.funnel import TEAM
+from metrics.leaks import leak_label
 from metrics.mix import activity_mix
 from metrics.trends import period_table
 from views import charts
 from views.context import current_view
 from views.i18n import t
-from views.widgets import SELECTED_REP, download_csv, no_data, number, percent
+from views.widgets import SELECTED_REP, compact, download_csv, no_data, number, percent, show_table
 
 view = current_view()
+found = view.insights
 st.title(t("Reps"))
 
-everyone = diagnostics.rep_table(view.population, view.scenario.thresholds)
+everyone = view.team_reps
 names = everyone["rep"].tolist()
 if not names:
     no_data()
     st.stop()
 remembered = st.session_state.get(SELECTED_REP)
-rep = st.selectbox(t("Rep"), names, index=names.index(remembered) if remembered in names else 0, key="rep-page")
+start = names.index(remembered) if remembered in names else 0
+# Keyed by the remembered rep, so a click elsewhere that names another rep shows that rep here.
+rep = st.selectbox(t("Rep"), names, index=start, key=f"rep-page-{names[start]}")
 st.session_state[SELECTED_REP] = rep
 row = everyone.set_index("rep").loc[rep]
 
@@ -30,8 +34,8 @@ st.markdown(f"**{rep}** · {row['team'] if isinstance(row['team'], str) else 'no
             f"{diagnostics.QUADRANT_LABELS[row['quadrant']]} · {status_text}")
 
 comparison = diagnostics.rep_against_team(everyone, rep)
-titles = {"activities": t("Deals engaged") if view.scoped.basis == "deals" else t("Activities"),
-          "won": view.scenario.won_label, "revenue": view.scenario.revenue_label, "conversion": t("Conversion")}
+titles = {"activities": view.effort_title, "won": view.scenario.won_label, "revenue": view.scenario.revenue_label,
+          "conversion": t("Conversion")}
 for column, line in zip(st.columns(len(comparison)), comparison.itertuples()):
     show = percent if line.measure == "conversion" else number
     team_word = "team pooled" if line.measure == "conversion" else "team median"
@@ -39,31 +43,53 @@ for column, line in zip(st.columns(len(comparison)), comparison.itertuples()):
                   None if line.ratio != line.ratio else f"{line.ratio:.1f}× {team_word}",
                   delta_color="off", border=True, help=f"{team_word}: {show(line.team)}")
 
-mine = apply(view.population, Filters(reps=(rep,)))
+expected = found.expected.set_index("rep").loc[rep]
+if expected["expected_revenue"] == expected["expected_revenue"]:
+    st.caption(f"{t('Expected against actual')}: for this much activity the team's curve predicts "
+               f"{number(expected['expected_won'], 1)} {view.scenario.won_label.lower()} and "
+               f"{compact(expected['expected_revenue'])} {view.scenario.revenue_label.lower()}; {rep} got "
+               f"{number(row['won'])} and {compact(row['revenue'])} (gap {compact(expected['gap'])}).")
+
+mine = [finding for finding in found.findings if finding.rep == rep]
+if mine:
+    st.subheader(t("Findings"))
+    for finding in mine:
+        st.markdown(f"- {finding.text}")
+
+scoped = apply(view.population, Filters(reps=(rep,)))
 left, right = st.columns(2)
 with left:
     st.subheader("Funnel against the team")
-    funnel = funnel_table(view.population, view.scenario)
-    if funnel.empty:
+    if found.funnel.empty:
         no_data()
     else:
-        st.altair_chart(charts.stage_funnel_chart(funnel, [TEAM, rep]), width="stretch", key="rep-funnel")
+        st.altair_chart(charts.stage_funnel_chart(found.funnel, [TEAM, rep]), width="stretch", key="rep-funnel")
+        leak = found.leaks[found.leaks["rep"] == rep]
+        if len(leak):
+            worst = leak.iloc[0]
+            st.caption(f"Loses most at {leak_label(worst)}: {worst['rep_rate']:.0%} against the team's "
+                       f"{worst['team_rate']:.0%}, about {worst['lost']:.1f} lost against the team's rate.")
 with right:
-    st.subheader("Activity mix")
-    mix = activity_mix(mine, view.scenario)
+    st.subheader(t("Activity mix"))
+    mix = activity_mix(scoped, view.scenario, confidence=view.scenario.thresholds.confidence)
     if mix.empty:
         st.info("No activity log for this rep: the effort shown is the deals they engaged.")
     else:
+        team_share = found.mix.set_index("activity_type")["share"]
+        compared = mix.assign(team_share=mix["activity_type"].map(team_share))
         st.altair_chart(charts.mix_chart(mix, "share", "Share of the rep's activity", "%"), width="stretch",
                         key="rep-mix")
-        download_csv(mix, f"mix-{rep}.csv", key="rep-mix-download")
+        show_table(compared[["label", "activities", "share", "team_share", "win_rate", "verdict"]],
+                   key="rep-mix-table", rates=("share", "team_share", "win_rate"),
+                   titles={"label": "Activity", "share": "Rep's share", "team_share": "Team's share",
+                           "win_rate": "Win rate of deals touched"})
+        download_csv(compared, f"mix-{rep}.csv", key="rep-mix-download")
 
 st.subheader(t("Trends"))
-periods = period_table(mine, "month", view.scenario.thresholds.rise_pct)
+periods = period_table(scoped, "month", view.scenario.thresholds.rise_pct)
 if periods.empty:
     no_data()
 else:
-    effort_title = titles["activities"]
-    st.altair_chart(charts.trend_chart(periods, effort_title, view.scenario.won_label), width="stretch",
+    st.altair_chart(charts.trend_chart(periods, view.effort_title, view.scenario.won_label), width="stretch",
                     key="rep-trend")
 download_csv(comparison, f"rep-{rep}.csv", key="rep-download")

@@ -1,7 +1,8 @@
-"""Trends: activity and results per week or month, marking periods where activity rose and results did not."""
+"""Trends: activity against results per week or month, with a lag, and this period against earlier ones."""
 import streamlit as st
 
-from metrics.trends import period_table, periods_overlapping
+from metrics.kpis import kpi_table
+from metrics.trends import lag_effect, period_table, periods_overlapping
 from views import charts
 from views.context import current_view
 from views.i18n import t
@@ -10,25 +11,31 @@ from views.widgets import download_csv, no_data, show_table
 view = current_view()
 st.title(t("Trends"))
 
-frequency = st.segmented_control(t("Period"), ["week", "month"], default="month", format_func=t,
-                                 key="frequency") or "month"
-periods = period_table(view.current, frequency, view.scenario.thresholds.rise_pct)
+left, right = st.columns(2)
+frequency = left.segmented_control(t("Period"), ["week", "month"], default="month", format_func=t,
+                                   key="frequency") or "month"
+lag = right.slider(f"{t('Lag')}: set activity against results this many {frequency}s later", 0, 6, 0,
+                   key=f"lag-{frequency}",
+                   help="A demo this month may close next quarter. With a lag, each period's activity is compared "
+                        "with the results that many periods later.")
+periods = period_table(view.current, frequency, view.scenario.thresholds.rise_pct, lag)
 if periods.empty:
     no_data()
     st.stop()
-effort_title = t("Deals engaged") if view.scoped.basis == "deals" else t("Activities")
-event = st.altair_chart(charts.trend_chart(periods, effort_title, view.scenario.won_label), width="stretch",
+event = st.altair_chart(charts.trend_chart(periods, view.effort_title, view.scenario.won_label), width="stretch",
                         key="trend", on_select="rerun", selection_mode=charts.PERIOD_BRUSH)
-st.caption(f"Bars: {effort_title.lower()}; line: {view.scenario.won_label.lower()}. Red triangles mark periods "
-           f"where activity rose by more than {view.scenario.thresholds.rise_pct:.0%} over the period before "
-           "while won deals did not rise. Drag across the chart to pick a range for the table.")
+st.caption(f"Bars: {view.effort_title.lower()}; line: {view.scenario.won_label.lower()} in each period. Red "
+           f"triangles mark periods where activity rose by more than {view.scenario.thresholds.rise_pct:.0%} over "
+           f"the period before while won deals{f' {lag} {frequency}(s) later' if lag else ''} did not rise. Drag "
+           "across the chart to pick a range for the table.")
 
 marked = periods[periods["rose_without_results"]]
+later = f" {lag} {frequency}(s) later" if lag else ""
 lines = [f"- **{row.period:%Y-%m}**" if frequency == "month" else f"- **week of {row.period:%d.%m.%Y}**"
          for row in marked.itertuples()]
-lines = [f"{label}: {effort_title.lower()} rose from {row.previous_activities:,} to {row.activities:,} "
-         f"({row.activity_change:+.0%}), while {view.scenario.won_label.lower()} went from {row.previous_won:,} "
-         f"to {row.won:,}." for label, row in zip(lines, marked.itertuples())]
+lines = [f"{label}: {view.effort_title.lower()} rose from {row.previous_activities:,} to {row.activities:,} "
+         f"({row.activity_change:+.0%}), while {view.scenario.won_label.lower()}{later} went from {row.previous_won:,} "
+         f"to {row.won_after_lag:,}." for label, row in zip(lines, marked.itertuples())]
 if lines:
     shown_lines = lines[:6] + ([f"- … and {len(lines) - 6} more in the table below."] if len(lines) > 6 else [])
     st.warning("Activity rose, results did not:\n" + "\n".join(shown_lines))
@@ -36,6 +43,32 @@ if lines:
 picked = charts.brushed_range(event)
 table = periods_overlapping(periods, *picked) if picked else periods
 show_table(table, key="trend-table", rates=("conversion", "activity_change", "won_change"),
-           titles={"activities": effort_title, "won": view.scenario.won_label,
-                   "revenue": view.scenario.revenue_label})
+           titles={"activities": view.effort_title, "won": view.scenario.won_label,
+                   "revenue": view.scenario.revenue_label, "won_after_lag": "Won in the results period",
+                   "revenue_after_lag": "Revenue in the results period"})
 download_csv(periods, "trends.csv", key="trends-download")
+
+st.subheader("How results follow activity")
+effect = lag_effect(view.current, frequency, max_lag=6)
+if effect["correlation"].notna().any():
+    st.altair_chart(charts.lag_chart(effect, frequency), width="stretch", key="lag-effect")
+    best = effect.loc[effect["correlation"].idxmax()]
+    st.caption(f"Activity tracks {view.scenario.won_label.lower()} most closely {int(best['lag'])} {frequency}(s) "
+               f"later (correlation {best['correlation']:.2f} over {int(best['periods'])} periods). A correlation "
+               "across few periods is a hint, not proof.")
+else:
+    st.caption("Too few periods to see how results follow activity.")
+
+st.subheader("This period against earlier ones")
+if view.filters.start is None:
+    st.caption("Pick a date range in the sidebar to compare it with the period before and a year earlier.")
+else:
+    comparison = kpi_table(view.current, view.previous, view.year_ago)
+    before, year = view.filters.previous(), view.filters.year_before()
+    st.caption(f"Now: {view.filters.start:%d.%m.%Y}–{view.filters.end:%d.%m.%Y}; before: {before.start:%d.%m.%Y}–"
+               f"{before.end:%d.%m.%Y}; a year earlier: {year.start:%d.%m.%Y}–{year.end:%d.%m.%Y}. Empty where the "
+               "data doesn't reach.")
+    show_table(comparison, key="comparison-table", rates=("change", "change_year"),
+               titles={"kpi": "Measure", "previous": "Period before", "change": "Change",
+                       "year_ago": "A year earlier", "change_year": "Change on a year"})
+    download_csv(comparison, "comparison.csv", key="comparison-download")

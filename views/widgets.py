@@ -7,9 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from metrics.report import to_csv
+from views.context import FOCUS_KEY as SELECTED_REP
 from views.i18n import t
 
-SELECTED_REP = "selected_rep"
+OPEN_REP = "_open_rep"
+REPS_PAGE = "views/reps.py"
 
 
 def number(value, decimals: int = 0) -> str:
@@ -72,3 +74,34 @@ def picked_reps(event, parameter: str) -> list[str]:
 
 def no_data() -> None:
     st.info(t("No data in this selection. Widen the date range or clear the team and rep filters."))
+
+
+def open_rep_on_click(key: str, parameter: str):
+    """An on_select callback for a chart: remember the rep clicked and have the page open the Reps page.
+
+    A callback fires only on a new click, so coming back to the page does not bounce to the Reps page again.
+    """
+    def remember() -> None:
+        state = st.session_state.get(key)
+        chosen = [point["rep"] for point in (state.selection.get(parameter) or []) if "rep" in point] \
+            if state is not None else []
+        if chosen:
+            st.session_state[SELECTED_REP] = chosen[-1]
+            st.session_state[OPEN_REP] = True
+    return remember
+
+
+def open_row_on_select(key: str, reps: list[str]):
+    """The same for a table with row selection: `reps` holds the rep of each row, in order."""
+    def remember() -> None:
+        rows = st.session_state[key].selection.rows
+        if rows:
+            st.session_state[SELECTED_REP] = reps[rows[0]]
+            st.session_state[OPEN_REP] = True
+    return remember
+
+
+def follow_rep_click() -> None:
+    """Open the Reps page if a click asked for it (st.switch_page can't run inside a callback)."""
+    if st.session_state.pop(OPEN_REP, False):
+        st.switch_page(REPS_PAGE)
