@@ -174,3 +174,51 @@ def test_date_range_compares_with_the_period_before():
     assert card.value == f"{expected.loc['activities', 'value']:,.0f}".replace(",", " ")
     assert card.delta == f"{expected.loc['activities', 'change']:+.1%}"
     assert at.query_params["from"] in ("2026-09-01", ["2026-09-01"])
+
+
+@pytest.mark.parametrize("value, shown", [(547_000, "547 k"), (23_929.86, "23.9 k"), (5_288_500, "5.29 M"),
+                                          (9_999, "9 999"), (1.2e9, "1.2 bn"), (None, "–")])
+def test_compact_amounts(value, shown):
+    from views.widgets import compact
+
+    assert compact(value) == shown
+
+
+def test_overview_leads_with_findings_that_name_the_planted_reps():
+    at = app()
+    clean(at)
+    findings = [m.value for m in at.markdown if m.value[:2] in {f"{n}." for n in range(1, 10)}]
+    assert len(findings) == 6
+    for rep in PLANTED["startup"]["busy"]:
+        assert any(text.startswith(f"{n}. {rep} made") for n in (1, 2) for text in findings)
+    assert any("September 2026" in text for text in findings)
+    assert len(at.get("page_link")) >= 6
+
+
+def test_conversion_page_names_where_flagged_reps_leak():
+    at = app()
+    at.switch_page("views/conversion.py").run()
+    clean(at)
+    leaks = next(d.value for d in at.dataframe if "step" in d.value.columns)
+    assert sorted(leaks["rep"]) == sorted(PLANTED["startup"]["busy"])
+    assert set(leaks["step"]) == {"Demo → Customer"}
+
+
+def test_trends_lag_moves_results_later():
+    at = app()
+    at.switch_page("views/trends.py").run()
+    at.slider(key="lag-month").set_value(1).run()
+    clean(at)
+    table = next(d.value for d in at.dataframe if "won_after_lag" in d.value.columns)
+    assert table["won_after_lag"].iloc[0] == table["won"].iloc[1]
+
+
+def test_reps_page_opens_on_the_rep_in_the_address():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["focus"] = "Lars Johansen"
+    at.run()
+    at.switch_page("views/reps.py").run()
+    clean(at)
+    assert at.selectbox[0].value == "Lars Johansen"
+    assert any("Lars Johansen made" in m.value for m in at.markdown)
+    assert any("Loses most at Demo → Customer" in c.value for c in at.caption)

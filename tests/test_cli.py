@@ -55,3 +55,17 @@ def test_unusable_file_exits_with_a_message(tmp_path):
     result = run_cli("analyze", str(bad))
     assert result.returncode == 2
     assert "notes.csv" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_json_carries_findings_expected_revenue_and_leak_stages(capsys):
+    assert main(["analyze", str(ROOT / "sample_data/agency.xlsx"), "--scenario", "agency"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["findings"] and all(isinstance(text, str) for text in payload["findings"])
+    assert payload["findings"][0].startswith("Omar Farouk made")
+    for rep in payload["reps"]:
+        assert rep["expected_revenue"] is not None
+        assert rep["gap"] == pytest.approx(rep["revenue"] - rep["expected_revenue"])
+        assert (rep["leak_stage"] is not None) == rep["flagged"]
+    flagged = [r for r in payload["reps"] if r["flagged"]]
+    assert {r["leak_stage"] for r in flagged} == {"Presentation → Client won"}
+    assert payload["what_if"]["extra_won"] > 0

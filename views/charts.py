@@ -259,7 +259,7 @@ def mix_rates_chart(mix: pd.DataFrame) -> alt.LayerChart:
 def lag_chart(effect: pd.DataFrame, period_word: str) -> alt.Chart:
     """How closely activity tracks results L periods later."""
     return alt.Chart(_guard(effect.dropna(subset=["correlation"]))).mark_bar(color="#4c78a8").encode(
-        x=alt.X("lag:O", title=f"Results this many {period_word}s later"),
+        x=alt.X("lag:O", title=f"Results this many {period_word}s later", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("correlation:Q", title="Correlation with activity", scale=alt.Scale(domain=[-1, 1])),
         tooltip=[alt.Tooltip("lag:O", title="Lag"), alt.Tooltip("correlation:Q", format=".2f"),
                  alt.Tooltip("periods:Q", title="Periods compared")],

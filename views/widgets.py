@@ -30,8 +30,8 @@ def compact(value) -> str:
     """Large amounts shortened so they fit a KPI card: 4 540 000 → 4.54 M."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    for size, suffix in ((1e9, " bn"), (1e6, " M"), (1e4, " k")):
-        if abs(value) >= size:
+    for threshold, size, suffix in ((1e9, 1e9, " bn"), (1e6, 1e6, " M"), (1e4, 1e3, " k")):
+        if abs(value) >= threshold:
             return f"{value / size:,.3g}{suffix}".replace(",", " ")
     return number(value)
 
@@ -44,10 +44,13 @@ def show_table(frame: pd.DataFrame, key: str, titles: dict[str, str] | None = No
     config = {}
     for column in frame.columns:
         title = titles.get(column, column.replace("_", " ").capitalize())
+        if frame[column].dtype == object and frame[column].map(
+                lambda v: v is None or isinstance(v, (int, float))).all():
+            shown[column] = pd.to_numeric(shown[column]).astype(float)
         if column in rates:
             shown[column] = pd.to_numeric(shown[column]) * 100
             config[column] = st.column_config.NumberColumn(title, format="%.1f%%")
-        elif pd.api.types.is_float_dtype(frame[column]):
+        elif pd.api.types.is_float_dtype(shown[column]):
             config[column] = st.column_config.NumberColumn(title, format="localized")
         elif pd.api.types.is_datetime64_any_dtype(frame[column]):
             config[column] = st.column_config.DateColumn(title, format="YYYY-MM-DD")
