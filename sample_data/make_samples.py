@@ -38,6 +38,7 @@ HOLIDAYS = np.array(["2026-01-01", "2026-04-02", "2026-04-03", "2026-04-06", "20
 OPEN_DEAL_WEIGHT = 0.5  # open deals are only part-way through their life, so they have had fewer activities
 # Activity of the planted reps against the median rep: the brief's "about 2x" and "0.5-0.7x".
 BUSY_VOLUME = (1.75, 2.35)
+UNHAPPY_SATISFACTION = 3.4  # the planted high-revenue rep's customers' mean rating (others sit near 4.1)
 EFFICIENT_VOLUME = (0.55, 0.7)
 
 
@@ -45,6 +46,7 @@ class Planted(TypedDict):
     busy: tuple[str, str]  # flagged "busy but not converting"
     efficient: tuple[str, str]  # below-median activity, conversion well above the pooled rate
     dip_month: str  # "YYYY-MM": team activity up 30-50% on the month before while won deals fall
+    unhappy: str  # a high-revenue rep whose customers rate them well below the rest of the team
 
 
 PLANTED: dict[str, Planted] = {
@@ -52,16 +54,19 @@ PLANTED: dict[str, Planted] = {
         "busy": ("Lars Johansen", "Tomás García"),
         "efficient": ("Aisha Khan", "Nora Lie"),
         "dip_month": "2026-09",
+        "unhappy": "Ingvild Dahl",
     },
     "consultancy": {
         "busy": ("Jonas Bakken", "Kristian Vik"),
         "efficient": ("Fatima Ali", "Ragnhild Aune"),
         "dip_month": "2026-05",
+        "unhappy": "Erik Lund",
     },
     "agency": {
         "busy": ("Håkon Lien", "Omar Farouk"),
         "efficient": ("Ida Karlsen", "Thea Myhre"),
         "dip_month": "2026-06",
+        "unhappy": "Sara Pedersen",
     },
 }
 
@@ -547,7 +552,9 @@ def deals_frame(scenario: Scenario, spec: SampleSpec, deals: list[dict], rng: np
         won = deal["status"] == "Won"
         # One big win in the dip month could outweigh the drop in wins; there revenue must fall too.
         in_dip = won and deal["close"].astype("datetime64[M]") == dip
-        satisfaction = round(float(np.clip(rng.normal(profile.satisfaction, 0.5), 1, 5)), 1) if won else np.nan
+        unhappy = deal["rep"] == PLANTED[spec.scenario_key]["unhappy"]
+        mean = UNHAPPY_SATISFACTION if unhappy else profile.satisfaction
+        satisfaction = round(float(np.clip(rng.normal(mean, 0.5), 1, 5)), 1) if won else np.nan
         rows.append({
             "Deal ID": deal_id,
             "Rep": deal["rep"],

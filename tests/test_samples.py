@@ -56,3 +56,23 @@ def test_script_still_makes_the_committed_workbook(key):
     assert committed.keys() == made.keys()
     for sheet in committed:
         pd.testing.assert_frame_equal(committed[sheet], made[sheet])
+
+
+@pytest.mark.parametrize("key", sorted(SCENARIOS))
+def test_planted_unhappy_rep_is_the_only_high_revenue_low_satisfaction_gap(key):
+    from metrics.satisfaction import HIGH_REVENUE_LOW_SATISFACTION
+
+    found = analyze(sample(key), SCENARIOS[key]).insights
+    gaps = found.satisfaction
+    assert gaps.loc[gaps["gap"] == HIGH_REVENUE_LOW_SATISFACTION, "rep"].tolist() == [PLANTED[key]["unhappy"]]
+    assert any(f.kind == "satisfaction" and f.rep == PLANTED[key]["unhappy"] for f in found.findings) or \
+        len(found.findings) == 6
+
+
+@pytest.mark.parametrize("key", sorted(SCENARIOS))
+def test_planted_busy_reps_leak_where_the_scenario_trap_says(key):
+    found = analyze(sample(key), SCENARIOS[key]).insights
+    leaks = found.leaks.set_index("rep").loc[list(PLANTED[key]["busy"])]
+    expected_step = {"startup": ("Demo", "Customer"), "consultancy": ("Contact", "Meeting"),
+                     "agency": ("Presentation", "Client won")}[key]
+    assert {(row.from_stage, row.stage) for row in leaks.itertuples()} == {expected_step}
