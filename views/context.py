@@ -67,6 +67,21 @@ def _scope(data_key: str, scenario_key: str, assigned_json: str, _dataset: Datas
     return filtering.scope(_dataset, SCENARIOS[scenario_key], json.loads(assigned_json))
 
 
+@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
+def _analyse(view_key: str, _scoped: Slice, _scenario: Scenario, _chosen: Filters):
+    """The slices and every analysis for one view; `view_key` names the data, scenario, thresholds and filters.
+
+    Clicks, tabs and page switches rerun the script without changing any of these, so they cost nothing.
+    """
+    population = filtering.apply(_scoped, _chosen.without_reps())
+    before, year_before = _chosen.previous(), _chosen.year_before()
+    team_reps = diagnostics.rep_table(population, _scenario.thresholds)
+    return (population, filtering.apply(_scoped, _chosen),
+            filtering.apply(_scoped, before) if before else None,
+            filtering.apply(_scoped, year_before) if year_before else None,
+            team_reps, insights(population, _scenario, team_reps))
+
+
 def current_mapping() -> dict:
     """The user's column and value choices: {"columns": ..., "statuses": ..., "activity_types": ...}.
 
@@ -75,8 +90,8 @@ def current_mapping() -> dict:
     return st.session_state.setdefault(MAPPING_KEY, {})
 
 
-def _digest(uploads: list[Upload]) -> str:
-    hasher = hashlib.blake2b(digest_size=16)
+def _digest(uploads: list[Upload], mapping_json: str) -> str:
+    hasher = hashlib.blake2b(mapping_json.encode(), digest_size=16)
     for upload in uploads:
         hasher.update(upload.name.encode() + b"\0" + upload.content)
     return hasher.hexdigest()
@@ -181,9 +196,11 @@ def build_view(page_path: str = "") -> View:
     uploads = _files(uploaded)
     dataset, is_sample = None, False
     if uploads:
-        data_key = _digest(uploads)
+        mapping_json = json.dumps(current_mapping(), sort_keys=True)
+        # The mapping is part of the key: other columns or statuses make other data for every cache below.
+        data_key = _digest(uploads, mapping_json)
         with st.spinner("Reading your files…"):
-            dataset = _load(data_key, tuple(uploads), json.dumps(current_mapping(), sort_keys=True))
+            dataset = _load(data_key, tuple(uploads), mapping_json)
         for error in dataset.errors:
             st.error(f"**{error.file}** — {error.message} (Remove it from the upload list in the sidebar once "
                      "you have a better file.)", icon=":material/error:")
@@ -196,21 +213,17 @@ def build_view(page_path: str = "") -> View:
         dataset, is_sample = _load(data_key, (sample,), "{}"), True
 
     scenario = replace(scenario, thresholds=_thresholds(scenario.thresholds))
-    scoped = _scope(data_key, scenario.key, json.dumps(current_mapping().get("activity_types", {}), sort_keys=True),
-                    dataset)
+    assigned = json.dumps(current_mapping().get("activity_types", {}), sort_keys=True)
+    scoped = _scope(data_key, scenario.key, assigned, dataset)
     chosen = _filters(scoped, data_key)
     _write_url(scenario, chosen, filtering.date_bounds(scoped), page_path == REPS_PAGE)
-    population = filtering.apply(scoped, chosen.without_reps())
-    current = filtering.apply(scoped, chosen)
-    before, year_before = chosen.previous(), chosen.year_before()
-    previous = filtering.apply(scoped, before) if before else None
-    year_ago = filtering.apply(scoped, year_before) if year_before else None
-    team_reps = diagnostics.rep_table(population, scenario.thresholds)
+    population, current, previous, year_ago, team_reps, found = _analyse(
+        f"{data_key}|{scenario.key}|{assigned}|{scenario.thresholds!r}|{chosen!r}", scoped, scenario, chosen)
     reps = team_reps[team_reps["rep"].isin(chosen.reps)].reset_index(drop=True) if chosen.reps else team_reps
     if is_sample:
         st.caption(t("Showing sample data for the {scenario} scenario. Upload your own files in the sidebar.",
                      scenario=scenario.label))
     view = View(scenario, dataset, is_sample, data_key, chosen, scoped, population, current, previous, year_ago,
-                team_reps, reps, insights(population, scenario, team_reps))
+                team_reps, reps, found)
     st.session_state[VIEW_KEY] = view
     return view
