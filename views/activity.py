@@ -6,7 +6,8 @@ from metrics.expected import curve_points, expected_table
 from views import charts
 from views.context import current_view
 from views.i18n import t
-from views.widgets import compact, download_csv, no_data, number, picked_reps, show_table
+from views.widgets import (compact, download_csv, follow_rep_click, no_data, number, open_rep_on_click, picked_reps,
+                           show_table)
 
 view = current_view()
 found = view.insights
@@ -79,9 +80,11 @@ with by_team:
         st.altair_chart(charts.quadrant_chart(teams.assign(team=teams["team"]), team_lines, "won",
                                               view.effort_title, view.scenario.won_label, unit="team"),
                         width="stretch", key="team-quadrant")
-        st.markdown("**Spread within each team**: each dot is a rep; the dashed line is the pooled rate.")
+        st.markdown("**Spread within each team**: each dot is a rep; the dashed line is the pooled rate. Click a rep "
+                    "to open their page.")
         st.altair_chart(charts.team_spread_chart(everyone, diagnostics.pooled_rate(everyone)), width="stretch",
-                        key="team-spread")
+                        key="team-spread", on_select=open_rep_on_click("team-spread", charts.REP_PICK),
+                        selection_mode=charts.REP_PICK)
         show_table(teams[["team", "activities", "won", "revenue", "conversion", "conversion_high", "status"]]
                    .merge(found.team_spread, on="team"), key="team-table",
                    rates=("conversion", "conversion_high", "conversion_min", "conversion_median", "conversion_max",
@@ -98,9 +101,11 @@ with by_satisfaction:
     else:
         st.altair_chart(charts.satisfaction_chart(gaps, view.scenario.satisfaction_label,
                                                   view.scenario.revenue_label), width="stretch",
-                        key="satisfaction")
+                        key="satisfaction", on_select=open_rep_on_click("satisfaction", charts.REP_PICK),
+                        selection_mode=charts.REP_PICK)
         st.caption("A gap is marked only where a rep's mean rating differs from the rest of the team's by more than "
                    "chance explains (Welch's z beyond the chosen confidence), with revenue on the other side of "
                    "the median.")
         show_table(gaps, key="satisfaction-table", titles={"others": "Rest of team", "z": "Welch z"})
         download_csv(gaps, "satisfaction.csv", key="satisfaction-download")
+follow_rep_click()

@@ -28,7 +28,7 @@ rep = st.selectbox(t("Rep"), names, index=start, key=f"rep-page-{names[start]}")
 st.session_state[SELECTED_REP] = rep
 row = everyone.set_index("rep").loc[rep]
 
-status_text = {"flagged": "🚩 Flagged: busy but not converting", "ok": "No flag",
+status_text = {"flagged": ":material/flag: Flagged: busy but not converting", "ok": "No flag",
                "not enough data": "Not enough data to judge"}[row["status"]]
 st.markdown(f"**{rep}** · {row['team'] if isinstance(row['team'], str) else 'no team'} · "
             f"{diagnostics.QUADRANT_LABELS[row['quadrant']]} · {status_text}")
@@ -41,7 +41,7 @@ for column, line in zip(st.columns(len(comparison)), comparison.itertuples()):
     team_word = "team pooled" if line.measure == "conversion" else "team median"
     column.metric(titles[line.measure], show(line.rep),
                   None if line.ratio != line.ratio else f"{line.ratio:.1f}× {team_word}",
-                  delta_color="off", border=True, help=f"{team_word}: {show(line.team)}")
+                  delta_color="off", delta_arrow="off", border=True, help=f"{team_word}: {show(line.team)}")
 
 expected = found.expected.set_index("rep").loc[rep]
 if expected["expected_revenue"] == expected["expected_revenue"]:

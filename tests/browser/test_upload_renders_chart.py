@@ -247,3 +247,18 @@ def test_bad_upload_reports_error_and_app_recovers(page, good_csv):
     assert_chart_drawn(page)
     assert_no_crash(page)
     screenshot(page, "browser-bad-then-good-upload.png")
+
+
+def test_clicking_a_rep_in_a_chart_opens_their_page(page):
+    """On the sample data, a click on Lars Johansen's row of the stage heatmap opens the Reps page on him."""
+    open_page(page, "Conversion", "conversion")
+    heatmap = page.locator("[data-testid='stVegaLiteChart']").nth(1)
+    heatmap.scroll_into_view_if_needed()
+    page.wait_for_timeout(800)
+    box = heatmap.bounding_box()
+    # Rows are 22 px apart: Team, then the reps in name order; Lars Johansen is the sixth row.
+    page.mouse.click(box["x"] + box["width"] * 0.4, box["y"] + 22 * 5 + 11)
+    page.wait_for_url("**/reps?*focus=Lars*")
+    settle(page)
+    assert "Lars Johansen · SMB" in page.locator("[data-testid='stMain']").inner_text()
+    assert_no_crash(page)
