@@ -1,10 +1,12 @@
 """Recognise what each column of an upload means: its role (rep, date, amount, ...) and how sure we are.
 
 Headers are compared after normalise_label, so case, punctuation, accents and Pipedrive's
-"Entity - Field" dash (hyphen or en dash) do not matter.
+"Entity - Field" dash (hyphen or en dash) do not matter. A header combined from a two-row header
+("Activities - Calls", "Deal - Owner") is also matched by its last part.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from metrics.scenarios import SCENARIOS
@@ -24,7 +26,11 @@ ROLE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "region": ("region", "regional office", "office", "kontor", "area", "territory", "distrikt"),
     "deal_id": ("deal id", "deal", "opportunity id", "opportunity", "record id", "opportunity_id", "deal record id",
                 "associated deal", "associated deal ids", "avtale id", "avtalenummer", "sak id", "deal number",
-                "deal name", "opportunity name"),
+                "deal name", "opportunity name", "deal title", "avtale", "avtalenavn", "sak", "saksnummer"),
+    "record_id": ("id", "activity id", "task id", "event id", "call id", "aktivitet id", "aktivitets id",
+                  "aktivitetsid", "row id", "rad id", "lopenummer", "engagement id", "activity record id"),
+    "time": ("time", "tid", "klokkeslett", "start time", "due time", "activity due time", "starttid", "kl",
+             "time of day"),
     "account": ("account", "account name", "company", "company name", "kunde", "customer", "client",
                 "organization", "organisation", "org", "firma", "deal organization"),
     "outcome": ("outcome", "result", "call result", "activity outcome", "resultat", "utfall", "call outcome"),
@@ -37,14 +43,17 @@ ROLE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "created": ("create date", "created", "created date", "engage date", "opprettet", "deal created",
                 "add time", "deal add time", "deal created on", "created on", "opened", "start date"),
     "closed": ("close date", "closed date", "won time", "deal won time", "deal close time", "closed on",
-               "lukket", "avsluttet", "lukkedato", "expected close date", "deal expected close date"),
+               "lukket", "avsluttet", "lukkedato", "expected close date", "deal expected close date", "lost time",
+               "lukket dato", "avsluttet dato", "dato lukket", "forventet lukkedato", "won date", "lost date"),
     "satisfaction": ("satisfaction", "csat", "customer satisfaction", "kundetilfredshet", "client satisfaction",
                      "client experience score", "tilfredshet", "nps", "satisfaction score", "cx score"),
     "won": ("won", "vunnet", "won deals", "avtaler vunnet", "deals won", "wins", "customers acquired",
             "projects secured", "new clients", "is won", "closed won", "antall vunnet"),
     "revenue": ("revenue", "omsetning", "inntekt", "sales", "campaign revenue", "won revenue", "won amount",
                 "salg", "revenue won", "inntekter"),
-    "period": ("week", "uke", "month", "maned", "period", "periode", "mnd", "ukenummer", "year week"),
+    "period": ("week", "uke", "month", "maned", "period", "periode", "mnd", "ukenummer", "year week", "ukenr",
+               "uke nr", "week number", "month name", "year month", "ar mnd", "ar uke"),
+    "year": ("year", "ar", "aar", "arstall", "fiscal year", "regnskapsar"),
     "target": ("target", "mal", "quota", "budsjett", "budget", "sales target", "maltall"),
     "activities_count": ("number of sales activities", "number of activities", "activities", "antall aktiviteter",
                          "activity count", "sales activities"),
@@ -55,7 +64,11 @@ ROLE_SYNONYMS: dict[str, tuple[str, ...]] = {
 ENTITY_PREFIXES = ("activity", "deal", "opportunity", "person", "organization", "organisation", "lead",
                    "contact", "task", "event", "company")
 
-EXACT, PREFIXED, PARTIAL = 1.0, 0.9, 0.6
+EXACT, PREFIXED, GROUPED, PARTIAL = 1.0, 0.9, 0.8, 0.6
+# What a two-row header or a CRM puts between a group and a field: "Deal - Owner", "Activities › Calls".
+_GROUP_SEPARATOR = re.compile(r"\s+[-\u2013\u2014/|›>]\s+|\s*[:›]\s+")
+# Words before an activity in a count column's header: "Antall samtaler", "Number of calls", "# demos".
+_COUNT_PREFIX = re.compile(r"^(?:antall|ant|number of|no of|count of|num|n|sum of|sum)\s+")
 
 
 @dataclass
@@ -63,6 +76,7 @@ class ColumnMatch:
     role: str
     column: str
     confidence: float
+    by_user: bool = False
 
 
 @dataclass
@@ -90,6 +104,14 @@ _ACTIVITY_WORDS = {
 }
 
 
+def split_group(header: str) -> tuple[str, str] | None:
+    """('Deal', 'Owner') for 'Deal - Owner': the group and the field of a combined header, or None."""
+    parts = _GROUP_SEPARATOR.split(str(header).strip())
+    if len(parts) < 2 or not parts[-1].strip():
+        return None
+    return " ".join(parts[:-1]).strip(), parts[-1].strip()
+
+
 def _candidates(header: str) -> list[tuple[str, float]]:
     label = normalise_label(header)
     if not label:
@@ -97,10 +119,17 @@ def _candidates(header: str) -> list[tuple[str, float]]:
     found: dict[str, float] = {}
     if label in _SYNONYM_INDEX:
         found[_SYNONYM_INDEX[label]] = EXACT
+    grouped = split_group(header)
+    field_label = label
+    if grouped:
+        group_label, field_label = normalise_label(grouped[0]), normalise_label(grouped[1])
+        if field_label in _SYNONYM_INDEX:
+            confidence = PREFIXED if group_label.rstrip("s") in ENTITY_PREFIXES else GROUPED
+            found.setdefault(_SYNONYM_INDEX[field_label], confidence)
     first, _, rest = label.partition(" ")
     if first in ENTITY_PREFIXES and rest in _SYNONYM_INDEX:
         found.setdefault(_SYNONYM_INDEX[rest], PREFIXED)
-    tokens = f" {label} "
+    tokens = f" {field_label} "
     for word, role in _SYNONYM_INDEX.items():
         if role not in found and len(word) > 3 and f" {word} " in tokens:
             found[role] = PARTIAL
@@ -108,8 +137,17 @@ def _candidates(header: str) -> list[tuple[str, float]]:
 
 
 def activity_type_of_header(header: str) -> str | None:
-    """The activity type a count column stands for, as in a rep × period sheet's 'Samtaler' or 'Demos'."""
-    return _ACTIVITY_WORDS.get(normalise_label(header))
+    """The activity type a count column stands for, as in a rep × period sheet's 'Samtaler', 'Demos',
+    'Antall møter' or, under a two-row header, 'Activities - Calls'."""
+    labels = [normalise_label(header)]
+    grouped = split_group(header)
+    if grouped:
+        labels.append(normalise_label(grouped[1]))
+    for label in labels:
+        for candidate in (label, _COUNT_PREFIX.sub("", label)):
+            if candidate in _ACTIVITY_WORDS:
+                return _ACTIVITY_WORDS[candidate]
+    return None
 
 
 def count_recognised(headers: list[str]) -> int:
@@ -126,7 +164,7 @@ def recognise(headers: list[str], overrides: dict[str, str | None] | None = None
     taken: set[str] = set()
     for role, column in overrides.items():
         if column is not None and column in headers and role in ROLE_SYNONYMS:
-            recognition.roles[role] = ColumnMatch(role, column, EXACT)
+            recognition.roles[role] = ColumnMatch(role, column, EXACT, by_user=True)
             taken.add(column)
     proposals = sorted(
         ((confidence, position, role, header)

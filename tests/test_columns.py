@@ -66,3 +66,41 @@ def test_override_wins_and_none_removes_a_role():
 ])
 def test_classify(headers, shape):
     assert classify(recognise(headers)) == shape
+
+
+@pytest.mark.parametrize("headers, expected", [
+    # A two-row header combined by the reader: the group does not hide the field.
+    (["Deal - Owner", "Deal - Amount", "Deal - Stage"], {"rep": "Deal - Owner", "amount": "Deal - Amount",
+                                                         "stage": "Deal - Stage"}),
+    (["Selger", "Resultater - Vunnet", "Resultater - Omsetning", "Måned"],
+     {"rep": "Selger", "won": "Resultater - Vunnet", "revenue": "Resultater - Omsetning", "period": "Måned"}),
+    # Pipedrive with an em dash, and its own activity id and due time
+    (["Activity — ID", "Activity — Due date", "Activity — Due time", "Activity — Type", "Activity — User"],
+     {"record_id": "Activity — ID", "date": "Activity — Due date", "time": "Activity — Due time",
+      "activity_type": "Activity — Type", "rep": "Activity — User"}),
+    # HubSpot activities export
+    (["Activity date", "Activity type", "Activity assigned to", "Associated Deal", "Call outcome"],
+     {"date": "Activity date", "activity_type": "Activity type", "rep": "Activity assigned to",
+      "deal_id": "Associated Deal", "outcome": "Call outcome"}),
+    (["Uke", "År", "Selger", "Inntekt"], {"period": "Uke", "year": "År", "rep": "Selger", "revenue": "Inntekt"}),
+])
+def test_recognise_grouped_and_crm_headers(headers, expected):
+    assert {role: m.column for role, m in recognise(headers).roles.items()} == expected
+
+
+def test_confidence_says_how_sure_the_match_is():
+    roles = recognise(["Selger", "Lead - Value", "Resultater - Vunnet", "Total revenue"]).roles
+    assert (roles["rep"].confidence, roles["amount"].confidence, roles["won"].confidence,
+            roles["revenue"].confidence) == (1.0, 0.9, 0.8, 0.6)
+    assert not any(m.by_user for m in roles.values())
+    assert recognise(["Selger", "Navn"], {"rep": "Navn"}).roles["rep"].by_user
+
+
+@pytest.mark.parametrize("header, activity", [
+    ("Activities - Calls", "call"), ("Antall samtaler", "call"), ("Number of demos", "demo"), ("E-poster", "email"),
+    ("Aktiviteter › Møter", "meeting"), ("Colour", None),
+])
+def test_activity_count_columns_under_a_group_or_a_count_word(header, activity):
+    from metrics.columns import activity_type_of_header
+
+    assert activity_type_of_header(header) == activity

@@ -1,7 +1,8 @@
 import pandas as pd
 import pytest
 
-from metrics.parsing import parse_amounts, parse_dates, parse_periods, parse_statuses, status_of
+from metrics.parsing import (lacks_year, parse_amounts, parse_dates, parse_done, parse_periods, parse_statuses,
+                             status_of, year_for_periods)
 
 
 @pytest.mark.parametrize("values, expected", [
@@ -66,3 +67,80 @@ def test_parse_statuses_maps_every_row():
 ])
 def test_parse_periods(label, start):
     assert parse_periods(pd.Series([label])).iloc[0] == pd.Timestamp(start)
+
+
+@pytest.mark.parametrize("values, expected", [
+    (["03/04/2025", "12/11/2025"], ["2025-04-03", "2025-11-12"]),  # nothing over 12: day-first, as in Norway
+    (["03/04/2025", "12/31/2025"], ["2025-03-04", "2025-12-31"]),  # 31 can only be a day: the whole column flips
+    (["05.01.2026 14:30", "06.01.2026 09:05"], ["2026-01-05 14:30", "2026-01-06 09:05"]),
+    (["1/5/2026 2:30 PM", "1/13/2026 9:00 AM"], ["2026-01-05 14:30", "2026-01-13 09:00"]),
+    (["5. januar 2025", "17 mai 2025"], ["2025-01-05", "2025-05-17"]),
+    (["2025-03-04T10:30:00+01:00", "2025-03-05T10:30:00+02:00"], ["2025-03-04 09:30", "2025-03-05 08:30"]),
+    (["05.01.26", "31.12.25"], ["2026-01-05", "2025-12-31"]),
+])
+def test_parse_dates_decides_the_format_per_column(values, expected):
+    assert parse_dates(pd.Series(values)).tolist() == [pd.Timestamp(e) for e in expected]
+
+
+def test_parse_dates_rejects_impossible_dates():
+    assert parse_dates(pd.Series(["31.02.2026", "2026-02-30"])).isna().all()
+
+
+def test_parse_dates_reads_serial_numbers_in_a_numeric_column():
+    assert parse_dates(pd.Series([45631.0, None])).iloc[0] == pd.Timestamp("2024-12-05")
+
+
+@pytest.mark.parametrize("values, expected", [
+    (["1.234,50", "99,90"], [1234.5, 99.9]),  # '.' thousands, ',' decimals
+    (["1,234.50", "99.90"], [1234.5, 99.9]),  # ',' thousands, '.' decimals
+    (["1.000.000", "250"], [1000000.0, 250.0]),
+    (["-1 234,50", "1 234,50-"], [-1234.5, -1234.5]),
+    (["(1 234,50 kr)", "kr 1 234,-"], [-1234.5, 1234.0]),
+    (["−500", "12 %"], [-500.0, 12.0]),  # a typographic minus sign
+    (["1.000", "2,5"], [1000.0, 2.5]),  # the column's decimal comma says the dot is a thousands mark
+    (["NOK1234", "€1.234,5"], [1234.0, 1234.5]),
+])
+def test_parse_amounts_separators_and_currencies(values, expected):
+    assert parse_amounts(pd.Series(values)).tolist() == expected
+
+
+@pytest.mark.parametrize("hint, expected", [(None, [1.5, 2.25]), (True, [1500.0, 2250.0])])
+def test_ambiguous_thousands_follow_the_files_hint(hint, expected):
+    # Only '1.500' and '2.250': a semicolon CSV (decimal-comma country) means thousands, otherwise decimals.
+    assert parse_amounts(pd.Series(["1.500", "2.250"]), decimal_comma=hint).tolist() == expected
+
+
+def test_user_status_choices_win_over_the_built_in_words():
+    parsed = parse_statuses(pd.Series(["Kontrakt sendt", "Won", "Vunnet"]), {"kontrakt sendt": "won", "Won": "lost"})
+    assert parsed.tolist() == ["won", "lost", "won"]
+
+
+@pytest.mark.parametrize("text, done", [("Done", True), ("Yes", True), ("Utført", True), ("To do", False),
+                                        ("Not done", False), ("Nei", False), ("maybe", None)])
+def test_parse_done(text, done):
+    result = parse_done(pd.Series([text])).iloc[0]
+    assert (None if result is pd.NA else bool(result)) == done
+
+
+@pytest.mark.parametrize("label, start", [
+    ("2025W07", "2025-02-10"), ("Uke 07/2025", "2025-02-10"), ("W7 2025", "2025-02-10"), ("2025 uke 7", "2025-02-10"),
+    ("Jan-25", "2025-01-01"), ("januar 2025", "2025-01-01"), ("des 2025", "2025-12-01"), ("03.2025", "2025-03-01"),
+])
+def test_parse_periods_more_spellings(label, start):
+    assert parse_periods(pd.Series([label])).iloc[0] == pd.Timestamp(start)
+
+
+@pytest.mark.parametrize("label, kind, start", [
+    ("uke 7", None, "2025-02-10"), ("W07", None, "2025-02-10"), ("7", "week", "2025-02-10"), ("jan", None, "2025-01-01"),
+    ("3", "month", "2025-03-01"),
+])
+def test_periods_without_a_year_take_the_given_year(label, kind, start):
+    values = pd.Series([label])
+    assert lacks_year(values, kind).iloc[0]
+    assert parse_periods(values, kind).isna().iloc[0]
+    assert parse_periods(values, kind, year=pd.Series([2025])).iloc[0] == pd.Timestamp(start)
+
+
+def test_year_for_periods_is_the_latest_year_the_period_has_begun():
+    years = year_for_periods(pd.Series(["uke 7", "uke 52", "jan", "des"]), None, pd.Timestamp("2026-03-01"))
+    assert years.tolist() == [2026, 2025, 2026, 2025]
