@@ -151,13 +151,6 @@ def _filled(cell) -> bool:
     return isinstance(cell, str) and bool(cell.strip())
 
 
-def _score(cells: list) -> tuple[int, int]:
-    from metrics.columns import count_recognised
-
-    texts = [c.strip() for c in cells if _is_text(c)]
-    return count_recognised(texts), len(texts)
-
-
 def _combined(upper: list, lower: list) -> list[str | None] | None:
     """One name per column from a group row over a header row, or None when the upper row is no group row.
 
@@ -211,10 +204,12 @@ def _combined(upper: list, lower: list) -> list[str | None] | None:
 
 
 def detect_header(rows: list[list], label=lambda position: f"column {position + 1}") -> Header:
-    """The header among a table's first rows: the row that looks most like one (most recognised names, then
-    most text cells), combined with a group row above or below it when the header spans two rows.
+    """The header among a table's first rows, combined with a group row above or below it when the header
+    spans two rows.
 
-    Title rows and logo blocks above a table fill one or two cells; the header fills as many as the data.
+    Title rows and logo blocks above a table fill one or two cells; the header fills about as many as the
+    data, with text rather than numbers. The first such row is the header, unless a later one names at
+    least two more known columns (a data row may hold a word like 'Call' or 'Sales', a header holds several).
     """
     from metrics.columns import count_recognised
 
@@ -225,10 +220,16 @@ def detect_header(rows: list[list], label=lambda position: f"column {position + 
         found = detect_header(rows[first:], label)
         return Header(found.row + first, found.names, found.rows)
     rows = rows[:HEADER_SEARCH_ROWS]
-    scores = [_score(row) for row in rows]
-    best = max(range(len(rows)), key=lambda i: (scores[i], -i))
+    width = max(sum(_filled(c) for c in row) for row in rows)
+    texts = [[c.strip() for c in row if _is_text(c)] for row in rows]
+    candidates = [i for i, cells in enumerate(texts) if len(cells) >= max(1, (width + 1) // 2)] or [0]
+    recognised = {i: count_recognised(texts[i]) for i in candidates}
+    best = candidates[0]
+    for i in candidates[1:]:
+        if recognised[i] >= recognised[best] + 2:
+            best = i
     chosen = Header(best, _names(rows[best], label))
-    chosen_score = scores[best][0]
+    chosen_score = count_recognised(texts[best])
     for upper in (best - 1, best):
         lower = upper + 1
         if upper < 0 or lower >= len(rows):
@@ -236,9 +237,9 @@ def detect_header(rows: list[list], label=lambda position: f"column {position + 
         names = _combined(rows[upper], rows[lower])
         if names is None:
             continue
-        recognised = count_recognised([n for n in names if n])
-        if recognised >= chosen_score:
-            chosen, chosen_score = Header(lower, _names(names, label), 2), recognised
+        score = count_recognised([n for n in names if n])
+        if score >= chosen_score:
+            chosen, chosen_score = Header(lower, _names(names, label), 2), score
             break
     return chosen
 
@@ -618,7 +619,9 @@ def _read_csv(name: str, content: bytes) -> RawTable:
         separator = sniff_separator("".join(lines))
     rows = list(csv.reader(lines[skip_lines:skip_lines + HEADER_SEARCH_ROWS], delimiter=separator))
     header = detect_header(rows) if rows else Header(0, ["column 1"])
-    width = max([len(header.names)] + [len(row) for row in rows[header.row + 1:]])
+    # Rows ending in empty cells ('a;b;c;') widen the table; rows with more values than the header don't.
+    width = max([len(header.names)] + [len(row) for row in rows[header.row + 1:]
+                                       if not any(cell.strip() for cell in row[len(header.names):])])
     names = _names(header.names + [None] * (width - len(header.names)), lambda position: f"column {position + 1}")
     generated = {n for n in names if re.fullmatch(r"column \d+", n)}
     header_lines = skip_lines + header.row + 1

@@ -163,3 +163,206 @@ def test_maven_pipeline_matches_a_hand_count(maven_pipeline):
     assert per_rep["revenue"].to_dict() == pytest.approx(dict(revenue))
     # The 500 prospecting deals have no date at all and are reported as dropped, by reason.
     assert dataset.problems.groupby("reason").size().to_dict() == {"no date": 500}
+
+
+def problems_of(dataset) -> dict[tuple[str, str], list[int]]:
+    return {key: sorted(rows["row"].tolist()) for key, rows in dataset.problems.groupby(["reason", "action"])}
+
+
+def test_duplicate_rows_with_an_id_are_dropped():
+    text = "Activity ID,Date,Rep,Activity type\nA1,2026-01-05,Kari,Call\nA1,2026-01-05,Kari,Call\nA2,2026-01-05,Kari,Call\n"
+    dataset = load([Upload("log.csv", text.encode())], today=TODAY)
+    assert len(dataset.activities) == 2
+    assert problems_of(dataset) == {("duplicate row", "dropped"): [3]}
+
+
+def test_duplicate_rows_with_a_time_are_dropped():
+    text = "Date,Rep,Activity type\n2026-01-05 09:30,Kari,Call\n2026-01-05 09:30,Kari,Call\n2026-01-05 10:00,Kari,Call\n"
+    dataset = load([Upload("log.csv", text.encode())], today=TODAY)
+    assert len(dataset.activities) == 2
+    assert problems_of(dataset) == {("duplicate row", "dropped"): [3]}
+
+
+def test_repeated_activities_without_time_or_id_are_kept_and_flagged():
+    # Two calls by Kari on one day look the same in a log of date, rep and type: both count.
+    text = "Date,Rep,Activity type\n2026-01-05,Kari,Call\n2026-01-05,Kari,Call\n2026-01-05,Kari,Email\n"
+    dataset = load([Upload("log.csv", text.encode())], today=TODAY)
+    assert len(dataset.activities) == 3
+    assert problems_of(dataset) == {("possible duplicate (same values in every column; kept)", "warning"): [3]}
+    assert dataset.rows_dropped == 0
+
+
+def test_summary_exact_duplicate_is_dropped():
+    text = "Month;Rep;Calls;Won\njan 2026;Kari;10;1\njan 2026;Kari;10;1\n"
+    dataset = load([Upload("s.csv", text.encode())], today=TODAY)
+    assert dataset.outcomes["won"].sum() == 1
+    assert problems_of(dataset) == {("duplicate row", "dropped"): [3]}
+
+
+@pytest.mark.parametrize("text, dates, reason", [
+    ("Uke;År;Selger;Samtaler\nuke 7;2025;Kari;10\n8;2025;Kari;12\n", ["2025-02-10", "2025-02-17"], None),
+    ("Uke;Selger;Samtaler\nuke 7;Kari;10\nuke 52;Kari;12\n", ["2026-02-09", "2025-12-22"],
+     {("week or month without a year (assumed 2026, the latest that fits)", "repaired"): [2],
+      ("week or month without a year (assumed 2025, the latest that fits)", "repaired"): [3]}),
+    ("Måned;Selger;Demoer\njan;Kari;3\n", ["2026-01-01"],
+     {("week or month without a year (assumed 2026, the latest that fits)", "repaired"): [2]}),
+])
+def test_weeks_and_months_without_a_year(text, dates, reason):
+    dataset = load([Upload("ark.csv", text.encode())], today=pd.Timestamp("2026-03-01"))
+    assert sorted(dataset.activities["date"].unique().tolist()) == sorted(pd.Timestamp(d) for d in dates)
+    assert problems_of(dataset) == (reason or {})
+
+
+def test_weeks_without_a_year_take_it_from_the_files_other_dates():
+    book = xlsx({"Log": [["Date", "Rep", "Activity type"], ["2024-03-05", "Kari", "Call"]],
+                 "Weeks": [["Week", "Rep", "Calls", "Won"], ["W10", "Kari", 12, 1]]})
+    dataset = load([Upload("book.xlsx", book)], today=TODAY)
+    summary = dataset.outcomes[dataset.outcomes["source"] == "book.xlsx › Weeks"]
+    assert summary["date"].tolist() == [pd.Timestamp("2024-03-04")]
+    assert problems_of(dataset) == {
+        ("week or month without a year (took 2024 from the file's other dates)", "repaired"): [2]}
+
+
+def test_user_statuses_win_and_unknown_statuses_are_listed():
+    from metrics.ingest import status_choices
+
+    text = "Rep,Status,Amount\nKari,Kontrakt sendt,100\nOla,Won,50\nPer,Kontrakt sendt,10\nPer,Parkert,5\n"
+    plain = load([Upload("deals.csv", text.encode())], today=TODAY)
+    assert plain.outcomes["status"].tolist() == ["open", "won", "open", "open"]
+    assert problems_of(plain) == {("status not recognised (counted as open)", "repaired"): [2, 4, 5]}
+    assert status_choices(plain).astype(object).values.tolist() == [["Kontrakt sendt", 2, pd.NA], ["Parkert", 1, pd.NA]]
+    chosen = load([Upload("deals.csv", text.encode())], {"statuses": {"kontrakt SENDT": "won", "Won": "lost"}},
+                  today=TODAY)
+    assert chosen.outcomes["status"].tolist() == ["won", "lost", "won", "open"]
+    assert status_choices(chosen, {"kontrakt SENDT": "won"})["choice"].tolist()[0] == "won"
+
+
+def test_activity_type_choices_and_leaving_a_type_out():
+    from metrics.ingest import activity_type_choices
+    from metrics.scenarios import SCENARIOS
+
+    text = "Date,Rep,Activity type\n2026-01-05,Kari,Ringt\n2026-01-05,Kari,Kaffeprat\n2026-01-06,Kari,Kaffeprat\n" \
+           "2026-01-06,Kari,Note\n"
+    dataset = load([Upload("log.csv", text.encode())], today=TODAY)
+    choices = activity_type_choices(dataset, SCENARIOS["startup"])
+    assert choices[["value", "activities"]].values.tolist() == [["Kaffeprat", 2], ["Note", 1]]
+    assigned = {"Kaffeprat": "follow_up", "Note": None}
+    chosen = load([Upload("log.csv", text.encode())], {"activity_types": assigned}, today=TODAY)
+    assert chosen.activities["activity_type"].tolist() == ["Ringt", "Kaffeprat", "Kaffeprat"]
+    assert problems_of(chosen) == {("activity type left out on the Data page", "dropped"): [5]}
+    listed = activity_type_choices(chosen, SCENARIOS["startup"], assigned)
+    assert dict(zip(listed["value"], listed["choice"])) == {"Kaffeprat": "follow_up", "Note": None}
+
+
+def test_column_choices_apply_to_the_named_table_and_to_next_weeks_export():
+    text = "Dato;Selger;Ansvarlig;Aktivitet\n05.01.2026;Ola;Kari;Samtale\n"
+    auto = load([Upload("uke1.csv", text.encode())], today=TODAY)
+    assert auto.activities["rep"].tolist() == ["Ola"]
+    mapping = {"columns": {"uke1.csv": {"rep": "Ansvarlig"}}}
+    assert load([Upload("uke1.csv", text.encode())], mapping, today=TODAY).activities["rep"].tolist() == ["Kari"]
+    # The same CRM's export a week later has a new name: the choice still fits its columns.
+    assert load([Upload("uke2.csv", text.encode())], mapping, today=TODAY).activities["rep"].tolist() == ["Kari"]
+    other = "Dato;Selger;Aktivitet\n05.01.2026;Ola;Samtale\n"
+    assert load([Upload("x.csv", other.encode())], mapping, today=TODAY).activities["rep"].tolist() == ["Ola"]
+
+
+def test_picking_columns_makes_an_unrecognised_file_usable():
+    text = "Når,Hvem,Hva\n2026-01-05,Kari,Call\n"
+    dataset = load([Upload("odd.csv", text.encode())], today=TODAY)
+    [unused] = dataset.unused
+    assert unused.shape is None and "date" in unused.message and dataset.errors
+    mapping = {"columns": {"odd.csv": {"date": "Når", "rep": "Hvem", "activity_type": "Hva"}}}
+    chosen = load([Upload("odd.csv", text.encode())], mapping, today=TODAY)
+    assert not chosen.errors and len(chosen.activities) == 1
+
+
+@pytest.mark.parametrize("raw, words", [
+    (b"{not json", "not valid JSON"),
+    (b"[1, 2]", "should hold an object"),
+    (b'{"columns": {"a.csv": {"favourite": "X"}}}', "'favourite'"),
+    (b'{"statuses": {"Kontrakt": "maybe"}}', "won, lost or open"),
+    (b'{"activity_types": {"Kaffe": "coffee"}}', "'coffee'"),
+])
+def test_a_bad_mapping_file_says_what_is_wrong(raw, words):
+    from metrics.ingest import validate_mapping
+
+    with pytest.raises(InputError) as caught:
+        validate_mapping(raw)
+    assert words in caught.value.message
+
+
+def test_mapping_file_round_trip():
+    from metrics.ingest import mapping_json, validate_mapping
+
+    mapping = {"columns": {"book.xlsx › Log": {"rep": "Selger", "team": None}}, "statuses": {"Signert": "won"},
+               "activity_types": {"Kaffeprat": "follow_up", "Note": None}}
+    assert validate_mapping(mapping_json(mapping).encode()) == mapping
+
+
+def test_formulas_without_saved_results_warn_instead_of_counting_zero():
+    # openpyxl writes formulas without their results, as scripts and some CRMs do.
+    book = xlsx({"Deals": [["Rep", "Status", "Amount"], ["Kari", "Won", 100], ["Ola", "Won", "=B2*2"]]})
+    dataset = load([Upload("deals.xlsx", book)], today=TODAY)
+    assert problems_of(dataset) == {("formula without a saved result in 'Amount' (read as blank)", "warning"): [3]}
+    assert any("Amount" in w and "Excel" in w for w in dataset.warnings)
+    assert dataset.rows_dropped == 0
+
+
+def test_two_row_header_in_a_workbook():
+    sheet = [["Team report"], [], ["Rep", "Month", "Activities", None, None, "Results", None],
+             [None, None, "Calls", "Emails", "Demos", "Won", "Revenue"],
+             ["Kari", "jan 2026", 30, 12, 4, 2, 5000], ["Sum", None, 30, 12, 4, 2, 5000]]
+    dataset = load([Upload("book.xlsx", xlsx({"Ark1": sheet}))], today=TODAY)
+    [table] = dataset.tables
+    assert table.shape == "summary"
+    assert table.columns == ["Rep", "Month", "Activities - Calls", "Activities - Emails", "Activities - Demos",
+                             "Results - Won", "Results - Revenue"]
+    assert dataset.activities.groupby("activity_type")["count"].sum().to_dict() == {
+        "Activities - Calls": 30, "Activities - Emails": 12, "Activities - Demos": 4}
+    assert dataset.outcomes[["won", "revenue"]].values.tolist() == [[2, 5000.0]]
+    assert problems_of(dataset) == {("total row, not data", "dropped"): [6]}
+
+
+def test_csv_row_with_more_cells_than_the_header_is_reported():
+    text = "Date;Rep;Activity type\n2026-01-05;Kari;Call\n2026-01-06;Ola;Call;extra;cells\n2026-01-07;Per\n" \
+           "2026-01-08;Kari;Email\n"
+    dataset = load([Upload("log.csv", text.encode())], today=TODAY)
+    assert problems_of(dataset) == {
+        ("no activity type", "dropped"): [4],
+        ("row has more cells than the header (a separator inside a value without quotes?)", "dropped"): [3]}
+    assert dataset.activities["rep"].tolist() == ["Kari", "Kari"]
+    assert (dataset.rows_read, dataset.rows_used) == (4, 2)
+
+
+def test_numeric_deal_ids_in_a_workbook_join_text_ids_in_a_csv():
+    log = xlsx({"Log": [["Date", "Rep", "Activity type", "Deal ID"], ["2026-01-05", "Kari", "Call", 1001]]})
+    deals = b"Deal ID,Rep,Status,Amount,Close date\n1001,Kari,Won,100,2026-01-20\n"
+    dataset = load([Upload("log.xlsx", log), Upload("deals.csv", deals)], today=TODAY)
+    assert dataset.activities["deal_id"].tolist() == dataset.outcomes["deal_id"].tolist() == ["1001"]
+
+
+def test_subtotal_rows_are_not_data():
+    text = "Team;Rep;Status;Amount\nNorth;Kari;Won;100\nNorth total;;;100\nSouth;Ola;Lost;50\nTotalt;;;150\n"
+    dataset = load([Upload("deals.csv", text.encode())], today=TODAY)
+    assert dataset.outcomes["rep"].tolist() == ["Kari", "Ola"]
+    assert problems_of(dataset) == {("total row, not data", "dropped"): [3, 5]}
+
+
+def test_quality_report_counts_by_reason_and_keeps_the_rows_behind():
+    from metrics.ingest import problem_rows, quality_report
+
+    dataset = load([Upload("log.csv", csv_bytes(ACTIVITY_CSV))], today=TODAY)
+    report = quality_report(dataset)
+    assert report[["reason", "action", "rows"]].values.tolist() == [
+        ["total row, not data", "dropped", 1], ["no rep", "dropped", 1], ["no date", "dropped", 1],
+        ["date in the future (planned, not done)", "dropped", 1]]
+    behind = problem_rows(dataset, "no rep")
+    assert behind[["table", "row", "Date", "Team"]].values.tolist() == [["log.csv", 6, "2026-01-08", "South"]]
+    assert len(problem_rows(dataset)) == 4
+
+
+def test_missing_roles_are_named():
+    dataset = load([Upload("people.csv", b"Selger,Favourite colour\nKari,red\n")], today=TODAY)
+    [error] = dataset.errors
+    assert "as an activity log it lacks date and activity type" in error.message
+    assert "template" in error.message and "Data page" in error.message
