@@ -6,6 +6,7 @@ import json
 import sys
 
 from metrics.errors import InputError
+from metrics.ingest import MAX_MAPPING_BYTES, validate_mapping
 from metrics.report import analyze_files, to_csv, to_dict, to_xlsx
 from metrics.scenarios import SCENARIOS
 
@@ -18,9 +19,12 @@ def main(argv: list[str] | None = None) -> int:
     analyze.add_argument("--scenario", choices=sorted(SCENARIOS), default="startup")
     analyze.add_argument("--format", choices=("json", "csv", "xlsx"), default="json")
     analyze.add_argument("--output", "-o", help="write here instead of standard output (needed for xlsx)")
+    analyze.add_argument("--mapping", metavar="FILE.json",
+                         help="a mapping saved on the Data page: column choices, statuses, activity types")
     args = parser.parse_args(argv)
     try:
-        analysis = analyze_files(args.files, args.scenario)
+        mapping = _read_mapping(args.mapping) if args.mapping else None
+        analysis = analyze_files(args.files, args.scenario, mapping)
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -41,6 +45,18 @@ def main(argv: list[str] | None = None) -> int:
     else:
         sys.stdout.buffer.write(payload)
     return 0
+
+
+def _read_mapping(path: str) -> dict:
+    try:
+        with open(path, "rb") as handle:
+            content = handle.read(MAX_MAPPING_BYTES + 1)
+    except OSError as error:
+        raise InputError(f"can't be read ({error.strerror}).", path) from None
+    try:
+        return validate_mapping(content)
+    except InputError as error:
+        raise InputError(error.message, path) from None
 
 
 if __name__ == "__main__":

@@ -328,16 +328,33 @@ def parse_activities(table: RawTable, recognition: Recognition, today: pd.Timest
     return activities[~dropped], rows, type_counts
 
 
-def _deal_statuses(frame, recognition, statuses: dict[str, str] | None) -> tuple[pd.Series, pd.Series]:
-    """Each deal's status under the user's choices, and under the built-in words alone."""
-    chosen = pd.Series(pd.NA, index=frame.index, dtype="string")
-    builtin = pd.Series(pd.NA, index=frame.index, dtype="string")
-    for role in ("status", "stage", "won"):
-        values = _column(frame, recognition, role)
-        if values is not None:
-            chosen = chosen.fillna(parse_statuses(values, statuses))
-            builtin = builtin.fillna(parse_statuses(values))
-    return chosen, builtin
+def _deal_statuses(frame, recognition, level: pd.Series, statuses: dict[str, str] | None
+                   ) -> tuple[pd.Series, pd.Series]:
+    """Each deal's status under the user's choices, and under the built-in words alone.
+
+    A status or stage that names an outcome decides; a stage that names a funnel step means open; then
+    Salesforce-style flags: Won, and Closed (not won and not closed is open, not lost).
+    """
+    closed_flag = _column(frame, recognition, "closed_flag")
+    closed = parse_statuses(closed_flag) if closed_flag is not None else None
+    results = []
+    for choices in (statuses, None):
+        status = pd.Series(pd.NA, index=frame.index, dtype="string")
+        for role in ("status", "stage"):
+            values = _column(frame, recognition, role)
+            if values is not None:
+                status = status.fillna(parse_statuses(values, choices))
+        status = status.mask(status.isna() & level.notna(), "open")
+        won = _column(frame, recognition, "won")
+        if won is not None:
+            flag = parse_statuses(won, choices)
+            if closed is not None:
+                flag = flag.mask(flag.eq("lost").fillna(False) & closed.eq("lost").fillna(False), "open")
+            status = status.fillna(flag)
+        if closed is not None:
+            status = status.mask(status.isna() & closed.eq("lost").fillna(False), "open")
+        results.append(status)
+    return results[0], results[1]
 
 
 def parse_deals(table: RawTable, recognition: Recognition, today: pd.Timestamp,
@@ -347,21 +364,13 @@ def parse_deals(table: RawTable, recognition: Recognition, today: pd.Timestamp,
     frame, rows = table.frame, _Rows(table)
     rep, dropped = _rep_and_totals(frame, recognition, rows)
     stage_text = _column(frame, recognition, "stage")
-    status, builtin = _deal_statuses(frame, recognition, statuses)
-    closed_flag = _column(frame, recognition, "closed_flag")
-    if closed_flag is not None:
-        still_open = parse_statuses(closed_flag).eq("lost").fillna(False)
-        status = status.mask(status.isna() & still_open, "open")
-        builtin = builtin.mask(builtin.isna() & still_open, "open")
     level = pd.Series(pd.NA, index=frame.index, dtype="Int64")
     if stage_text is not None:
         codes, uniques = pd.factorize(stage_text)
         levels = pd.array([stage_level(u) if isinstance(u, str) else None for u in uniques], dtype="Int64")
         level = pd.Series(levels.take(np.where(codes < 0, 0, codes)), index=frame.index, dtype="Int64")
         level[codes < 0] = pd.NA
-    # A stage that names a funnel step and no outcome means the deal is still open.
-    status = status.mask(status.isna() & level.notna(), "open")
-    builtin = builtin.mask(builtin.isna() & level.notna(), "open")
+    status, builtin = _deal_statuses(frame, recognition, level, statuses)
     primary = next((_text(frame[recognition.column(r)]) for r in ("status", "stage", "won") if recognition.has(r)))
     unknown_texts = primary[builtin.isna().to_numpy() & ~dropped].value_counts()
     unknown = status.isna().to_numpy() & ~dropped
@@ -685,6 +694,9 @@ def load(uploads: list[Upload], mapping: dict | None = None, today: pd.Timestamp
                     errors.append(InputError(message, upload.name))
                 elif table.frame.empty and shape:
                     warnings.append(f"{table.source}: the sheet has a header but no data rows, so it was not used.")
+                elif len(table.frame.columns) == 1:
+                    warnings.append(f"{table.source}: one column of text (notes, not a table), so it was not used.")
+                    continue
                 else:
                     warnings.append(f"{table.source}: not used, as its columns name no known table. Pick its "
                                     "columns on the Data page if it holds data.")

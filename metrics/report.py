@@ -36,7 +36,8 @@ def analyze(dataset: Dataset, scenario: Scenario, chosen: filtering.Filters | No
     return Analysis(scenario, dataset, reps, found)
 
 
-def analyze_files(paths: list[str], scenario_key: str) -> Analysis:
+def analyze_files(paths: list[str], scenario_key: str, mapping: dict | None = None) -> Analysis:
+    """The analysis of files on disk; `mapping` is a saved mapping (see ingest.validate_mapping)."""
     scenario = get_scenario(scenario_key)
     uploads = []
     for path in paths:
@@ -44,10 +45,10 @@ def analyze_files(paths: list[str], scenario_key: str) -> Analysis:
             uploads.append(Upload(Path(path).name, Path(path).read_bytes()))
         except OSError as error:
             raise InputError(f"can't be read ({error.strerror}).", path) from None
-    dataset = load(uploads)
+    dataset = load(uploads, mapping)
     if dataset.errors and not dataset.tables:
         raise dataset.errors[0]
-    return analyze(dataset, scenario)
+    return analyze(dataset, scenario, assigned_types=(mapping or {}).get("activity_types"))
 
 
 def _plain(value):
