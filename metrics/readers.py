@@ -496,6 +496,8 @@ def _read_sheet(reader, archive: zipfile.ZipFile, part: str | None, name: str, s
     frame.columns = _names(names, lambda position: f"column {column_letter(positions[position])}")
     by_position = dict(zip(positions, frame.columns))
     frame = _drop_empty(frame, generated)
+    if not len(frame.columns):
+        return None
     table = RawTable(name, sheet, frame, header.row + 1)
     if part and len(frame) and frame.isna().to_numpy().any():
         # Blank cells may be formulas whose result was never saved (files written by a script, not by
@@ -582,6 +584,8 @@ def sniff_separator(text: str) -> str:
     lines = [line for line in text[:HEAD_CHARS].splitlines()[:60] if line.strip()]
     # When no separator splits the lines consistently, the file has one column: split it at nothing.
     best, best_key = next((s for s in CSV_SEPARATORS if s not in text[:HEAD_CHARS]), "\x1f"), (False, 1, 0)
+    if not lines:
+        return best
     for separator in CSV_SEPARATORS:
         rows = list(csv.reader(lines, delimiter=separator))
         widths = [len(row) for row in rows]
@@ -607,6 +611,9 @@ def _read_csv(name: str, content: bytes) -> RawTable:
     if _looks_binary(text):
         raise InputError("This is not a spreadsheet: it holds binary data, not text. Upload an .xlsx or .csv "
                          "file.", name)
+    if "\r" in text[:HEAD_CHARS] and "\n" not in text[:HEAD_CHARS]:
+        # Lines ended by a carriage return alone, as Excel for Mac's "CSV (Macintosh)" writes them.
+        text, encoding = text.replace("\r", "\n"), "recoded"
     lines = _lines(text[:HEAD_CHARS])
     if len(text) > HEAD_CHARS:
         lines = lines[:-1]  # the last one may be cut off
@@ -617,7 +624,11 @@ def _read_csv(name: str, content: bytes) -> RawTable:
         separator, skip_lines = declared.group(1), 1
     else:
         separator = sniff_separator("".join(lines))
-    rows = list(csv.reader(lines[skip_lines:skip_lines + HEADER_SEARCH_ROWS], delimiter=separator))
+    try:
+        rows = list(csv.reader(lines[skip_lines:skip_lines + HEADER_SEARCH_ROWS], delimiter=separator))
+    except csv.Error as error:
+        raise InputError(f"The file could not be read as a table ({error}). Check that it is a CSV export from "
+                         "Excel or your CRM.", name) from None
     header = detect_header(rows) if rows else Header(0, ["column 1"])
     # Rows ending in empty cells ('a;b;c;') widen the table; rows with more values than the header don't.
     width = max([len(header.names)] + [len(row) for row in rows[header.row + 1:]
@@ -629,6 +640,9 @@ def _read_csv(name: str, content: bytes) -> RawTable:
     data = content[len(prefix.encode("utf-8")):] if encoding == "utf-8" else text[len(prefix):].encode("utf-8")
     frame, row_numbers, skipped = _parse_csv(name, data, separator, names, header_lines)
     frame = _drop_empty(frame, generated)
+    if not len(frame.columns):
+        raise InputError("The file holds no table: no header and no values. Export it again and upload the new "
+                         "file.", name)
     return RawTable(name, None, frame, header_lines, decimal_comma=separator == ";", row_numbers=row_numbers,
                     skipped=skipped)
 

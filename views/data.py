@@ -1,17 +1,242 @@
-"""Data: how each table and column was understood, what was used, and every row dropped or repaired and why."""
+"""Data: how each table and column was understood, what was used, and every row dropped or repaired and why.
+
+Every choice can be changed here: the column for each role, what an unknown activity type or status
+means. The choices live in the session's mapping, which build_view passes to the engine, so the whole
+app follows; they can be saved as a small JSON file and loaded again next week.
+"""
+import hashlib
+import json
+
 import pandas as pd
 import streamlit as st
 
-from views.context import current_view
+from metrics.errors import InputError
+from metrics.ingest import (ROLE_WORDS, SHAPE_ROLES, SHAPE_TITLES, SHAPES, Dataset, TableReport,
+                            activity_type_choices, mapping_json, problem_rows, quality_report, status_choices,
+                            validate_mapping)
+from metrics.parsing import STATUSES
+from metrics.report import to_csv
+from metrics.templates import template_workbook
+from views.context import current_mapping, current_view
 from views.i18n import t
 from views.widgets import download_csv
 
-SHAPE_TITLES = {"activities": "Activity log", "deals": "Deals", "summary": "Rep × period summary",
-                "roster": "Roster"}
+NOT_USED = "— not used —"
+KEEP_TYPE = "— keep as its own type —"
+LEAVE_OUT = "— not a sales activity: leave out —"
+AS_OPEN = "— count as open —"
+UNUSED_ROLES = ("rep", "date", "activity_type", "status", "stage", "amount", "period", "won", "revenue", "team",
+                "manager", "closed", "created", "deal_id")
+MAX_VALUES = 30
+APPLIED_FILE = "_mapping_file_applied"
 
 view = current_view()
-dataset = view.dataset
+mapping = current_mapping()
+# Widget keys name the data and the choices made: after any change every picker starts from the new reading.
+KEY = f"{view.data_key}-{hashlib.blake2b(json.dumps(mapping, sort_keys=True).encode(), digest_size=6).hexdigest()}"
+
+
+def uploaded_dataset() -> Dataset | None:
+    """The upload's Dataset, also when none of its tables could be used and the app shows the sample."""
+    if not view.is_sample:
+        return view.dataset
+    files = st.session_state.get("uploads") or []
+    if not files:
+        return None
+    # The same cached load build_view made on this run: no file is read again.
+    from views.context import _digest, _files, _load
+
+    uploads = _files(files)
+    chosen = json.dumps(mapping, sort_keys=True)
+    return _load(_digest(uploads, chosen), tuple(uploads), chosen)
+
+
+def choose_column(source: str, role: str, key: str) -> None:
+    choice = st.session_state[key]
+    mapping.setdefault("columns", {}).setdefault(source, {})[role] = None if choice == NOT_USED else choice
+
+
+def reset_columns(source: str) -> None:
+    mapping.get("columns", {}).pop(source, None)
+
+
+def choose_value(kind: str, value: str, key: str, unset: str, leave_out: str | None = None) -> None:
+    choice = st.session_state[key]
+    values = mapping.setdefault(kind, {})
+    if choice == unset:
+        values.pop(value, None)
+    else:
+        values[value] = None if choice == leave_out else choice
+
+
+def how_sure(table: TableReport, role: str) -> str:
+    match = table.recognition.roles.get(role)
+    if match is None:
+        return "not found"
+    return "your choice" if match.by_user else f"{match.confidence:.0%} sure"
+
+
+def role_pickers(table: TableReport, number: int, roles: tuple[str, ...], editable: bool) -> None:
+    """A selectbox per role: the table's columns, the recognised one chosen."""
+    options = [NOT_USED, *table.columns]
+    roles = (*roles, *(r for r in table.recognition.roles if r not in roles))
+    grid = st.columns(3)
+    for position, role in enumerate(roles):
+        chosen = table.recognition.column(role)
+        key = f"role-{KEY}-{number}-{role}"
+        grid[position % 3].selectbox(
+            f"{ROLE_WORDS.get(role, role).capitalize()} ({how_sure(table, role)})", options,
+            index=options.index(chosen) if chosen in options else 0, key=key, disabled=not editable,
+            on_change=choose_column, args=(table.source, role, key))
+    if editable and table.source in mapping.get("columns", {}):
+        st.button(t("Back to the automatic choice"), key=f"reset-{KEY}-{number}", on_click=reset_columns,
+                  args=(table.source,))
+
+
+def understood(table: TableReport, number: int) -> None:
+    rows = [{"role": m.role, "meaning": ROLE_WORDS.get(m.role, m.role), "column": m.column,
+             "confidence": m.confidence, "matched by": "your choice" if m.by_user else "header"}
+            for m in table.recognition.roles.values()]
+    rows += [{"role": "activity_count", "meaning": f"count of {activity.replace('_', ' ')}", "column": column,
+              "confidence": 1.0, "matched by": "header"}
+             for column, activity in table.recognition.activity_columns.items()]
+    st.dataframe(pd.DataFrame(rows, columns=["role", "meaning", "column", "confidence", "matched by"]),
+                 hide_index=True, key=f"mapping-{number}", column_config={
+                     "confidence": st.column_config.ProgressColumn("Confidence", min_value=0.0, max_value=1.0,
+                                                                   format="percent")})
+
+
+def table_section(table: TableReport, number: int, editable: bool) -> None:
+    title = f"{table.source} — {SHAPE_TITLES[table.shape]}: {table.rows_used:,} of {table.rows_read:,} rows used"
+    with st.expander(title, expanded=number == 0):
+        st.markdown(f"**{t('How the columns were understood')}**")
+        understood(table, number)
+        st.markdown(f"**{t('Change a column')}**")
+        role_pickers(table, number, SHAPE_ROLES[table.shape], editable)
+        if table.recognition.unrecognised:
+            st.markdown(f"**{t('Not used')}** (not recognised; pick one above to use it): "
+                        + ", ".join(f"`{column}`" for column in table.recognition.unrecognised))
+        if len(table.problem_rows):
+            st.markdown(f"**{t('Rows dropped, repaired or flagged')}** ({len(table.problem_rows):,})")
+            st.dataframe(table.problem_rows.head(200), hide_index=True, key=f"problems-{number}")
+            download_csv(table.problem_rows, f"problem-rows-{number + 1}.csv", key=f"problems-download-{number}")
+        st.markdown(f"**{t('Preview')}**")
+        st.dataframe(table.preview, hide_index=True, key=f"preview-{number}")
+
+
+def unused_section(table: TableReport, number: int) -> None:
+    with st.expander(f"{table.source} — {t('not used yet')}", expanded=True):
+        st.warning(f"**{table.source}** — {table.message}", icon=":material/help:")
+        role_pickers(table, 100 + number, UNUSED_ROLES, editable=True)
+        st.markdown(f"**{t('Preview')}**")
+        st.dataframe(table.preview, hide_index=True, key=f"unused-preview-{number}")
+
+
+def quality_section(dataset: Dataset) -> None:
+    report = quality_report(dataset)
+    st.subheader(t("Rows dropped, repaired or flagged, by reason"))
+    if report.empty:
+        st.success(t("Every row was used as it was."), icon=":material/check:")
+        return
+    st.dataframe(report, hide_index=True, key="reasons", column_config={
+        "reason": st.column_config.Column("Reason", width="large"), "rows": st.column_config.NumberColumn("Rows")})
+    picked, button = st.columns([3, 1], vertical_alignment="bottom")
+    reason = picked.selectbox(t("Rows behind"), [None, *report["reason"]], key=f"reason-{view.data_key}",
+                              format_func=lambda r: t("every reason") if r is None else r)
+    button.download_button(t("Download rows (CSV)"), to_csv(problem_rows(dataset, reason)),
+                            file_name="rows-dropped-or-repaired.csv", mime="text/csv", icon=":material/download:",
+                            key=f"reason-download-{view.data_key}", on_click="ignore")
+
+
+def values_section(dataset: Dataset, editable: bool) -> None:
+    scenario = view.scenario
+    types = activity_type_choices(dataset, scenario, mapping.get("activity_types"))
+    statuses = status_choices(dataset, mapping.get("statuses"))
+    if types.empty and statuses.empty:
+        return
+    st.subheader(t("Values to assign"))
+    if len(types):
+        st.caption(t("Activity types the {scenario} scenario does not know. Assign each to one of its activities, "
+                     "or leave it out.", scenario=scenario.label))
+        options = [KEEP_TYPE, *scenario.activity_labels, LEAVE_OUT]
+        labels = {**scenario.activity_labels, KEEP_TYPE: KEEP_TYPE, LEAVE_OUT: LEAVE_OUT}
+        grid = st.columns(3)
+        for position, row in enumerate(types.head(MAX_VALUES).itertuples(index=False)):
+            choice = LEAVE_OUT if row.choice is None else KEEP_TYPE if row.choice is pd.NA else row.choice
+            key = f"type-{KEY}-{hashlib.blake2b(row.value.encode(), digest_size=6).hexdigest()}"
+            grid[position % 3].selectbox(
+                f"“{row.value}” ({row.activities:,} activities)", options, key=key, disabled=not editable,
+                index=options.index(choice) if choice in options else 0, format_func=labels.get,
+                on_change=choose_value, args=("activity_types", row.value, key, KEEP_TYPE, LEAVE_OUT))
+        if len(types) > MAX_VALUES:
+            st.caption(f"{len(types) - MAX_VALUES:,} rarer types are not shown.")
+    if len(statuses):
+        st.caption(t("Statuses the app does not know. Until you say, such deals count as open."))
+        options = [AS_OPEN, *STATUSES]
+        grid = st.columns(3)
+        for position, row in enumerate(statuses.head(MAX_VALUES).itertuples(index=False)):
+            choice = AS_OPEN if row.choice is pd.NA else row.choice
+            key = f"status-{KEY}-{hashlib.blake2b(row.value.encode(), digest_size=6).hexdigest()}"
+            grid[position % 3].selectbox(
+                f"“{row.value}” ({row.deals:,} deals)", options, index=options.index(choice), key=key,
+                disabled=not editable, on_change=choose_value, args=("statuses", row.value, key, AS_OPEN))
+
+
+def mapping_section() -> None:
+    st.subheader(t("Save or load these choices"))
+    st.caption(t("A mapping file holds your column choices and value assignments. Load it next time, or pass it "
+                 "to `python -m metrics analyze --mapping`, to read the same export the same way."))
+    save, load_from = st.columns(2)
+    save.download_button(t("Download mapping (JSON)"), mapping_json(mapping), file_name="sales-mapping.json",
+                         mime="application/json", icon=":material/download:", key="mapping-download",
+                         on_click="ignore")
+    saved = load_from.file_uploader(t("Load a saved mapping"), type=["json"], key="mapping_file")
+    if saved is None:
+        return
+    content = saved.getvalue()
+    digest = hashlib.blake2b(content, digest_size=16).hexdigest()
+    if st.session_state.get(APPLIED_FILE) == digest:
+        load_from.caption(t("Loaded from {name}.", name=saved.name))
+        return
+    try:
+        loaded = validate_mapping(content)
+    except InputError as error:
+        load_from.error(f"**{saved.name}** — {error.message}", icon=":material/error:")
+        return
+    st.session_state[APPLIED_FILE] = digest
+    mapping.clear()
+    mapping.update(loaded)
+    st.rerun()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def template(scenario_key: str, shape: str) -> bytes:
+    return template_workbook(scenario_key, shape)  # no user data in it: safe to share between sessions
+
+
+def templates_section() -> None:
+    st.subheader(t("Templates"))
+    st.caption(t("Empty workbooks with the columns the app reads, an example row and instructions, in the "
+                 "{scenario} scenario's words.", scenario=view.scenario.label))
+    buttons = st.columns(len(SHAPES))
+    for column, shape in zip(buttons, SHAPES):
+        column.download_button(SHAPE_TITLES[shape], template(view.scenario.key, shape),
+                               file_name=f"{view.scenario.key}-{shape}-template.xlsx", icon=":material/download:",
+                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                               key=f"template-{shape}", on_click="ignore")
+
+
 st.title(t("Data"))
+uploaded = uploaded_dataset()
+usable = not view.is_sample
+dataset = view.dataset if usable else uploaded
+if dataset is None:
+    st.info(t("This is the sample data. Upload your own files in the sidebar to see how they are read, change "
+              "the columns and assign values here."), icon=":material/info:")
+    dataset = view.dataset
+elif not usable:
+    st.info(t("None of your files could be used yet. Pick their columns below, or start from a template."),
+            icon=":material/info:")
 
 total = st.columns(3)
 total[0].metric("Rows read", f"{dataset.rows_read:,}")
@@ -19,32 +244,18 @@ total[1].metric("Rows used", f"{dataset.rows_used:,}")
 total[2].metric("Rows dropped", f"{dataset.rows_dropped:,}")
 effort = "activities" if dataset.effort_basis == "activities" else "deals engaged (no activity log)"
 st.caption(f"Effort is counted in {effort}.")
-for error in dataset.errors:
-    st.error(f"**{error.file}** — {error.message}")
+for warning in dataset.warnings:
+    st.warning(warning, icon=":material/warning:")
 
-if len(dataset.problems):
-    st.subheader("Rows dropped or repaired, by reason")
-    reasons = dataset.problems.groupby(["source", "reason", "action"]).size().rename("rows").reset_index()
-    st.dataframe(reasons, hide_index=True, key="reasons")
-
-for number, table in enumerate(dataset.tables):
-    with st.expander(f"{table.source} — {SHAPE_TITLES[table.shape]}: {table.rows_used:,} of {table.rows_read:,} "
-                     "rows used", expanded=number == 0):
-        mapping = pd.DataFrame(
-            [{"role": match.role, "column": match.column, "confidence": match.confidence}
-             for match in table.recognition.roles.values()]
-            + [{"role": f"activity count: {activity}", "column": column, "confidence": 1.0}
-               for column, activity in table.recognition.activity_columns.items()])
-        st.markdown("**How the columns were understood**")
-        st.dataframe(mapping, hide_index=True, key=f"mapping-{number}", column_config={
-            "confidence": st.column_config.ProgressColumn("Confidence", min_value=0.0, max_value=1.0,
-                                                          format="percent")})
-        if table.recognition.unrecognised:
-            st.markdown("**Not used** (not recognised): " +
-                        ", ".join(f"`{column}`" for column in table.recognition.unrecognised))
-        if len(table.problem_rows):
-            st.markdown(f"**Rows dropped or repaired** ({len(table.problem_rows):,})")
-            st.dataframe(table.problem_rows.head(200), hide_index=True, key=f"problems-{number}")
-            download_csv(table.problem_rows, f"problem-rows-{number + 1}.csv", key=f"problems-download-{number}")
-        st.markdown("**Preview**")
-        st.dataframe(table.preview, hide_index=True, key=f"preview-{number}")
+editable = uploaded is not None
+if dataset.tables:
+    quality_section(dataset)
+    st.subheader(t("Tables"))
+    for number, table in enumerate(dataset.tables):
+        table_section(table, number, editable)
+for number, table in enumerate(dataset.unused if editable else []):
+    unused_section(table, number)
+values_section(dataset, editable)
+if editable:
+    mapping_section()
+templates_section()
