@@ -51,8 +51,16 @@ def rep_totals(data: Slice) -> pd.DataFrame:
 
 
 def pooled_rate(reps: pd.DataFrame) -> float | None:
-    trials = reps["trials"].sum()
-    return float(reps["won"].sum() / trials) if trials > 0 else None
+    """The team's won ÷ trials, over the reps with any trials: wins of a rep whose effort is unknown (say, in
+    the deals file but not the activity log) have no denominator and would inflate the rate."""
+    judged = reps[reps["trials"] > 0]
+    trials = judged["trials"].sum()
+    return float(judged["won"].sum() / trials) if trials > 0 else None
+
+
+def without_effort(reps: pd.DataFrame) -> pd.DataFrame:
+    """Reps with results but no recorded effort: they can't be placed or judged, so the pages say so."""
+    return reps[(reps["activities"] == 0) & ((reps["won"] > 0) | (reps["revenue"] > 0))]
 
 
 def rep_table(data: Slice, thresholds: Thresholds, performance: str = "won",
@@ -96,21 +104,23 @@ def rep_table(data: Slice, thresholds: Thresholds, performance: str = "won",
 
 def quadrant_lines(reps: pd.DataFrame, performance: str = "won", activity_line: float | None = None,
                    performance_line: float | None = None) -> dict[str, float]:
-    """Where the quadrant lines sit: the team medians, or the user's targets."""
+    """Where the quadrant lines sit: the medians of the reps with recorded effort, or the user's targets."""
+    placed = reps[reps["activities"] > 0]
     return {
-        "activities": float(activity_line if activity_line is not None else reps["activities"].median())
-        if len(reps) else 0.0,
-        performance: float(performance_line if performance_line is not None else reps[performance].median())
-        if len(reps) else 0.0,
+        "activities": float(activity_line if activity_line is not None else placed["activities"].median())
+        if len(placed) else 0.0,
+        performance: float(performance_line if performance_line is not None else placed[performance].median())
+        if len(placed) else 0.0,
     }
 
 
-def funnel_plot_limits(reps: pd.DataFrame, confidences: tuple[float, ...] = (0.95, 0.998),
-                       points: int = 120) -> pd.DataFrame:
-    """Control-limit curves around the pooled rate, over the volumes the reps span.
+def funnel_plot_limits(reps: pd.DataFrame, flag_confidence: float = 0.95, points: int = 120) -> pd.DataFrame:
+    """Control-limit curves around the pooled rate, over the volumes the reps span: at 95% and 99.8%, and
+    at the confidence the flag uses if that is another, so a flagged rep always sits below a drawn curve.
 
     Columns: trials, confidence, lower, upper, pooled.
     """
+    confidences = sorted({0.95, 0.998, flag_confidence})
     pooled = pooled_rate(reps)
     if pooled is None or reps["trials"].max() <= 0:
         return pd.DataFrame(columns=["trials", "confidence", "lower", "upper", "pooled"])
@@ -130,10 +140,11 @@ def rep_against_team(reps: pd.DataFrame, rep: str) -> pd.DataFrame:
     Columns: measure, rep, team, ratio (rep ÷ team).
     """
     row = reps.set_index("rep").loc[rep]
+    placed = reps[reps["activities"] > 0]
     team = {
-        "activities": float(reps["activities"].median()),
-        "won": float(reps["won"].median()),
-        "revenue": float(reps["revenue"].median()),
+        "activities": float(placed["activities"].median()),
+        "won": float(placed["won"].median()),
+        "revenue": float(placed["revenue"].median()),
         "conversion": pooled_rate(reps),
     }
     table = pd.DataFrame({"measure": list(team), "rep": [float(row[m]) if pd.notna(row[m]) else np.nan

@@ -14,7 +14,7 @@ import pandas as pd
 
 from metrics.diagnostics import pooled_rate
 
-MIN_REPS_TO_FIT = 3
+MIN_REPS_TO_FIT = 5  # Theil–Sen withstands about three outliers in ten; with fewer reps one star is too many
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Curve:
 
 
 def fit_curve(activities, performance) -> Curve | None:
-    """Theil–Sen fit of performance on ln(1 + activities); None with fewer than 3 reps or no spread."""
+    """Theil–Sen fit of performance on ln(1 + activities); None with fewer than 5 reps or no spread."""
     x = np.log1p(np.asarray(activities, dtype=float))
     y = np.asarray(performance, dtype=float)
     if len(x) < MIN_REPS_TO_FIT:
@@ -50,6 +50,11 @@ def team_curve(reps: pd.DataFrame, measure: str) -> Curve | None:
     """
     usual = reps[~reps["flagged"]]
     return fit_curve(usual["activities"], usual[measure])
+
+
+def team_curves(reps: pd.DataFrame) -> dict[str, Curve | None]:
+    """The team curve for won deals and for revenue. A slope of 0 says activity predicts nothing there."""
+    return {measure: team_curve(reps, measure) for measure in ("won", "revenue")}
 
 
 def expected_table(reps: pd.DataFrame) -> pd.DataFrame:

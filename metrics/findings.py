@@ -90,14 +90,26 @@ def _all_findings(found: Insights, scenario: Scenario, basis: str) -> list[Findi
             *_efficient(found, basis)]
 
 
+def _against_median(value: float, median: float) -> str:
+    """'2.4× the team's median' — or plainer words where a ratio would mislead or divide by zero."""
+    if not median or median != median:
+        return "more than most of the team's"
+    ratio = value / median
+    if 1 < ratio < 1.1:
+        return "just above the team's median"
+    if 0.9 < ratio < 1:
+        return "just below the team's median"
+    return f"{ratio:.1f}× the team's median"
+
+
 def _flagged(found: Insights, scenario: Scenario, basis: str) -> list[Finding]:
     reps, pooled = found.reps, diagnostics.pooled_rate(found.reps)
-    median = reps["activities"].median()
+    median = diagnostics.quadrant_lines(reps)["activities"]
     extra = found.what_if.set_index("rep")["extra_won"] if len(found.what_if) else pd.Series(dtype=float)
     worst = found.leaks.set_index("rep") if len(found.leaks) else pd.DataFrame()
     results = []
     for row in reps[reps["flagged"]].itertuples():
-        text = (f"{row.rep} made {row.activities / median:.1f}× the team's median {_effort_word(basis)} "
+        text = (f"{row.rep} made {_against_median(row.activities, median)} {_effort_word(basis)} "
                 f"({row.activities:,} against {median:,.0f}) but converted {row.conversion:.1%} against the "
                 f"team's {pooled:.1%}")
         if row.rep in worst.index:
@@ -121,23 +133,32 @@ def _what_if(found: Insights, scenario: Scenario) -> list[Finding]:
 
 
 def _periods(found: Insights, scenario: Scenario, basis: str) -> list[Finding]:
+    periods = found.periods
     # A period that had no results before (a data set's first months, say) loses nothing worth a sentence.
-    marked = found.periods[found.periods["rose_without_results"] & (found.periods["previous_won"] > 0)]
+    marked = periods[periods["rose_without_results"] & (periods["previous_won"] > 0)]
+    lagged = bool((periods["results_period"] != periods["period"]).any())
     results = []
-    for row in marked.itertuples():
+    for position, row in zip(marked.index, marked.itertuples()):
+        won = scenario.won_label.lower()
+        if lagged:
+            before = periods.loc[position - 1, "results_period"]
+            outcome = (f"{won} in the later results periods went from {row.previous_won:,} ({before:%B %Y}) to "
+                       f"{row.won_after_lag:,} ({row.results_period:%B %Y})")
+        else:
+            outcome = f"{won} went from {row.previous_won:,} to {row.won_after_lag:,}"
         text = (f"In {row.period:%B %Y}, {_effort_word(basis)} rose {row.activity_change:.0%} (from "
-                f"{row.previous_activities:,} to {row.activities:,}) while {scenario.won_label.lower()} went from "
-                f"{row.previous_won:,} to {row.won_after_lag:,}.")
+                f"{row.previous_activities:,} to {row.activities:,}) while {outcome}.")
         results.append(Finding("period", text, float(row.previous_won - row.won_after_lag)))
     return results
 
 
 def _activity_types(found: Insights, scenario: Scenario) -> list[Finding]:
+    confidence = scenario.thresholds.confidence
     judged = found.mix[found.mix["verdict"].isin([activity_mix.PAYS_OFF, activity_mix.DOES_NOT_PAY])]
     results = []
     for row in judged.itertuples():
         stage = scenario.funnel[scenario.activity_stage.get(row.activity_type, 0)].lower()
-        text = (f"{row.label}: deals with one were won {row.win_rate:.0%} of the time (95% interval "
+        text = (f"{row.label}: deals with one were won {row.win_rate:.0%} of the time ({confidence:.0%} interval "
                 f"{row.win_rate_low:.0%}–{row.win_rate_high:.0%}, {row.decided_deals:,} decided deals) against "
                 f"{row.baseline:.0%} for all decided deals that reached {stage} — it {row.verdict}.")
         impact = abs(row.win_rate - row.baseline) * row.decided_deals
@@ -151,9 +172,10 @@ def _teams(found: Insights, basis: str) -> list[Finding]:
     if len(table) < 2:
         return []
     pooled = diagnostics.pooled_rate(table)
-    median = table["activities"].median()
+    median = diagnostics.quadrant_lines(table)["activities"]
     return [Finding("team", f"Team {row.team} converted {row.conversion:.1%} against {pooled:.1%} across teams, on "
-                            f"{row.activities / median:.1f}× the median team's {_effort_word(basis)}.",
+                            f"{_against_median(row.activities, median).replace('team', 'teams')} "
+                            f"{_effort_word(basis)}.",
                     float(pooled * row.trials - row.won))
             for row in table[table["flagged"]].itertuples()]
 
@@ -165,15 +187,17 @@ def _satisfaction(found: Insights, scenario: Scenario) -> list[Finding]:
     return [Finding("satisfaction",
                     f"{row.rep} brought in {row.revenue:,.0f} ({row.revenue / median_revenue:.1f}× the median rep) "
                     f"with {label} of {row.satisfaction:.2f} over {row.ratings} ratings against {row.others:.2f} for "
-                    f"the rest of the team: {row.gap}.", abs(row.z), row.rep)
+                    f"the rest of the team (p = {row.p:.3f}): {row.gap}.", abs(row.t), row.rep)
             for row in gaps[gaps["gap"] != ""].itertuples()]
 
 
 def _efficient(found: Insights, basis: str) -> list[Finding]:
     reps, pooled = found.reps, diagnostics.pooled_rate(found.reps)
+    if not pooled:
+        return []
     efficient = reps[(reps["quadrant"] == "low_activity_high_performance") & (reps["conversion_low"] > pooled)]
-    median = reps["activities"].median()
+    median = diagnostics.quadrant_lines(reps)["activities"]
     return [Finding("efficient", f"{row.rep} converted {row.conversion:.1%} — {row.conversion / pooled:.1f}× the "
-                                 f"team's rate — on {row.activities / median:.1f}× the median "
+                                 f"team's rate — on {_against_median(row.activities, median)} "
                                  f"{_effort_word(basis)}.", float(row.won - pooled * row.trials), row.rep)
             for row in efficient.itertuples()]

@@ -17,7 +17,8 @@ FUNNEL_COLUMNS = ["rep", "stage_index", "stage", "reached", "from_previous", "fr
 
 
 def deal_stages(data: Slice, scenario: Scenario) -> pd.DataFrame:
-    """One row per deal whose furthest stage is known: rep, deal_id, status, reached (stage index).
+    """One row per deal whose furthest stage is known: rep, deal_id, status, reached (stage index), and
+    evidenced: the furthest stage its stage column or logged activities show (NaN if none), win or not.
 
     A won deal reached the last stage. An open deal is at least at the first. A lost deal with no stage in
     its stage column and no logged activity could have stopped anywhere, so it is left out rather than
@@ -32,11 +33,13 @@ def deal_stages(data: Slice, scenario: Scenario) -> pd.DataFrame:
         from_activities = deals["deal_id"].map(evidence).astype("Float64").to_numpy(dtype=float, na_value=np.nan)
         reached = np.fmax(reached, from_activities)
     status = deals["status"].to_numpy()
-    reached = np.where(status == "won", last, np.minimum(reached, last - 1))
+    evidenced = np.minimum(reached, last - 1)
+    reached = np.where(status == "won", last, evidenced)
     reached = np.where((status == "open") & np.isnan(reached), 0, reached)
     known = ~np.isnan(reached)
     return pd.DataFrame({"rep": deals["rep"].to_numpy()[known], "deal_id": deals["deal_id"].to_numpy()[known],
-                         "status": status[known], "reached": reached[known].astype(int)})
+                         "status": status[known], "reached": reached[known].astype(int),
+                         "evidenced": evidenced[known]})
 
 
 def lost_without_stage(data: Slice, scenario: Scenario) -> int:

@@ -15,15 +15,18 @@ def headline(data: Slice) -> dict[str, float | None]:
     revenue = float(data.outcomes["revenue"].sum())
     if data.basis == "deals":
         activities = int(data.outcomes["status"].notna().sum())
-        trials = int(data.outcomes["won"].sum() + data.outcomes["lost"].sum())
+        trials, won_judged = int(data.outcomes["won"].sum() + data.outcomes["lost"].sum()), won
     else:
         activities = trials = int(data.activities["count"].sum())
+        # Wins of reps with no logged activity have no effort to divide by (see diagnostics.pooled_rate).
+        with_effort = data.outcomes["rep"].isin(data.activities["rep"].unique())
+        won_judged = int(data.outcomes.loc[with_effort, "won"].sum())
     satisfaction = data.outcomes["satisfaction"].dropna()
     return {
         "activities": activities,
         "won": won,
         "revenue": revenue,
-        "conversion": won / trials if trials else None,
+        "conversion": won_judged / trials if trials else None,
         "avg_deal_size": revenue / won if won else None,
         "satisfaction": float(satisfaction.mean()) if len(satisfaction) else None,
     }

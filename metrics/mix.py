@@ -23,21 +23,33 @@ MIX_COLUMNS = ["activity_type", "label", "activities", "share", "linked", "deals
 PAYS_OFF, DOES_NOT_PAY, UNCLEAR, NO_LINK = "pays off", "does not pay off", "can't tell yet", "no deal link"
 
 
-def _touched(data: Slice) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Activities that name a known deal (one row per activity type, rep and deal), and those deals."""
+def _touched(data: Slice, by: tuple[str, ...]) -> pd.DataFrame:
+    """Activities that name a known deal, one row per `by`, activity type and deal, with how the deal ended.
+
+    Two reps' calls on one deal make one touched deal for the team and one for each rep.
+    """
     deals = data.outcomes.dropna(subset=["deal_id"]).drop_duplicates("deal_id").set_index("deal_id")
     linked = data.activities.dropna(subset=["deal_id"])
-    linked = linked[linked["deal_id"].isin(deals.index)][["rep", "activity_type", "deal_id"]].drop_duplicates()
-    return linked.join(deals[["won", "lost", "revenue"]], on="deal_id"), deals
+    keys = [*by, "activity_type", "deal_id"]
+    linked = linked[linked["deal_id"].isin(deals.index)][keys].drop_duplicates()
+    return linked.join(deals[["won", "lost", "revenue"]], on="deal_id")
 
 
 def baseline_win_rates(data: Slice, scenario: Scenario) -> dict[int, float]:
-    """Stage index → win rate of decided deals that reached at least that stage."""
-    stages = deal_stages(data, scenario)
-    decided = stages[stages["status"].isin(["won", "lost"])]
+    """Stage index → win rate of the decided deals shown to have reached at least that stage.
+
+    At the first stage that is every decided deal. Further on, only a deal's stage column or logged
+    activities count as showing it got there — not its win, or every won deal would count and lift the
+    rate above that of deals that truly got as far.
+    """
+    decided = data.outcomes[data.outcomes["status"].isin(["won", "lost"])]
     rates = {}
-    for stage in range(len(scenario.funnel)):
-        far = decided[decided["reached"] >= stage]
+    if len(decided):
+        rates[0] = float((decided["status"] == "won").mean())
+    stages = deal_stages(data, scenario)
+    shown = stages[stages["status"].isin(["won", "lost"])]
+    for stage in range(1, len(scenario.funnel)):
+        far = shown[shown["evidenced"] >= stage]
         if len(far):
             rates[stage] = float((far["status"] == "won").mean())
     return rates
@@ -51,7 +63,7 @@ def activity_mix(data: Slice, scenario: Scenario, by: tuple[str, ...] = (), conf
         return pd.DataFrame(columns=[*by, *MIX_COLUMNS])
     keys = [*by, "activity_type"]
     counts = data.activities.groupby(keys)["count"].sum().rename("activities")
-    touched, _ = _touched(data)
+    touched = _touched(data, by)
     per_type = touched.groupby(keys).agg(deals=("deal_id", "size"), won_deals=("won", "sum"),
                                          lost=("lost", "sum"), revenue=("revenue", "sum"))
     mix = pd.concat([counts, per_type], axis=1).reset_index()

@@ -10,6 +10,7 @@ import pandas as pd
 
 from metrics import diagnostics, filters as filtering
 from metrics.errors import InputError
+from metrics.expected import team_curves
 from metrics.findings import Insights, insights
 from metrics.ingest import Dataset, Upload, load
 from metrics.scenarios import Scenario, get_scenario
@@ -87,6 +88,9 @@ def to_dict(analysis: Analysis) -> dict:
         "rows": {"read": dataset.rows_read, "used": dataset.rows_used, "dropped": dataset.rows_dropped},
         "reps": reps,
         "findings": [finding.text for finding in found.findings],
+        "expected_curves": {measure: None if curve is None else {"intercept": curve.intercept, "slope": curve.slope,
+                                                                 "form": "intercept + slope * ln(1 + activities)"}
+                            for measure, curve in team_curves(found.reps).items()},
         "what_if": {"extra_won": float(found.what_if["extra_won"].sum()),
                     "extra_revenue": float(found.what_if["extra_revenue"].sum())},
         "warnings": [str(error) for error in dataset.errors],

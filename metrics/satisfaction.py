@@ -1,7 +1,8 @@
 """A second kind of gap: revenue that comes with unhappy customers, and happy customers without revenue.
 
 A rep's satisfaction counts as low (or high) only when their mean rating differs from the rest of the
-team's by more than the normal limit for the two samples (Welch's z), so one bad rating never makes a gap.
+team's by more than chance explains: Welch's t test, with Welch–Satterthwaite degrees of freedom, two-sided,
+at the flag's confidence. So a few bad ratings never make a gap on their own.
 """
 from __future__ import annotations
 
@@ -9,16 +10,16 @@ import numpy as np
 import pandas as pd
 
 from metrics.filters import Slice
-from metrics.stats import z_value
+from metrics.stats import welch_t
 
 MIN_RATINGS = 5  # a mean of fewer ratings says little about a rep
 HIGH_REVENUE_LOW_SATISFACTION = "high revenue, low satisfaction"
 LOW_REVENUE_HIGH_SATISFACTION = "low revenue, high satisfaction"
-SATISFACTION_COLUMNS = ["rep", "team", "revenue", "satisfaction", "ratings", "others", "z", "gap"]
+SATISFACTION_COLUMNS = ["rep", "team", "revenue", "satisfaction", "ratings", "others", "t", "p", "gap"]
 
 
 def satisfaction_gaps(data: Slice, reps: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
-    """Per rep with at least MIN_RATINGS ratings: mean satisfaction, the rest of the team's mean, Welch's z,
+    """Per rep with at least MIN_RATINGS ratings: mean satisfaction, the rest of the team's mean, Welch's t and p,
     and `gap` when revenue is above the median with satisfaction significantly below the rest, or revenue
     below the median with satisfaction significantly above. No rows when nobody has enough ratings."""
     ratings = data.outcomes.dropna(subset=["satisfaction"])[["rep", "satisfaction"]]
@@ -32,14 +33,13 @@ def satisfaction_gaps(data: Slice, reps: pd.DataFrame, confidence: float = 0.95)
     n_rest = n_all - per_rep["count"]
     mean_rest = (total - sums["sum"]) / n_rest
     var_rest = ((total_sq - sums.iloc[:, 1]) - n_rest * mean_rest**2) / (n_rest - 1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = (per_rep["mean"] - mean_rest) / np.sqrt(per_rep["var"] / per_rep["count"] + var_rest / n_rest)
+    t, _, p = welch_t(per_rep["mean"], per_rep["var"], per_rep["count"], mean_rest, var_rest, n_rest)
     table = reps.set_index("rep").loc[per_rep.index, ["team", "revenue"]].assign(
-        satisfaction=per_rep["mean"], ratings=per_rep["count"].astype(int), others=mean_rest, z=z).reset_index()
-    limit = z_value(confidence)
+        satisfaction=per_rep["mean"], ratings=per_rep["count"].astype(int), others=mean_rest, t=t, p=p).reset_index()
+    significant = table["p"] < 1 - confidence
     median_revenue = reps["revenue"].median()
     table["gap"] = np.select(
-        [(table["revenue"] > median_revenue) & (table["z"] < -limit),
-         (table["revenue"] < median_revenue) & (table["z"] > limit)],
+        [(table["revenue"] > median_revenue) & (table["t"] < 0) & significant,
+         (table["revenue"] < median_revenue) & (table["t"] > 0) & significant],
         [HIGH_REVENUE_LOW_SATISFACTION, LOW_REVENUE_HIGH_SATISFACTION], "")
     return table[SATISFACTION_COLUMNS]

@@ -45,22 +45,39 @@ def test_one_star_rep_barely_moves_the_curve():
     assert with_star.slope == pytest.approx(honest.slope, rel=0.35)
 
 
-def test_curve_never_falls_and_needs_three_reps():
-    falling = fit_curve([10, 20, 30, 40], [9, 7, 5, 3])
-    assert falling == Curve(intercept=6.0, slope=0.0)  # slope clipped to 0; intercept = median of y
-    assert fit_curve([10, 20], [1, 2]) is None
+def test_curve_never_falls_and_needs_five_reps():
+    falling = fit_curve([10, 20, 30, 40, 50], [9, 7, 5, 3, 1])
+    assert falling == Curve(intercept=5.0, slope=0.0)  # slope clipped to 0; intercept = median of y
+    # With three or four reps one star is a third or a quarter of the data: no curve rather than a wrong one.
+    assert fit_curve([100, 200, 300], [10, 14, 160]) is None
+    assert fit_curve([100, 200, 300, 400], [10, 14, 16, 160]) is None
+
+
+def six_reps():
+    """Five steady reps whose wins grow with activity, and Busy, far above them with 3 wins."""
+    counts = {"A": (100, 5), "B": (150, 7), "C": (200, 9), "D": (250, 10), "E": (300, 11), "Busy": (600, 3)}
+    return make_slice([row for rep, (n, _) in counts.items() for row in calls(rep, n)],
+                      [row for rep, (_, w) in counts.items() for row in wins(rep, w, amount=100.0 * (1 + len(rep)))])
 
 
 def test_expected_table_gaps():
-    reps = rep_table(team_of_four(), LOOSE).sort_values("rep")
+    reps = rep_table(six_reps(), LOOSE).sort_values("rep")
+    assert reps.loc[reps["flagged"], "rep"].tolist() == ["Busy"]
     table = expected_table(reps).set_index("rep")
-    # The curve is fitted on the reps who are not flagged: Eff, Sam and Steady.
+    # The curve is fitted on the reps who are not flagged.
     usual = reps[reps["rep"] != "Busy"]
-    curve = fit_curve(usual["activities"], usual["revenue"])
+    curve = fit_curve(usual["activities"], usual["won"])
+    assert curve.slope > 0
     busy = reps.set_index("rep").loc["Busy"]
-    assert table.loc["Busy", "expected_revenue"] == pytest.approx(float(curve.predict([busy["activities"]])[0]))
+    assert table.loc["Busy", "expected_won"] == pytest.approx(float(curve.predict([600])[0]))
+    assert table.loc["Busy", "won_gap"] == pytest.approx(3 - table.loc["Busy", "expected_won"])
     assert table.loc["Busy", "gap"] == pytest.approx(busy["revenue"] - table.loc["Busy", "expected_revenue"])
     assert len(curve_points(reps, "won")) == 60
+
+
+def test_no_curve_with_too_few_usual_reps():
+    table = expected_table(rep_table(team_of_four(), LOOSE))
+    assert table["expected_revenue"].isna().all()
 
 
 def test_what_if_prices_extra_wins_at_the_team_deal_size():
@@ -209,11 +226,33 @@ def test_satisfaction_gap_uses_welch_against_the_rest():
               "satisfaction": score} for rep, values in scores.items() for score in values]
     data = make_slice(None, deals)
     table = satisfaction_gaps(data, rep_table(data, LOOSE)).set_index("rep")
-    others = scores["Ann"] + scores["Bo"]
-    welch = stats.ttest_ind(scores["Rich"], others, equal_var=False).statistic
-    assert table.loc["Rich", "z"] == pytest.approx(welch)
+    for rep in scores:
+        others = [score for name, values in scores.items() if name != rep for score in values]
+        welch = stats.ttest_ind(scores[rep], others, equal_var=False)
+        assert table.loc[rep, "t"] == pytest.approx(welch.statistic)
+        assert table.loc[rep, "p"] == pytest.approx(welch.pvalue, rel=1e-9)
     assert table.loc["Rich", "gap"] == HIGH_REVENUE_LOW_SATISFACTION
     assert table.loc["Ann", "gap"] == ""
+
+
+def test_a_few_low_ratings_are_not_a_gap():
+    # 5 ratings, t ≈ −1.99 — beyond 1.96 — but with about 5 degrees of freedom p ≈ 0.09, not below 0.05.
+    scores = {"Rich": [2, 4, 4, 4, 3], "Ann": [4, 5, 4, 5, 3], "Bo": [5, 4, 4, 5, 4]}
+    deals = [{"date": "2026-01-20", "rep": rep, "status": "won", "amount": 1000 if rep == "Rich" else 100,
+              "satisfaction": score} for rep, values in scores.items() for score in values]
+    data = make_slice(None, deals)
+    table = satisfaction_gaps(data, rep_table(data, LOOSE)).set_index("rep")
+    assert table.loc["Rich", "t"] < -1.96
+    assert 0.05 < table.loc["Rich", "p"] < 0.1
+    assert table.loc["Rich", "gap"] == ""
+
+
+@pytest.mark.parametrize("t, df", [(2.1, 4.3), (0.5, 10.0), (7.0, 30.0), (-1.2, 2.5), (0.0, 5.0)])
+def test_t_p_value_matches_scipy(t, df):
+    stats = pytest.importorskip("scipy.stats")
+    from metrics.stats import t_two_sided_p
+
+    assert t_two_sided_p(t, df) == pytest.approx(2 * stats.t.sf(abs(t), df), rel=1e-10, abs=1e-15)
 
 
 # --- findings ----------------------------------------------------------------------------------------------
@@ -249,3 +288,103 @@ def test_maven_win_rates_and_pooled_rate_match_a_hand_count(maven_pipeline):
         assert reps.loc[agent, "conversion"] == pytest.approx(won[agent] / (won[agent] + lost[agent]))
         assert reps.loc[agent, "trials"] == won[agent] + lost[agent]
     assert pooled_rate(reps) == pytest.approx(4238 / (4238 + 2473))
+
+
+# --- edge cases a real upload brings ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("build", [
+    # every deal lost
+    lambda: make_slice(None, [{"date": "2026-01-10", "rep": r, "deal_id": f"D{r}", "status": "lost"}
+                              for r in ("K", "O", "P")]),
+    # activity types the scenario does not know, no deals
+    lambda: make_slice([{"date": "2026-01-10", "rep": "K", "activity_type": "linkedin"}], None),
+    # a rep × period summary: results, no activity columns
+    lambda: make_slice(None, [{"date": "2026-01-01", "rep": "K", "status": pd.NA, "won": 2, "lost": 0,
+                               "revenue": 10.0}]),
+    # a single rep
+    lambda: make_slice(calls("Solo", 30), wins("Solo", 2)),
+])
+def test_insights_survive_thin_or_odd_data(build):
+    found = insights(build(), STARTUP)
+    assert isinstance(found.findings, list)
+    assert list(found.leaks.columns) == ["rep", "stage", "from_stage", "rep_rate", "team_rate", "gap", "lost", "z"]
+
+
+def test_wins_without_logged_activity_do_not_inflate_the_pooled_rate():
+    # D is in the deals file only: 20 wins and no activity.
+    data = make_slice(calls("A", 100) + calls("B", 100) + calls("C", 220),
+                      wins("A", 5) + wins("B", 5) + wins("C", 8) + wins("D", 20))
+    reps = rep_table(data, LOOSE)
+    assert pooled_rate(reps) == pytest.approx(18 / 420)
+    assert not reps.set_index("rep").loc["C", "flagged"]
+    from metrics.diagnostics import without_effort
+    from metrics.kpis import headline
+
+    assert without_effort(reps)["rep"].tolist() == ["D"]
+    assert headline(data)["conversion"] == pytest.approx(18 / 420)
+    assert headline(data)["won"] == 38
+
+
+def test_mix_baseline_counts_only_deals_shown_to_get_that_far():
+    # 400 decided deals, half won. 200 have a call (100 won); 200 have no activity (100 won): calls are average.
+    acts, deals = [], []
+    for i in range(400):
+        won = i % 2 == 0
+        if i < 200:
+            acts.append({"date": "2026-01-02", "rep": "K", "deal_id": f"D{i}", "activity_type": "call", "stage": 0})
+        deals.append({"date": "2026-01-20", "rep": "K", "deal_id": f"D{i}", "status": "won" if won else "lost"})
+    mix = activity_mix(make_slice(acts, deals), STARTUP).set_index("activity_type")
+    assert mix.loc["call", "baseline"] == pytest.approx(0.5)
+    assert mix.loc["call", "verdict"] == UNCLEAR
+
+
+def test_mix_counts_a_deal_once_for_the_team_when_two_reps_touched_it():
+    acts = [{"date": "2026-01-02", "rep": rep, "deal_id": "D1", "activity_type": "call", "stage": 0}
+            for rep in ("K", "L")]
+    data = make_slice(acts, [{"date": "2026-01-20", "rep": "K", "deal_id": "D1", "status": "won", "amount": 100}])
+    team = activity_mix(data, STARTUP).set_index("activity_type")
+    assert team.loc["call", ["deals", "won_deals", "revenue"]].tolist() == [1, 1, 100.0]
+    per_rep = activity_mix(data, STARTUP, by=("rep",))
+    assert per_rep["deals"].tolist() == [1, 1]
+
+
+def test_activity_counted_funnel_names_the_step_furthest_below_the_team():
+    # Activity-unit funnel: Busy's calls are plenty and convert a bit worse; demos close far worse.
+    def volumes(rep, calls_n, follow, demos, won):
+        rows = [{"date": "2026-01-02", "rep": rep, "activity_type": kind, "stage": stage, "count": n}
+                for kind, stage, n in (("call", 0, calls_n), ("follow_up", 1, follow), ("demo", 2, demos))]
+        return rows, [{"date": "2026-01-30", "rep": rep, "status": pd.NA, "won": won, "lost": 0, "revenue": 0.0}]
+    acts, results = [], []
+    # Busy at outreach → conversation: 25% against 27.5% on 400 calls (10 "lost", z ≈ −1.1); at demo →
+    # customer: 1 of 60 against 9 of 90 (5 "lost", z ≈ −2.1). Counting lost would name the first step.
+    for rep, numbers in {"Busy": (400, 100, 60, 1), "A": (100, 35, 16, 4), "B": (100, 30, 14, 4)}.items():
+        rows, outcome = volumes(rep, *numbers)
+        acts += rows
+        results += outcome
+    funnel = funnel_table(make_slice(acts, results), STARTUP)
+    worst = leak_stages(funnel, ["Busy"]).iloc[0]
+    assert (worst["from_stage"], worst["stage"]) == ("Demo", "Customer")
+
+
+def test_interval_wording_follows_the_chosen_confidence():
+    acts, deals = [], []
+    for i in range(200):
+        deal, demo, won = f"D{i}", i < 100, (i < 100 and i % 10 != 0) or (i >= 100 and i % 10 == 0)
+        acts.append({"date": "2026-01-02", "rep": "K", "deal_id": deal, "activity_type": "call", "stage": 0})
+        if demo:
+            acts.append({"date": "2026-01-03", "rep": "K", "deal_id": deal, "activity_type": "email", "stage": 0})
+        deals.append({"date": "2026-01-20", "rep": "K", "deal_id": deal, "status": "won" if won else "lost"})
+    strict = STARTUP.__class__(**{**STARTUP.__dict__, "thresholds": Thresholds(min_volume=1, confidence=0.99)})
+    texts = [f.text for f in insights(make_slice(acts, deals), strict, limit=20).findings if f.kind == "activity_type"]
+    assert texts and all("99% interval" in text for text in texts)
+
+
+def test_lagged_period_sentence_names_the_results_periods():
+    acts = [{"date": d, "rep": "K", "count": n} for d, n in (("2026-01-05", 10), ("2026-02-05", 20),
+                                                            ("2026-03-05", 20), ("2026-04-05", 20))]
+    deals = [{"date": d, "rep": "K", "status": "won", "amount": 1} for d in
+             ["2026-02-10"] * 5 + ["2026-03-10"] * 2 + ["2026-04-10"] * 4]
+    found = insights(make_slice(acts, deals), STARTUP, lag=1, limit=20)
+    [period] = [f.text for f in found.findings if f.kind == "period"]
+    assert period.startswith("In February 2026, activities rose 100% (from 10 to 20) while customers acquired in "
+                             "the later results periods went from 5 (February 2026) to 2 (March 2026).")

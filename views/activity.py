@@ -2,7 +2,7 @@
 import streamlit as st
 
 from metrics import diagnostics
-from metrics.expected import curve_points, expected_table
+from metrics.expected import curve_points, expected_table, team_curves
 from views import charts
 from views.context import current_view
 from views.i18n import t
@@ -38,6 +38,17 @@ with by_rep:
         f"{view.scenario.thresholds.confidence:.0%} binomial limit for their volume. The green curve is what the "
         "team's own reps get for that much activity (a robust fit with diminishing returns). Click a rep to "
         "select it; double-click to clear.")
+    flat = [measure for measure, curve in team_curves(everyone).items() if curve is not None and curve.slope == 0]
+    if curve_points(everyone, performance).empty:
+        st.caption("Too few reps (5 unflagged are needed) for a team curve: no expected values.")
+    elif performance in flat:
+        st.caption(f"In this team {performance_title.lower()} does not rise with activity, so the expected value is "
+                   "the same for every rep: the median.")
+    unplaced = diagnostics.without_effort(everyone)
+    if len(unplaced):
+        st.warning(f"{len(unplaced)} rep(s) have results but no recorded {view.effort_title.lower()} "
+                   f"({', '.join(unplaced['rep'].head(5))}): they can't be placed or judged, and their results are "
+                   "left out of the team's conversion. Check that the activity log covers them.")
     chosen = picked_reps(event, charts.REP_PICK)
     expected = expected_table(everyone)
     table = reps.merge(expected, on="rep")
@@ -104,8 +115,8 @@ with by_satisfaction:
                         key="satisfaction", on_select=open_rep_on_click("satisfaction", charts.REP_PICK),
                         selection_mode=charts.REP_PICK)
         st.caption("A gap is marked only where a rep's mean rating differs from the rest of the team's by more than "
-                   "chance explains (Welch's z beyond the chosen confidence), with revenue on the other side of "
+                   "chance explains (Welch's t test at the chosen confidence), with revenue on the other side of "
                    "the median.")
-        show_table(gaps, key="satisfaction-table", titles={"others": "Rest of team", "z": "Welch z"})
+        show_table(gaps, key="satisfaction-table", titles={"others": "Rest of team", "t": "Welch t", "p": "p"})
         download_csv(gaps, "satisfaction.csv", key="satisfaction-download")
 follow_rep_click()

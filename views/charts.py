@@ -94,7 +94,8 @@ def funnel_plot(reps: pd.DataFrame, limits: pd.DataFrame, volume_title: str) -> 
     lines = alt.Chart(_guard(curves)).mark_line(clip=True).encode(
         x=x, y=y,
         detail="series:N",
-        strokeDash=alt.StrokeDash("limit:N", title="Limits", scale=alt.Scale(range=[[6, 3], [2, 2]])),
+        strokeDash=alt.StrokeDash("limit:N", title="Limits", sort=alt.SortField("confidence"),
+                                  scale=alt.Scale(range=[[8, 4], [4, 3], [2, 2]][:curves["limit"].nunique()])),
         color=alt.value("#888"))
     pooled = alt.Chart(limits.head(1)).mark_rule(color="#333").encode(
         y="pooled:Q", tooltip=[alt.Tooltip("pooled:Q", title="Team pooled rate", format=".2%")])
@@ -226,7 +227,7 @@ def satisfaction_chart(gaps: pd.DataFrame, satisfaction_title: str, revenue_titl
                  alt.Tooltip("satisfaction:Q", title=satisfaction_title, format=".2f"),
                  alt.Tooltip("ratings:Q", title="Ratings"), alt.Tooltip("others:Q", title="Rest of team",
                                                                        format=".2f"),
-                 alt.Tooltip("z:Q", title="Welch z", format=".2f")],
+                 alt.Tooltip("t:Q", title="Welch t", format=".2f"), alt.Tooltip("p:Q", format=".3f")],
     ).add_params(pick)
     names = base.transform_filter(alt.datum.gap != "").mark_text(dy=-12, fontSize=11).encode(text="rep:N")
     return alt.layer(dots, names).properties(height=380)

@@ -60,14 +60,16 @@ download_csv(funnel, "funnel.csv", key="funnel-download")
 st.subheader("Funnel plot")
 reps = view.reps
 volume_title = "Decided deals" if view.scoped.basis == "deals" else t("Activities")
-st.altair_chart(charts.funnel_plot(reps, diagnostics.funnel_plot_limits(view.team_reps), volume_title),
+st.altair_chart(charts.funnel_plot(reps, diagnostics.funnel_plot_limits(
+    view.team_reps, view.scenario.thresholds.confidence), volume_title),
                 width="stretch", key="funnel-plot", on_select=open_rep_on_click("funnel-plot", charts.REP_PICK),
                 selection_mode=charts.REP_PICK)
 st.caption(
     f"Each point is a rep: conversion against volume. The solid line is the team's pooled rate "
     f"({percent(diagnostics.pooled_rate(view.team_reps))}); the curves are the 95% and 99.8% limits around it for "
-    "each volume. A point below the lower 95% curve converts worse than chance explains; a rep with little "
-    "volume sits inside wide limits and is never flagged. Click a rep to open their page.")
+    f"each volume (and the {view.scenario.thresholds.confidence:.0%} limit the flag uses). A point below the "
+    f"lower {view.scenario.thresholds.confidence:.0%} curve converts worse than chance explains; a rep with "
+    "little volume sits inside wide limits and is never flagged. Click a rep to open their page.")
 download_csv(reps[["rep", "team", "trials", "won", "conversion", "conversion_low", "conversion_high",
                    "limit_low", "status"]], "funnel_plot.csv", key="funnel-plot-download")
 
