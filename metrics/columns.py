@@ -136,6 +136,20 @@ def _candidates(header: str) -> list[tuple[str, float]]:
     return sorted(found.items(), key=lambda item: -item[1])
 
 
+def activity_text_of_header(header: str) -> str:
+    """The words in a count column's header that name its activity: 'Samtaler' for 'Aktiviteter - Samtaler',
+    'samtaler' for 'Antall samtaler'; the header itself when nothing is to be taken away."""
+    grouped = split_group(header)
+    for text in ([grouped[1]] if grouped else []) + [str(header)]:
+        label = normalise_label(text)
+        if label in _ACTIVITY_WORDS:
+            return text.strip()
+        stripped = _COUNT_PREFIX.sub("", label)
+        if stripped in _ACTIVITY_WORDS:
+            return stripped
+    return str(header).strip()
+
+
 def activity_type_of_header(header: str) -> str | None:
     """The activity type a count column stands for, as in a rep × period sheet's 'Samtaler', 'Demos',
     'Antall møter' or, under a two-row header, 'Activities - Calls'."""

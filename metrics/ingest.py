@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from metrics.columns import ROLE_SYNONYMS, Recognition, recognise
+from metrics.columns import ROLE_SYNONYMS, Recognition, activity_text_of_header, recognise
 from metrics.errors import InputError
 from metrics.parsing import (STATUSES, lacks_year, normalised_choices, parse_amounts, parse_dates, parse_done,
                              parse_periods, parse_statuses, year_for_periods)
@@ -511,10 +511,12 @@ def parse_summary(table: RawTable, recognition: Recognition, today: pd.Timestamp
         bad = n.isna().to_numpy() & frame[column].notna().to_numpy() & ~dropped
         rows.add(bad, f"unparseable count in '{column}' (counted as 0)", "repaired")
         n = n.fillna(0).round().astype(int)
-        type_counts[column] = int(n[~dropped].clip(lower=0).sum())
-        if column in (assigned_types or {}) and assigned_types[column] is None:
+        # The activity's own word, as a log would write it: 'Samtaler' under 'Aktiviteter - Samtaler'.
+        activity = activity_text_of_header(column)
+        type_counts[activity] = type_counts.get(activity, 0) + int(n[~dropped].clip(lower=0).sum())
+        if activity in (assigned_types or {}) and assigned_types[activity] is None:
             continue  # the user said this column counts no activity of theirs
-        counts.append(pd.DataFrame({"date": dates, "rep": rep, "team": team, "activity_type": column,
+        counts.append(pd.DataFrame({"date": dates, "rep": rep, "team": team, "activity_type": activity,
                                     "deal_id": pd.NA, "count": n, "source": table.source})[~dropped])
     activities = pd.concat(counts, ignore_index=True) if counts else empty_frame(ACTIVITY_COLUMNS)
     activities = activities[activities["count"] > 0]
@@ -868,6 +870,16 @@ def activity_type_choices(dataset: Dataset, scenario: Scenario, assigned: dict[s
         "activities": counts.loc[chosen.to_numpy()].to_numpy(dtype="int64"),
         "choice": pd.Series([assigned.get(v, pd.NA) for v in chosen], dtype=object),  # None: left out
     }).sort_values(["activities", "value"], ascending=[False, True], ignore_index=True)
+
+
+def activity_count_columns(table: TableReport, scenario: Scenario) -> pd.DataFrame:
+    """A summary table's count columns and the scenario activity each counts: column, activity (label or
+    the column's own word when the scenario has no such activity)."""
+    columns = list(table.recognition.activity_columns)
+    texts = pd.Series([activity_text_of_header(c) for c in columns], dtype="string")
+    keys = normalise_activity_types(texts, scenario)
+    labels = [scenario.activity_labels.get(k, t) for k, t in zip(keys, texts)]
+    return pd.DataFrame({"column": columns, "activity": labels})
 
 
 def status_choices(dataset: Dataset, assigned: dict[str, str] | None = None) -> pd.DataFrame:

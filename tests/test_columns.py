@@ -104,3 +104,11 @@ def test_activity_count_columns_under_a_group_or_a_count_word(header, activity):
     from metrics.columns import activity_type_of_header
 
     assert activity_type_of_header(header) == activity
+
+
+@pytest.mark.parametrize("header, text", [("Aktiviteter - Samtaler", "Samtaler"), ("Antall samtaler", "samtaler"),
+                                          ("Demoer", "Demoer"), ("Kaffeprat", "Kaffeprat")])
+def test_activity_text_of_a_count_header(header, text):
+    from metrics.columns import activity_text_of_header
+
+    assert activity_text_of_header(header) == text

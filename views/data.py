@@ -12,7 +12,7 @@ import streamlit as st
 
 from metrics.errors import InputError
 from metrics.ingest import (ROLE_WORDS, SHAPE_ROLES, SHAPE_TITLES, SHAPES, Dataset, TableReport,
-                            activity_type_choices, mapping_json, problem_rows, quality_report, status_choices,
+                            activity_count_columns, activity_type_choices, mapping_json, problem_rows, quality_report, status_choices,
                             validate_mapping)
 from metrics.parsing import STATUSES
 from metrics.report import to_csv
@@ -97,9 +97,9 @@ def understood(table: TableReport, number: int) -> None:
     rows = [{"role": m.role, "meaning": ROLE_WORDS.get(m.role, m.role), "column": m.column,
              "confidence": m.confidence, "matched by": "your choice" if m.by_user else "header"}
             for m in table.recognition.roles.values()]
-    rows += [{"role": "activity_count", "meaning": f"count of {activity.replace('_', ' ')}", "column": column,
-              "confidence": 1.0, "matched by": "header"}
-             for column, activity in table.recognition.activity_columns.items()]
+    rows += [{"role": "activity_count", "meaning": f"count of {activity}", "column": column, "confidence": 1.0,
+              "matched by": "header"}
+             for column, activity in activity_count_columns(table, view.scenario).itertuples(index=False)]
     st.dataframe(pd.DataFrame(rows, columns=["role", "meaning", "column", "confidence", "matched by"]),
                  hide_index=True, key=f"mapping-{number}", column_config={
                      "confidence": st.column_config.ProgressColumn("Confidence", min_value=0.0, max_value=1.0,
@@ -139,7 +139,8 @@ def quality_section(dataset: Dataset) -> None:
         st.success(t("Every row was used as it was."), icon=":material/check:")
         return
     st.dataframe(report, hide_index=True, key="reasons", column_config={
-        "reason": st.column_config.Column("Reason", width="large"), "rows": st.column_config.NumberColumn("Rows")})
+        "reason": st.column_config.Column("Reason", width="large"), "action": st.column_config.Column("Action"),
+        "rows": st.column_config.NumberColumn("Rows"), "tables": st.column_config.Column("Tables")})
     picked, button = st.columns([3, 1], vertical_alignment="bottom")
     reason = picked.selectbox(t("Rows behind"), [None, *report["reason"]], key=f"reason-{view.data_key}",
                               format_func=lambda r: t("every reason") if r is None else r)
