@@ -157,13 +157,20 @@ def _either(words: list[str], joiner: str = "or") -> str:
 
 
 def missing_roles_message(recognition: Recognition) -> str:
+    """What a table lacks to be used: the roles missing for the table type(s) it comes closest to, or for
+    every type when nothing in it was recognised."""
     found = ", ".join(f"{ROLE_WORDS.get(m.role, m.role)} = '{m.column}'" for m in recognition.roles.values())
-    lacking = "; ".join(f"as {article} {SHAPE_TITLES[shape].lower()} it lacks {_either(roles, 'and')}"
-                        for shape, roles in missing_roles(recognition).items()
-                        for article in ["an" if shape == "activities" else "a"] if roles)
-    return (f"No known table was recognised in its columns (recognised: {found or 'nothing'}). To be used {lacking}. "
-            "Pick the columns on the Data page, or download the template for your data there, copy your rows into "
-            "it and upload it.")
+    missing = missing_roles(recognition)
+    fewest = min(len(roles) for roles in missing.values())
+    shown = [shape for shape, roles in missing.items() if len(roles) == fewest or not found]
+    lacking = " ".join(f"Missing for {_article(shape)} {SHAPE_TITLES[shape].lower()}: {_either(missing[shape], 'and')}."
+                       for shape in shown)
+    return (f"No known table was recognised in its columns (recognised: {found or 'nothing'}). {lacking} Pick the "
+            "columns on the Data page, or download a template there and copy your rows into it.")
+
+
+def _article(shape: str) -> str:
+    return "an" if shape == "activities" else "a"
 
 
 class _Rows:
@@ -399,9 +406,13 @@ def parse_deals(table: RawTable, recognition: Recognition, today: pd.Timestamp,
     date = dates["closed"].where(status != "open").fillna(dates["created"])
     if fallback is not None:
         date = date.fillna(parse_dates(fallback))
+    # An open deal without a created date is dated by its expected close, once that has passed.
+    date = date.fillna(dates["closed"].where(dates["closed"] <= today))
     if date.notna().any():
         no_date = date.isna().to_numpy() & ~dropped
-        rows.add(no_date, "no date", "dropped")
+        open_deal = (status == "open").to_numpy() & dates["closed"].notna().to_numpy()
+        rows.add(no_date & open_deal, "no date (an open deal with only a future close date)", "dropped")
+        rows.add(no_date & ~open_deal, "no date", "dropped")
         dropped |= no_date
         decided_future = (date > today).fillna(False).to_numpy() & (status != "open").to_numpy() & ~dropped
         rows.add(decided_future, "close date in the future", "dropped")

@@ -370,5 +370,12 @@ def test_quality_report_counts_by_reason_and_keeps_the_rows_behind():
 def test_missing_roles_are_named():
     dataset = load([Upload("people.csv", b"Selger,Favourite colour\nKari,red\n")], today=TODAY)
     [error] = dataset.errors
-    assert "as an activity log it lacks date and activity type" in error.message
+    assert "Missing for a deals table: status, stage or won. Missing for a roster: team" in error.message
     assert "template" in error.message and "Data page" in error.message
+
+
+def test_an_open_deal_without_created_date_is_dated_by_its_past_close_date():
+    text = "Rep;Status;Amount;Close date\nKari;Open;100;05.01.2026\nOla;Open;50;05.01.2099\nPer;Won;70;06.01.2026\n"
+    dataset = load([Upload("deals.csv", text.encode())], today=TODAY)
+    assert dataset.outcomes["rep"].tolist() == ["Kari", "Per"]
+    assert problems_of(dataset) == {("no date (an open deal with only a future close date)", "dropped"): [3]}

@@ -166,7 +166,7 @@ def test_formulas_without_saved_values_warn():
     ("encrypted.xlsx", "encrypted"),
     ("legacy.xls", "Save As › Excel Workbook (.xlsx)"),
     ("truncated.xlsx", "cut off"),
-    ("no_known_columns.csv", "as an activity log it lacks rep, date and activity type"),
+    ("no_known_columns.csv", "Missing for an activity log: rep, date and activity type."),
 ])
 def test_bad_files_get_a_message_that_says_what_to_do(name, words):
     dataset = loaded(name, "hubspot_activities.csv")

@@ -12,8 +12,8 @@ import streamlit as st
 
 from metrics.errors import InputError
 from metrics.ingest import (ROLE_WORDS, SHAPE_ROLES, SHAPE_TITLES, SHAPES, Dataset, TableReport,
-                            activity_count_columns, activity_type_choices, mapping_json, problem_rows, quality_report, status_choices,
-                            validate_mapping)
+                            activity_count_columns, activity_type_choices, mapping_json, missing_roles, problem_rows,
+                            quality_report, status_choices, validate_mapping)
 from metrics.parsing import STATUSES
 from metrics.report import to_csv
 from metrics.templates import template_workbook
@@ -126,7 +126,10 @@ def table_section(table: TableReport, number: int, editable: bool) -> None:
 
 def unused_section(table: TableReport, number: int) -> None:
     with st.expander(f"{table.source} — {t('not used yet')}", expanded=True):
-        st.warning(f"**{table.source}** — {table.message}", icon=":material/help:")
+        needs = "\n".join(f"- {SHAPE_TITLES[shape]}: {'; '.join(roles)}"
+                           for shape, roles in missing_roles(table.recognition).items())
+        st.warning(f"**{table.source}** was not recognised as any table. Pick the columns it has; each kind of "
+                   f"table still needs:\n{needs}", icon=":material/help:")
         role_pickers(table, 100 + number, UNUSED_ROLES, editable=True)
         st.markdown(f"**{t('Preview')}**")
         st.dataframe(table.preview, hide_index=True, key=f"unused-preview-{number}")
@@ -166,7 +169,7 @@ def values_section(dataset: Dataset, editable: bool) -> None:
             choice = LEAVE_OUT if row.choice is None else KEEP_TYPE if row.choice is pd.NA else row.choice
             key = f"type-{KEY}-{hashlib.blake2b(row.value.encode(), digest_size=6).hexdigest()}"
             grid[position % 3].selectbox(
-                f"“{row.value}” ({row.activities:,} activities)", options, key=key, disabled=not editable,
+                f"“{row.value}” ({row.activities:,} {'activity' if row.activities == 1 else 'activities'})", options, key=key, disabled=not editable,
                 index=options.index(choice) if choice in options else 0, format_func=labels.get,
                 on_change=choose_value, args=("activity_types", row.value, key, KEEP_TYPE, LEAVE_OUT))
         if len(types) > MAX_VALUES:
@@ -179,7 +182,7 @@ def values_section(dataset: Dataset, editable: bool) -> None:
             choice = AS_OPEN if row.choice is pd.NA else row.choice
             key = f"status-{KEY}-{hashlib.blake2b(row.value.encode(), digest_size=6).hexdigest()}"
             grid[position % 3].selectbox(
-                f"“{row.value}” ({row.deals:,} deals)", options, index=options.index(choice), key=key,
+                f"“{row.value}” ({row.deals:,} {'deal' if row.deals == 1 else 'deals'})", options, index=options.index(choice), key=key,
                 disabled=not editable, on_change=choose_value, args=("statuses", row.value, key, AS_OPEN))
 
 
@@ -243,8 +246,9 @@ total = st.columns(3)
 total[0].metric("Rows read", f"{dataset.rows_read:,}")
 total[1].metric("Rows used", f"{dataset.rows_used:,}")
 total[2].metric("Rows dropped", f"{dataset.rows_dropped:,}")
-effort = "activities" if dataset.effort_basis == "activities" else "deals engaged (no activity log)"
-st.caption(f"Effort is counted in {effort}.")
+if dataset.tables:
+    effort = "activities" if dataset.effort_basis == "activities" else "deals engaged (no activity log)"
+    st.caption(f"Effort is counted in {effort}.")
 for warning in dataset.warnings:
     st.warning(warning, icon=":material/warning:")
 
