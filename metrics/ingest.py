@@ -757,10 +757,10 @@ def _reader_findings(table: RawTable, rows: _Rows, warnings: list[str]) -> None:
         positions = np.flatnonzero(np.isin(np.asarray(table.file_row(table.frame.index.to_numpy())), file_rows))
         mask = np.zeros(len(table.frame), dtype=bool)
         mask[positions] = True
-        rows.add(mask, f"formula without a saved result in '{column}' (read as blank)", "warning")
+        rows.add(mask, f"formula without a saved result in '{column}' (read as blank or 0)", "warning")
         warnings.append(f"{table.source}: {len(file_rows)} cell(s) in '{column}' hold formulas whose results were "
-                        "never saved (the file was written by a program that does not calculate, not by Excel), so "
-                        "they were read as blank, not as numbers. Open the file in Excel, save it, and upload it "
+                        "never calculated (the file was written by a program, not saved by Excel), so they were "
+                        "read as blank or 0, not as their results. Open the file in Excel, save it, and upload it "
                         "again.")
 
 

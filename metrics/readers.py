@@ -499,17 +499,39 @@ def _read_sheet(reader, archive: zipfile.ZipFile, part: str | None, name: str, s
     if not len(frame.columns):
         return None
     table = RawTable(name, sheet, frame, header.row + 1)
-    if part and len(frame) and frame.isna().to_numpy().any():
-        # Blank cells may be formulas whose result was never saved (files written by a script, not by
-        # Excel): read as blanks, they would count as zeros. Only a sheet with blanks can hide them.
+    trust = _formula_results(archive)
+    if part and len(frame) and (trust == "uncalculated" or trust == "unknown" and frame.isna().to_numpy().any()):
+        # Formulas whose result was never saved (files written by a script, not by Excel) read as blanks,
+        # and would count as zeros. Excel always saves results, so its files need no scan; other writers'
+        # files can only hide such formulas among their blank cells.
         kept = {position: column for position, column in by_position.items() if column in frame.columns}
-        table.uncached_formulas = _uncached_formulas(archive, part, header.row, kept)
+        table.uncached_formulas = _uncached_formulas(archive, part, header.row, kept,
+                                                     any_formula=trust == "uncalculated")
     return table
 
 
-def _uncached_formulas(archive: zipfile.ZipFile, part: str, header_index: int,
-                       columns: dict[int, str]) -> dict[str, list[int]]:
-    """Column → Excel rows of cells below the header that hold a formula without a saved value.
+def _formula_results(archive: zipfile.ZipFile) -> str:
+    """Whether a workbook's formula cells hold calculated results: 'calculated' when Excel saved it,
+    'uncalculated' when it asks to be calculated on opening (XlsxWriter writes 0 as every result), else
+    'unknown'."""
+    try:
+        workbook = archive.read("xl/workbook.xml")[:1024 * 1024]
+        properties = archive.read("docProps/app.xml")[:64 * 1024] if "docProps/app.xml" in archive.namelist() \
+            else b""
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return "unknown"
+    if re.search(rb'fullCalcOnLoad="(?:1|true)"', workbook):
+        return "uncalculated"
+    if re.search(rb"<(?:\w+:)?Application>Microsoft Excel</(?:\w+:)?Application>", properties) and \
+            "xl/calcChain.xml" in archive.namelist():
+        return "calculated"
+    return "unknown"
+
+
+def _uncached_formulas(archive: zipfile.ZipFile, part: str, header_index: int, columns: dict[int, str],
+                       any_formula: bool = False) -> dict[str, list[int]]:
+    """Column → Excel rows of cells below the header that hold a formula without a saved value (with
+    `any_formula`, every formula: its saved value is a placeholder).
 
     A streaming scan of the sheet's XML: chunks without a formula are only searched, never parsed.
     """
@@ -522,13 +544,15 @@ def _uncached_formulas(archive: zipfile.ZipFile, part: str, header_index: int,
             if not chunk:
                 break
             buffer = tail + chunk
-            cut = max(buffer.rfind(b"</c>"), buffer.rfind(b":c>"))
-            complete, tail = (buffer[:cut + 4], buffer[cut + 4:]) if cut >= 0 else (b"", buffer)
+            cut = max(buffer.rfind(b"</c>") + 4, buffer.rfind(b":c>") + 3, buffer.rfind(b"/>") + 2)
+            complete, tail = (buffer[:cut], buffer[cut:]) if cut > 2 else (b"", buffer)
             if b"<f" not in complete and b":f>" not in complete and b":f " not in complete:
                 continue
             for match in cell.finditer(complete):
                 inner = match.group(2) or b""
-                if not re.search(rb"<(?:\w+:)?f\b", inner) or re.search(rb"<(?:\w+:)?v>[^<]", inner):
+                if not re.search(rb"<(?:\w+:)?f\b", inner):
+                    continue
+                if not any_formula and re.search(rb"<(?:\w+:)?v>[^<]", inner):
                     continue
                 reference = re.search(rb'\br="([A-Z]+)(\d+)"', match.group(1))
                 if reference is None:

@@ -303,7 +303,7 @@ def test_formulas_without_saved_results_warn_instead_of_counting_zero():
     # openpyxl writes formulas without their results, as scripts and some CRMs do.
     book = xlsx({"Deals": [["Rep", "Status", "Amount"], ["Kari", "Won", 100], ["Ola", "Won", "=B2*2"]]})
     dataset = load([Upload("deals.xlsx", book)], today=TODAY)
-    assert problems_of(dataset) == {("formula without a saved result in 'Amount' (read as blank)", "warning"): [3]}
+    assert problems_of(dataset) == {("formula without a saved result in 'Amount' (read as blank or 0)", "warning"): [3]}
     assert any("Amount" in w and "Excel" in w for w in dataset.warnings)
     assert dataset.rows_dropped == 0
 
@@ -379,3 +379,29 @@ def test_an_open_deal_without_created_date_is_dated_by_its_past_close_date():
     dataset = load([Upload("deals.csv", text.encode())], today=TODAY)
     assert dataset.outcomes["rep"].tolist() == ["Kari", "Per"]
     assert problems_of(dataset) == {("no date (an open deal with only a future close date)", "dropped"): [3]}
+
+
+def test_formulas_with_placeholder_results_warn_when_the_workbook_asks_to_be_calculated():
+    # XlsxWriter saves 0 as every formula's result and asks Excel to calculate on opening.
+    import re
+    import zipfile
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Deals"
+    for row in (["Rep", "Status", "Amount"], ["Kari", "Won", 100], ["Ola", "Won", "=C2*2"]):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    source, out = zipfile.ZipFile(io.BytesIO(buffer.getvalue())), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for entry in source.infolist():
+            data = source.read(entry.filename)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb"<v\s*/>|<v></v>", b"<v>0</v>", data)
+            if entry.filename == "xl/workbook.xml":
+                data = data.replace(b"</workbook>", b'<calcPr fullCalcOnLoad="1"/></workbook>')
+            target.writestr(entry, data)
+    dataset = load([Upload("xlsxwriter.xlsx", out.getvalue())], today=TODAY)
+    assert dataset.outcomes["amount"].tolist() == [100.0, 0.0]
+    assert problems_of(dataset) == {("formula without a saved result in 'Amount' (read as blank or 0)", "warning"): [3]}
