@@ -521,10 +521,12 @@ def parse_summary(table: RawTable, recognition: Recognition, today: pd.Timestamp
         n = parse_amounts(frame[column], table.decimal_comma)
         bad = n.isna().to_numpy() & frame[column].notna().to_numpy() & ~dropped
         rows.add(bad, f"unparseable count in '{column}' (counted as 0)", "repaired")
-        n = n.fillna(0).round().astype(int)
+        negative = (n < 0).fillna(False).to_numpy() & ~dropped
+        rows.add(negative, f"negative count in '{column}' (counted as 0)", "repaired")
+        n = n.fillna(0).clip(lower=0).round().astype(int)
         # The activity's own word, as a log would write it: 'Samtaler' under 'Aktiviteter - Samtaler'.
         activity = activity_text_of_header(column)
-        type_counts[activity] = type_counts.get(activity, 0) + int(n[~dropped].clip(lower=0).sum())
+        type_counts[activity] = type_counts.get(activity, 0) + int(n[~dropped].sum())
         if activity in (assigned_types or {}) and assigned_types[activity] is None:
             continue  # the user said this column counts no activity of theirs
         counts.append(pd.DataFrame({"date": dates, "rep": rep, "team": team, "activity_type": activity,

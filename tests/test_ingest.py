@@ -405,3 +405,28 @@ def test_formulas_with_placeholder_results_warn_when_the_workbook_asks_to_be_cal
     dataset = load([Upload("xlsxwriter.xlsx", out.getvalue())], today=TODAY)
     assert dataset.outcomes["amount"].tolist() == [100.0, 0.0]
     assert problems_of(dataset) == {("formula without a saved result in 'Amount' (read as blank or 0)", "warning"): [3]}
+
+
+@pytest.mark.parametrize("raw, key", [("Ringt", "call"), ("Call", "call"), ("Phone call", "call"), ("CALL", "call"),
+                                      ("Telefonsamtale", "call"), ("E-post", "email"), ("INCOMING_EMAIL", "email"),
+                                      ("Produktdemo", "demo"), ("Oppfølging", "follow_up")])
+def test_activity_texts_are_named_in_the_scenarios_words(raw, key):
+    from metrics.filters import scope
+    from metrics.scenarios import SCENARIOS
+
+    dataset = load([Upload("log.csv", f"Date,Rep,Activity type\n2026-01-05,Kari,{raw}\n".encode())], today=TODAY)
+    assert scope(dataset, SCENARIOS["startup"]).activities["activity_type"].tolist() == [key]
+
+
+@pytest.mark.parametrize("raw, status", [("Closed Won", "won"), ("Vunnet", "won"), ("won", "won"), ("WON", "won"),
+                                         ("Closed Lost", "lost"), ("Tapt", "lost"), ("Åpen", "open")])
+def test_statuses_are_normalised(raw, status):
+    dataset = load([Upload("d.csv", f"Rep,Status,Amount\nKari,{raw},10\n".encode())], today=TODAY)
+    assert dataset.outcomes["status"].tolist() == [status]
+
+
+def test_negative_activity_counts_are_repaired_to_zero():
+    text = "Month;Rep;Calls;Demos;Won\njan 2026;Kari;10;-2;1\n"
+    dataset = load([Upload("s.csv", text.encode())], today=TODAY)
+    assert dataset.activities["count"].sum() == 10
+    assert problems_of(dataset) == {("negative count in 'Demos' (counted as 0)", "repaired"): [2]}
