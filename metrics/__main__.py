@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     for error in analysis.dataset.errors:
         print(f"warning: {error}", file=sys.stderr)
+    for warning in analysis.dataset.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if args.format == "json":
         payload = (json.dumps(to_dict(analysis), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     elif args.format == "csv":

@@ -206,3 +206,10 @@ def test_cli_refuses_a_bad_mapping_file(tmp_path, capsys):
     mapping.write_text('{"statuses": {"Signert": "maybe"}}', encoding="utf-8")
     assert main(["analyze", str(FIXTURES / "hubspot_activities.csv"), "--mapping", str(mapping)]) == 2
     assert "mapping.json" in capsys.readouterr().err
+
+
+def test_cli_prints_reading_warnings(capsys):
+    from metrics.__main__ import main
+
+    assert main(["analyze", str(FIXTURES / "formulas_without_values.xlsx"), "--format", "json"]) == 0
+    assert "formulas whose results were never calculated" in capsys.readouterr().err
