@@ -619,8 +619,9 @@ def sniff_separator(text: str) -> str:
         share = sum(w == width for w in widths[start:]) / len(widths[start:])
         if width < 2 or share < 0.6:
             continue
-        if start > 0 and not all(_is_text(cell) or not cell.strip() for cell in rows[start]):
-            continue
+        header_like = all(_is_text(cell) or not cell.strip() for cell in rows[start])
+        if start > 0 and not header_like and widths[0] < 2:
+            continue  # neither a header of its own width on top nor a header row: one column, split by accident
         key = (start == 0, width, share)
         if key > best_key:
             best, best_key = separator, key
@@ -654,9 +655,12 @@ def _read_csv(name: str, content: bytes) -> RawTable:
         raise InputError(f"The file could not be read as a table ({error}). Check that it is a CSV export from "
                          "Excel or your CRM.", name) from None
     header = detect_header(rows) if rows else Header(0, ["column 1"])
-    # Rows ending in empty cells ('a;b;c;') widen the table; rows with more values than the header don't.
+    # Rows ending in empty cells ('a;b;c;') widen the table, and so do values most rows have beyond the
+    # header (a column nobody named); a few rows with more values than the header don't.
+    data_widths = [len(row) for row in rows[header.row + 1:] if row]
+    widened = data_widths and sorted(data_widths)[len(data_widths) // 2] > len(header.names)
     width = max([len(header.names)] + [len(row) for row in rows[header.row + 1:]
-                                       if not any(cell.strip() for cell in row[len(header.names):])])
+                                       if widened or not any(cell.strip() for cell in row[len(header.names):])])
     names = _names(header.names + [None] * (width - len(header.names)), lambda position: f"column {position + 1}")
     generated = {n for n in names if re.fullmatch(r"column \d+", n)}
     header_lines = skip_lines + header.row + 1

@@ -430,3 +430,10 @@ def test_negative_activity_counts_are_repaired_to_zero():
     dataset = load([Upload("s.csv", text.encode())], today=TODAY)
     assert dataset.activities["count"].sum() == 10
     assert problems_of(dataset) == {("negative count in 'Demos' (counted as 0)", "repaired"): [2]}
+
+
+def test_values_beyond_the_header_in_most_rows_make_a_column_of_their_own():
+    text = "Date,Rep,Activity type\n2026-01-05,Kari,Call,x1\n2026-01-06,Ola,Call,x2\n"
+    [table] = read_tables("log.csv", text.encode())
+    assert table.frame.columns.tolist() == ["Date", "Rep", "Activity type", "column 4"]
+    assert table.skipped is None
