@@ -187,7 +187,8 @@ def _satisfaction(found: Insights, scenario: Scenario) -> list[Finding]:
     return [Finding("satisfaction",
                     f"{row.rep} brought in {row.revenue:,.0f} ({row.revenue / median_revenue:.1f}× the median rep) "
                     f"with {label} of {row.satisfaction:.2f} over {row.ratings} ratings against {row.others:.2f} for "
-                    f"the rest of the team (p = {row.p:.3f}): {row.gap}.", abs(row.t), row.rep)
+                    f"the rest of the team ({'p < 0.001' if row.p < 0.001 else f'p = {row.p:.3f}'}): {row.gap}.",
+                    abs(row.t), row.rep)
             for row in gaps[gaps["gap"] != ""].itertuples()]
 
 
