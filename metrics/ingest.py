@@ -55,7 +55,7 @@ SHAPE_ROLES = {
     "roster": ("rep", "team", "manager", "region", "target"),
 }
 REQUIRED = {"activities": (("rep",), ("date",), ("activity_type",)),
-            "deals": (("rep",), ("status", "stage", "won")),
+            "deals": (("rep",), ("status", "stage", "won and amount")),
             "summary": (("rep",), ("period", "date"), ("activity counts", "won", "revenue")),
             "roster": (("rep",), ("team", "manager", "region", "target"))}
 ROLE_WORDS = {"rep": "rep", "date": "date", "activity_type": "activity type", "team": "team", "deal_id": "deal id",
@@ -65,7 +65,7 @@ ROLE_WORDS = {"rep": "rep", "date": "date", "activity_type": "activity type", "t
               "activities_count": "number of activities", "won": "won", "closed_flag": "closed flag",
               "period": "week/month", "year": "year", "revenue": "revenue", "target": "target",
               "account": "account", "outcome": "outcome", "duration": "duration",
-              "activity counts": "activity counts"}
+              "activity counts": "activity counts", "won and amount": "won with amount"}
 PREVIEW_ROWS = 200
 MAPPING_VERSION = 1
 MAX_MAPPING_BYTES = 1024 * 1024
@@ -122,7 +122,7 @@ def empty_frame(columns: list[str]) -> pd.DataFrame:
 
 
 def classify(recognition: Recognition) -> str | None:
-    """The input shape a table's columns describe, or None."""
+    """The input shape a table's columns describe, or None (then missing_roles says what each shape lacks)."""
     if not recognition.has("rep"):
         return None
     if recognition.has("date", "activity_type"):
@@ -133,6 +133,8 @@ def classify(recognition: Recognition) -> str | None:
         return "summary"
     if recognition.has("status") or recognition.has("stage") or recognition.has("won") and recognition.has("amount"):
         return "deals"
+    if recognition.has("date") and (recognition.has("won") or recognition.has("revenue")):
+        return "summary"
     if any(recognition.has(role) for role in ("team", "manager", "region", "target")):
         return "roster"
     return None
@@ -144,8 +146,8 @@ def missing_roles(recognition: Recognition) -> dict[str, list[str]]:
     for shape, needs in REQUIRED.items():
         lacking = []
         for alternatives in needs:
-            if any(role == "activity counts" and recognition.activity_columns or recognition.has(role)
-                   for role in alternatives):
+            if any(role == "activity counts" and recognition.activity_columns or
+                   recognition.has(*role.split(" and ")) for role in alternatives):
                 continue
             lacking.append(_either([ROLE_WORDS[role] for role in alternatives]))
         missing[shape] = lacking
@@ -153,7 +155,9 @@ def missing_roles(recognition: Recognition) -> dict[str, list[str]]:
 
 
 def _either(words: list[str], joiner: str = "or") -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {joiner} {words[-1]}"
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {joiner} {words[-1]}"
 
 
 def missing_roles_message(recognition: Recognition) -> str:

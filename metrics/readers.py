@@ -15,6 +15,7 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -305,10 +306,11 @@ def _read_workbook(name: str, content: bytes) -> list[RawTable]:
         raise InputError(f"The workbook could not be opened ({_short(error)}). Open it in Excel, save it as "
                          ".xlsx again, and upload the new file.", name) from None
     parts = _sheet_parts(archive)
+    trust = _formula_results(archive)
     tables, skipped = [], []
     for sheet in sheet_names:
         try:
-            table = _read_sheet(reader, archive, parts.get(sheet), name, sheet)
+            table = _read_sheet(reader, archive, parts.get(sheet), name, sheet, trust)
         except InputError as error:
             skipped.append(f"Sheet '{sheet}' was skipped: {error.message}")
             continue
@@ -466,7 +468,8 @@ def _fastexcel_head(reader, sheet: str) -> list[list]:
     return [[None] * offset + [v if isinstance(v, str) else None for v in row] for row in top.itertuples(index=False)]
 
 
-def _read_sheet(reader, archive: zipfile.ZipFile, part: str | None, name: str, sheet: str) -> RawTable | None:
+def _read_sheet(reader, archive: zipfile.ZipFile, part: str | None, name: str, sheet: str,
+                trust: str = "unknown") -> RawTable | None:
     head = None
     if part:
         try:
@@ -499,14 +502,16 @@ def _read_sheet(reader, archive: zipfile.ZipFile, part: str | None, name: str, s
     if not len(frame.columns):
         return None
     table = RawTable(name, sheet, frame, header.row + 1)
-    trust = _formula_results(archive)
     if part and len(frame) and (trust == "uncalculated" or trust == "unknown" and frame.isna().to_numpy().any()):
         # Formulas whose result was never saved (files written by a script, not by Excel) read as blanks,
         # and would count as zeros. Excel always saves results, so its files need no scan; other writers'
         # files can only hide such formulas among their blank cells.
         kept = {position: column for position, column in by_position.items() if column in frame.columns}
-        table.uncached_formulas = _uncached_formulas(archive, part, header.row, kept,
-                                                     any_formula=trust == "uncalculated")
+        try:
+            table.uncached_formulas = _uncached_formulas(archive, part, header.row, kept,
+                                                         any_formula=trust == "uncalculated")
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as error:
+            raise InputError(f"Sheet '{sheet}' is damaged ({_short(error)}).", name) from None
     return table
 
 
@@ -518,7 +523,7 @@ def _formula_results(archive: zipfile.ZipFile) -> str:
         workbook = archive.read("xl/workbook.xml")[:1024 * 1024]
         properties = archive.read("docProps/app.xml")[:64 * 1024] if "docProps/app.xml" in archive.namelist() \
             else b""
-    except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError):
+    except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError):
         return "unknown"
     if re.search(rb'fullCalcOnLoad="(?:1|true)"', workbook):
         return "uncalculated"

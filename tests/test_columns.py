@@ -112,3 +112,24 @@ def test_activity_text_of_a_count_header(header, text):
     from metrics.columns import activity_text_of_header
 
     assert activity_text_of_header(header) == text
+
+
+ROLE_SETS = ["rep", "date", "activity_type", "status", "stage", "won", "amount", "period", "revenue", "team",
+             "manager", "region", "target", "closed", "created", "deal_id"]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_table_is_unused_exactly_when_every_shape_lacks_a_role(seed):
+    import random
+
+    from metrics.columns import ColumnMatch, Recognition
+    from metrics.ingest import missing_roles
+
+    chooser = random.Random(seed)
+    roles = chooser.sample(ROLE_SETS, chooser.randint(0, 6))
+    recognition = Recognition(roles={r: ColumnMatch(r, r, 1.0) for r in roles},
+                              activity_columns={"Calls": "call"} if chooser.random() < 0.3 else {})
+    lacking = missing_roles(recognition)
+    assert (classify(recognition) is None) == all(lacking.values()), (roles, lacking)
+    if classify(recognition) is not None:
+        assert lacking[classify(recognition)] == []

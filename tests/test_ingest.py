@@ -370,7 +370,7 @@ def test_quality_report_counts_by_reason_and_keeps_the_rows_behind():
 def test_missing_roles_are_named():
     dataset = load([Upload("people.csv", b"Selger,Favourite colour\nKari,red\n")], today=TODAY)
     [error] = dataset.errors
-    assert "Missing for a deals table: status, stage or won. Missing for a roster: team" in error.message
+    assert "Missing for a deals table: status, stage or won with amount. Missing for a roster: team" in error.message
     assert "template" in error.message and "Data page" in error.message
 
 

@@ -27,7 +27,7 @@ CELLS = st.one_of(
     st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 1, 1)),
 )
 TABLES = st.lists(st.lists(CELLS, min_size=0, max_size=6), min_size=0, max_size=8)
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 VALID_XLSX = (ROOT / "tests" / "fixtures" / "several_shapes.xlsx").read_bytes()
 
 
@@ -99,7 +99,7 @@ def test_small_csv_tables_load_or_raise_input_error(headers, rows, separator, en
     assert_loads_or_explains([Upload("table.csv", as_csv(headers, rows, separator, encoding))])
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(headers=st.lists(st.one_of(st.sampled_from(HEADERS), st.none(), st.text(max_size=10)), min_size=1,
                         max_size=6),
        rows=TABLES, title=st.booleans())
