@@ -376,7 +376,7 @@ def parse_deals(table: RawTable, recognition: Recognition, today: pd.Timestamp,
     rep, dropped = _rep_and_totals(frame, recognition, rows)
     stage_text = _column(frame, recognition, "stage")
     level = pd.Series(pd.NA, index=frame.index, dtype="Int64")
-    if stage_text is not None:
+    if stage_text is not None and stage_text.notna().any():
         codes, uniques = pd.factorize(stage_text)
         levels = pd.array([stage_level(u) if isinstance(u, str) else None for u in uniques], dtype="Int64")
         level = pd.Series(levels.take(np.where(codes < 0, 0, codes)), index=frame.index, dtype="Int64")

@@ -437,3 +437,9 @@ def test_values_beyond_the_header_in_most_rows_make_a_column_of_their_own():
     [table] = read_tables("log.csv", text.encode())
     assert table.frame.columns.tolist() == ["Date", "Rep", "Activity type", "column 4"]
     assert table.skipped is None
+
+
+def test_a_stage_column_with_no_values_counts_deals_as_open():
+    dataset = load([Upload("d.csv", b"Rep,Deal Stage,Amount\nKari,,10\n")], today=TODAY)
+    assert dataset.outcomes["status"].tolist() == ["open"]
+    assert problems_of(dataset) == {("status not recognised (counted as open)", "repaired"): [2]}
