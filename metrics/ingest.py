@@ -6,9 +6,10 @@ activities  date, rep, team, activity_type (raw text), deal_id, count, source
             One row per activity; a rep × period sheet gives one row per rep, period and activity
             type with `count` activities, and a deals export with an activity count gives one row per deal.
 outcomes    date, rep, team, deal_id, status ('won'|'lost'|'open'|<NA>), stage_level (0..2 or <NA>),
-            won, lost, revenue, amount, satisfaction, source
+            won, lost, revenue, amount, satisfaction, engaged, source
             One row per deal (won/lost are 0 or 1), or per rep and period from a summary sheet
-            (won is a count, revenue a sum). `date` is the close date, else the created date.
+            (won is a count, revenue a sum). `date` is the close date, else the created date: when the
+            result fell. `engaged` is the created date, else `date`: when the effort began.
 roster      rep, team, manager, region, target
 
 problems    source, row, reason, action ('dropped'|'repaired'|'warning'): one row per affected input row.
@@ -34,7 +35,7 @@ from metrics.text import normalise_label
 
 ACTIVITY_COLUMNS = ["date", "rep", "team", "activity_type", "deal_id", "count", "source"]
 OUTCOME_COLUMNS = ["date", "rep", "team", "deal_id", "status", "stage_level", "won", "lost", "revenue", "amount",
-                   "satisfaction", "source"]
+                   "satisfaction", "engaged", "source"]
 ROSTER_COLUMNS = ["rep", "team", "manager", "region", "target"]
 PROBLEM_COLUMNS = ["source", "row", "reason", "action"]
 TOTAL_WORDS = {"sum", "total", "totalt", "grand total", "totals", "i alt", "sum total", "subtotal", "totalsum",
@@ -445,6 +446,7 @@ def parse_deals(table: RawTable, recognition: Recognition, today: pd.Timestamp,
         "revenue": amount.fillna(0).where(status == "won", 0.0).astype(float),
         "amount": amount,
         "satisfaction": parse_amounts(satisfaction, table.decimal_comma) if satisfaction is not None else pd.NA,
+        "engaged": dates["created"].fillna(date),
         "source": table.source,
     })[~dropped]
 
@@ -549,6 +551,7 @@ def parse_summary(table: RawTable, recognition: Recognition, today: pd.Timestamp
         "won": measure("won").round().astype(int), "lost": 0, "revenue": measure("revenue").astype(float),
         "amount": pd.NA,
         "satisfaction": parse_amounts(satisfaction, table.decimal_comma) if satisfaction is not None else pd.NA,
+        "engaged": dates,
         "source": table.source,
     })[~dropped]
     return outcomes, activities, rows, pd.Series(type_counts, dtype="int64")
@@ -816,6 +819,7 @@ def _assemble(activities, outcomes, rosters, problems, reports, errors) -> Datas
     outcomes["satisfaction"] = pd.to_numeric(outcomes["satisfaction"]).astype("Float64")
     outcomes["status"] = outcomes["status"].astype("string")
     outcomes["stage_level"] = pd.to_numeric(outcomes["stage_level"]).astype("Int64")
+    outcomes["engaged"] = pd.to_datetime(outcomes["engaged"]).astype("datetime64[ns]")
     activities, outcomes = _attach_teams(activities, outcomes, roster)
     problem_frame = _concat(problems, PROBLEM_COLUMNS)
     return Dataset(activities, outcomes, roster, problem_frame, reports, errors)

@@ -93,7 +93,7 @@ def to_dict(analysis: Analysis) -> dict:
                             for measure, curve in team_curves(found.reps).items()},
         "what_if": {"extra_won": float(found.what_if["extra_won"].sum()),
                     "extra_revenue": float(found.what_if["extra_revenue"].sum())},
-        "warnings": [str(error) for error in dataset.errors],
+        "warnings": [str(error) for error in dataset.errors] + list(dataset.warnings),
     }
 
 

@@ -21,8 +21,9 @@ def _period_start(dates: pd.Series, frequency: str) -> pd.Series:
 def _totals(data: Slice, frequency: str) -> pd.DataFrame:
     """Per calendar period, gaps filled with zeros: activities (or deals engaged), won, lost, revenue."""
     if data.basis == "deals":
+        # Effort falls when a deal was engaged, its result when it closed.
         deals = data.outcomes[data.outcomes["status"].notna()]
-        effort = deals.assign(period=_period_start(deals["date"], frequency)).groupby("period").size()
+        effort = deals.assign(period=_period_start(deals["engaged"], frequency)).groupby("period").size()
     else:
         effort = data.activities.assign(period=_period_start(data.activities["date"], frequency)) \
             .groupby("period")["count"].sum()

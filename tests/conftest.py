@@ -37,6 +37,8 @@ def outcomes(rows: list[dict]) -> pd.DataFrame:
         if column not in frame:
             frame[column] = value
     frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
+    frame["engaged"] = pd.to_datetime(frame["engaged"] if "engaged" in frame else frame["date"]) \
+        .astype("datetime64[ns]")
     frame["won"] = (frame["status"] == "won").astype("int64") if "won" not in frame else frame["won"]
     frame["lost"] = (frame["status"] == "lost").astype("int64") if "lost" not in frame else frame["lost"]
     amount = pd.to_numeric(frame["amount"]).astype("Float64")

@@ -126,3 +126,14 @@ def test_stages_no_deal_shows_are_left_out():
     assert team["reached"].tolist() == [4, 3, 2]
     assert team["from_previous"].tolist()[1:] == pytest.approx([0.75, 2 / 3])
     assert lost_without_stage(make_slice(None, deals), STARTUP) == 1
+
+
+def test_deals_only_effort_is_counted_when_engaged_and_results_when_closed():
+    deals = [{"date": "2026-03-10", "engaged": "2026-01-05", "rep": "K", "status": "won", "amount": 10},
+             {"date": "2026-03-12", "engaged": "2026-02-05", "rep": "K", "status": "lost", "amount": 10},
+             {"date": "2026-02-20", "engaged": "2026-02-20", "rep": "K", "status": "open"}]
+    periods = period_table(make_slice(None, deals), "month")
+    assert periods["period"].dt.strftime("%Y-%m").tolist() == ["2026-01", "2026-02", "2026-03"]
+    assert periods["activities"].tolist() == [1, 2, 0]
+    assert periods["won"].tolist() == [0, 0, 1]
+    assert periods["conversion"].tolist()[2] == pytest.approx(0.5)

@@ -35,6 +35,7 @@ class View:
     scenario: Scenario
     dataset: Dataset
     is_sample: bool
+    uploaded: Dataset | None  # what the uploads gave, also when none of it is usable and the sample is shown
     data_key: str  # identifies the loaded files; widget keys include it so filters reset when data changes
     filters: Filters
     scoped: Slice  # everything, in the scenario's vocabulary
@@ -194,13 +195,13 @@ def build_view(page_path: str = "") -> View:
     scenario = SCENARIOS[scenario_key]
 
     uploads = _files(uploaded)
-    dataset, is_sample = None, False
+    dataset, is_sample, from_uploads = None, False, None
     if uploads:
         mapping_json = json.dumps(current_mapping(), sort_keys=True)
         # The mapping is part of the key: other columns or statuses make other data for every cache below.
         data_key = _digest(uploads, mapping_json)
         with st.spinner("Reading your files…"):
-            dataset = _load(data_key, tuple(uploads), mapping_json)
+            dataset = from_uploads = _load(data_key, tuple(uploads), mapping_json)
         for error in dataset.errors:
             st.error(f"**{error.file}** — {error.message} (Remove it from the upload list in the sidebar once "
                      "you have a better file.)", icon=":material/error:")
@@ -223,7 +224,10 @@ def build_view(page_path: str = "") -> View:
     if is_sample:
         st.caption(t("Showing sample data for the {scenario} scenario. Upload your own files in the sidebar.",
                      scenario=scenario.label))
-    view = View(scenario, dataset, is_sample, data_key, chosen, scoped, population, current, previous, year_ago,
-                team_reps, reps, found)
+    if dataset.warnings:
+        st.caption(f":material/warning: {len(dataset.warnings)} reading warning(s), for example: "
+                   f"{dataset.warnings[0]} See the Data page.")
+    view = View(scenario, dataset, is_sample, from_uploads, data_key, chosen, scoped, population, current, previous,
+                year_ago, team_reps, reps, found)
     st.session_state[VIEW_KEY] = view
     return view

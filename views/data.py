@@ -36,21 +36,6 @@ mapping = current_mapping()
 KEY = f"{view.data_key}-{hashlib.blake2b(json.dumps(mapping, sort_keys=True).encode(), digest_size=6).hexdigest()}"
 
 
-def uploaded_dataset() -> Dataset | None:
-    """The upload's Dataset, also when none of its tables could be used and the app shows the sample."""
-    if not view.is_sample:
-        return view.dataset
-    files = st.session_state.get("uploads") or []
-    if not files:
-        return None
-    # The same cached load build_view made on this run: no file is read again.
-    from views.context import _digest, _files, _load
-
-    uploads = _files(files)
-    chosen = json.dumps(mapping, sort_keys=True)
-    return _load(_digest(uploads, chosen), tuple(uploads), chosen)
-
-
 def choose_column(source: str, role: str, key: str) -> None:
     choice = st.session_state[key]
     mapping.setdefault("columns", {}).setdefault(source, {})[role] = None if choice == NOT_USED else choice
@@ -231,7 +216,7 @@ def templates_section() -> None:
 
 
 st.title(t("Data"))
-uploaded = uploaded_dataset()
+uploaded = view.uploaded
 usable = not view.is_sample
 dataset = view.dataset if usable else uploaded
 if dataset is None:
