@@ -11,7 +11,11 @@ found = view.insights
 st.title(t("Overview"))
 
 st.subheader(t("Findings"))
-if not found.findings:
+if not found.findings and len(view.team_reps) and (view.team_reps["status"] == "not enough data").all():
+    st.info(f"Too little data to judge anyone yet: every rep has fewer than "
+            f"{view.scenario.thresholds.min_volume} {view.effort_title.lower()}, or too few for a difference to "
+            "show. Widen the date range, upload more history, or lower the minimum volume under Thresholds.")
+elif not found.findings:
     st.info("Nothing stands out: no rep, period or activity type differs from the team by more than chance "
             "explains at the chosen confidence.")
 for position, finding in enumerate(found.findings, start=1):
