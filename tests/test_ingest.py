@@ -9,20 +9,13 @@ import pytest
 from metrics.errors import InputError
 from metrics.ingest import Upload, load
 from metrics.readers import read_tables, sniff_separator
+from tests.fixtures.make_fixtures import workbook
 
 TODAY = pd.Timestamp("2026-06-30")
 
 
 def xlsx(sheets: dict[str, list[list]]) -> bytes:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook(sheets)
 
 
 def csv_bytes(text: str, encoding: str = "utf-8") -> bytes:
