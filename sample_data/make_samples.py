@@ -38,6 +38,7 @@ HOLIDAYS = np.array(["2026-01-01", "2026-04-02", "2026-04-03", "2026-04-06", "20
 OPEN_DEAL_WEIGHT = 0.5  # open deals are only part-way through their life, so they have had fewer activities
 # Activity of the planted reps against the median rep: the brief's "about 2x" and "0.5-0.7x".
 BUSY_VOLUME = (1.75, 2.35)
+ACTIVITY_SPACING_MINUTES = 25  # one rep's activities on one day, from 08:30
 UNHAPPY_SATISFACTION = 3.4  # the planted high-revenue rep's customers' mean rating (others sit near 4.1)
 EFFICIENT_VOLUME = (0.55, 0.7)
 
@@ -540,7 +541,12 @@ def activities_frame(scenario: Scenario, spec: SampleSpec, activities: list[dict
         "Outcome": [a["outcome"] for a in activities],
         "Duration (min)": [a["minutes"] for a in activities],
     })
-    return frame.sort_values(["Date", "Rep", "Deal ID"], kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(["Date", "Rep", "Deal ID"], kind="stable").reset_index(drop=True)
+    # A CRM logs the time of each activity; without it, two calls by one rep on one day look like duplicates.
+    slot = frame.groupby(["Date", "Rep"]).cumcount()
+    minutes = 8 * 60 + 30 + slot * ACTIVITY_SPACING_MINUTES
+    frame.insert(1, "Time", [f"{m // 60:02d}:{m % 60:02d}" for m in minutes])
+    return frame
 
 
 def deals_frame(scenario: Scenario, spec: SampleSpec, deals: list[dict], rng: np.random.Generator) -> pd.DataFrame:

@@ -51,7 +51,9 @@ def show_table(frame: pd.DataFrame, key: str, titles: dict[str, str] | None = No
             shown[column] = pd.to_numeric(shown[column]) * 100
             config[column] = st.column_config.NumberColumn(title, format="%.1f%%")
         elif pd.api.types.is_float_dtype(shown[column]):
-            config[column] = st.column_config.NumberColumn(title, format="localized")
+            # Amounts read best with thousands separators; small figures such as expected wins with one decimal.
+            small = bool((shown[column].abs() < 1000).all())
+            config[column] = st.column_config.NumberColumn(title, format="%.1f" if small else "localized")
         elif pd.api.types.is_datetime64_any_dtype(frame[column]):
             config[column] = st.column_config.DateColumn(title, format="YYYY-MM-DD")
         else:
