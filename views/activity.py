@@ -117,6 +117,7 @@ with by_satisfaction:
         st.caption("A gap is marked only where a rep's mean rating differs from the rest of the team's by more than "
                    "chance explains (Welch's t test at the chosen confidence), with revenue on the other side of "
                    "the median.")
-        show_table(gaps, key="satisfaction-table", titles={"others": "Rest of team", "t": "Welch t", "p": "p"})
+        show_table(gaps, key="satisfaction-table", titles={"others": "Rest of team", "t": "Welch t", "p": "p"},
+                   formats={"satisfaction": "%.2f", "others": "%.2f", "t": "%.2f", "p": "%.4f"})
         download_csv(gaps, "satisfaction.csv", key="satisfaction-download")
 follow_rep_click()

@@ -37,7 +37,7 @@ def compact(value) -> str:
 
 
 def show_table(frame: pd.DataFrame, key: str, titles: dict[str, str] | None = None, rates: tuple[str, ...] = (),
-               **options) -> None:
+               formats: dict[str, str] | None = None, **options) -> None:
     """A dataframe with rates shown as percentages (one decimal) and every column under its screen title."""
     titles = titles or {}
     shown = frame.copy()
@@ -50,6 +50,8 @@ def show_table(frame: pd.DataFrame, key: str, titles: dict[str, str] | None = No
         if column in rates:
             shown[column] = pd.to_numeric(shown[column]) * 100
             config[column] = st.column_config.NumberColumn(title, format="%.1f%%")
+        elif formats and column in formats:
+            config[column] = st.column_config.NumberColumn(title, format=formats[column])
         elif pd.api.types.is_float_dtype(shown[column]):
             # Amounts read best with thousands separators; small figures such as expected wins with one decimal.
             small = bool((shown[column].abs() < 1000).all())
