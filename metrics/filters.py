@@ -84,6 +84,58 @@ def date_bounds(data: Slice) -> tuple[dt.date, dt.date] | None:
     return dates.min().date(), dates.max().date()
 
 
+def covers(bounds: tuple[dt.date, dt.date] | None, period: Filters | None) -> bool:
+    """Whether the data reaches back to the period's first day and on to its last.
+
+    A period the data only half covers would compare half a period with a whole one.
+    """
+    return bool(bounds and period and period.start is not None and period.end is not None
+                and bounds[0] <= period.start and period.end <= bounds[1])
+
+
+COMPARISON_UNITS = {"month": "M", "quarter": "Q"}
+
+
+def last_full_period(chosen: Filters, bounds: tuple[dt.date, dt.date], unit: str) -> tuple[Filters, Filters] | None:
+    """The last whole calendar month (or quarter) inside the chosen dates and the data, and the one before it.
+
+    None when no whole period fits.
+    """
+    start = max(chosen.start or bounds[0], bounds[0])
+    end = min(chosen.end or bounds[1], bounds[1])
+    # The period holding the day after `end` is the first one not wholly inside; the one before it is.
+    current = pd.Period(pd.Timestamp(end) + pd.Timedelta(days=1), freq=COMPARISON_UNITS[unit]) - 1
+    if current.start_time.date() < start:
+        return None
+    before = current - 1
+
+    def dates(period: pd.Period) -> Filters:
+        return replace(chosen, start=period.start_time.date(), end=period.end_time.date())
+    return dates(current), dates(before)
+
+
+def comparison(chosen: Filters, bounds: tuple[dt.date, dt.date] | None, unit: str = "chosen"
+               ) -> tuple[Filters, Filters | None, Filters | None] | None:
+    """What to compare: (now, the period before, the same period a year earlier).
+
+    `unit` "chosen" takes the chosen dates and the period of equal length before them; "month" or
+    "quarter" take the last whole calendar period and the one before. An earlier period the data doesn't
+    wholly cover is None, so a change is never computed against half a period. None when nothing fits.
+    """
+    if bounds is None:
+        return None
+    if unit == "chosen":
+        now = replace(chosen, start=chosen.start or bounds[0], end=chosen.end or bounds[1])
+        before = now.previous()
+    else:
+        periods = last_full_period(chosen, bounds, unit)
+        if periods is None:
+            return None
+        now, before = periods
+    year = now.year_before()
+    return now, before if covers(bounds, before) else None, year if covers(bounds, year) else None
+
+
 def teams(data: Slice) -> list[str]:
     return sorted(pd.concat([data.activities["team"], data.outcomes["team"]]).dropna().unique().tolist())
 

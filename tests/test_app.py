@@ -110,7 +110,12 @@ def test_maven_upload_and_team_filter(maven_files):
     at = app()
     upload(at, *maven_files)
     clean(at)
+    # The data doesn't reach back a whole period before its first day, so the cards open on the last full
+    # month against the month before; on the chosen dates they count every deal.
+    assert any("01.12.2017–31.12.2017" in c.value for c in at.caption)
+    next(b for b in at.get("button_group") if b.key.startswith("compare-")).set_value("chosen").run()
     assert metric(at, "Deals engaged") == "8 300"
+    assert any("doesn't cover the period before" in c.value for c in at.caption)
     teams = next(m for m in at.sidebar.multiselect if m.key.startswith("teams-"))
     assert "Melvin Marxen" in teams.options
     teams.set_value(["Melvin Marxen"]).run()
@@ -222,3 +227,11 @@ def test_reps_page_opens_on_the_rep_in_the_address():
     assert at.selectbox[0].value == "Lars Johansen"
     assert any("Lars Johansen made" in m.value for m in at.markdown)
     assert any("Loses most at Demo → Customer" in c.value for c in at.caption)
+
+
+
+def test_first_start_compares_the_last_full_month_with_the_one_before():
+    at = app()
+    assert any("01.09.2026–30.09.2026 vs previous period: 01.08.2026–31.08.2026" in c.value for c in at.caption)
+    card = next(m for m in at.metric if m.label == "Activities")
+    assert (card.value, card.delta) == ("803", "+39.9%")  # the planted dip month: 574 → 803

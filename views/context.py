@@ -41,8 +41,8 @@ class View:
     scoped: Slice  # everything, in the scenario's vocabulary
     population: Slice  # dates and teams applied: the group every rep is compared with
     current: Slice  # reps applied too: what the KPIs count
-    previous: Slice | None  # the period of equal length before, same teams and reps
-    year_ago: Slice | None  # the same dates a year earlier, same teams and reps
+    previous: Slice | None  # the period of equal length before, if the data covers it; same teams and reps
+    year_ago: Slice | None  # the same dates a year earlier, if the data covers them; same teams and reps
     team_reps: pd.DataFrame  # diagnostics.rep_table over the population: every rep, for comparisons
     reps: pd.DataFrame  # team_reps restricted to the chosen reps
     insights: Insights  # every analysis of the population, and the ranked findings
@@ -75,7 +75,7 @@ def _analyse(view_key: str, _scoped: Slice, _scenario: Scenario, _chosen: Filter
     Clicks, tabs and page switches rerun the script without changing any of these, so they cost nothing.
     """
     population = filtering.apply(_scoped, _chosen.without_reps())
-    before, year_before = _chosen.previous(), _chosen.year_before()
+    _, before, year_before = filtering.comparison(_chosen, filtering.date_bounds(_scoped)) or (None, None, None)
     team_reps = diagnostics.rep_table(population, _scenario.thresholds)
     return (population, filtering.apply(_scoped, _chosen),
             filtering.apply(_scoped, before) if before else None,

@@ -1,10 +1,12 @@
 """Overview: the top findings in words, the headline numbers against earlier periods, and who is flagged."""
 import streamlit as st
 
+from metrics.filters import apply, comparison, date_bounds
 from metrics.kpis import kpi_table
 from views.context import current_view
 from views.i18n import t
-from views.widgets import compact, download_csv, follow_rep_click, number, open_row_on_select, percent, show_table
+from views.widgets import (compact, download_csv, follow_rep_click, number, open_row_on_select, percent, show_table,
+                           signed_percent)
 
 view = current_view()
 found = view.insights
@@ -35,22 +37,34 @@ FORMATS = {"conversion": percent, "satisfaction": lambda v: number(v, 2), "reven
            "avg_deal_size": compact}
 
 st.subheader(t("Headline numbers"))
-kpis = kpi_table(view.current, view.previous, view.year_ago)
+COMPARISONS = {"chosen": "The chosen dates", "month": "The last full month", "quarter": "The last full quarter"}
+bounds = date_bounds(view.scoped)
+# Open on a comparison that has an earlier period to compare with, so the cards show their changes at once.
+default = next((unit for unit in COMPARISONS if (comparison(view.filters, bounds, unit) or (0, None))[1]),
+               "chosen")
+unit = st.segmented_control(t("Compare"), list(COMPARISONS), format_func=lambda u: t(COMPARISONS[u]),
+                            default=default, key=f"compare-{view.data_key}-{default}") or default
+compared = comparison(view.filters, bounds, unit)
+if compared is None:
+    st.caption(f"No whole {unit} inside the chosen dates: pick another comparison or widen the dates.")
+    compared = comparison(view.filters, bounds, "chosen")
+now, before, year = compared
+kpis = kpi_table(apply(view.scoped, now), apply(view.scoped, before) if before else None,
+                 apply(view.scoped, year) if year else None)
 shown = kpis[~((kpis["kpi"] == "satisfaction") & kpis["value"].isna())]
-before = view.filters.previous()
-if before:
-    empty_before = kpis.set_index("kpi").loc["activities", "previous"] is None
-    st.caption(f"{t('vs previous period')}: {before.start:%d.%m.%Y}–{before.end:%d.%m.%Y}" +
-               (" — no data there, so no change is shown. Narrow the date range to compare." if empty_before
-                else ""))
+earlier = now.previous() if unit == "chosen" else None
+st.caption(f"{now.start:%d.%m.%Y}–{now.end:%d.%m.%Y} " + (
+    f"{t('vs previous period')}: {before.start:%d.%m.%Y}–{before.end:%d.%m.%Y}." if before else
+    f"— the data starts on {bounds[0]:%d.%m.%Y}, so it doesn't cover the period before"
+    f"{f' ({earlier.start:%d.%m.%Y}–{earlier.end:%d.%m.%Y})' if earlier else ''}; no change is shown."))
 cards = st.columns(3)
 for position, row in enumerate(shown.itertuples()):
     show = FORMATS.get(row.kpi, number)
-    delta = None if row.change is None else f"{row.change:+.1%}"
-    year = f"; a year earlier: {show(row.year_ago)}" + (f" ({row.change_year:+.1%})" if row.change_year is not None
-                                                         else "") if row.year_ago is not None else ""
-    cards[position % 3].metric(KPI_TITLES[row.kpi], show(row.value), delta, border=True,
-                               help=f"{t('vs previous period')}: {show(row.previous)}{year}")
+    year_text = f"; a year earlier: {show(row.year_ago)}" + (
+        f" ({signed_percent(row.change_year)})" if row.change_year is not None else "") \
+        if row.year_ago is not None else ""
+    cards[position % 3].metric(KPI_TITLES[row.kpi], show(row.value), signed_percent(row.change), border=True,
+                               help=f"{t('vs previous period')}: {show(row.previous)}{year_text}")
 download_csv(kpis, "kpis.csv", key="kpi-download")
 
 st.subheader(t("Flagged reps"))

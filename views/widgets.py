@@ -26,6 +26,14 @@ def percent(value, decimals: int = 1) -> str:
     return f"{value:.{decimals}%}"
 
 
+def signed_percent(change) -> str | None:
+    """A change as '+12.3%'; None when there is none. Rounds first, so a tiny fall reads '0.0%', not '-0.0%'."""
+    if change is None or change != change:
+        return None
+    rounded = round(change, 3)
+    return "0.0%" if rounded == 0 else f"{rounded:+.1%}"
+
+
 def compact(value) -> str:
     """Large amounts shortened so they fit a KPI card: 4 540 000 → 4.54 M."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
