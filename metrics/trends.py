@@ -48,8 +48,9 @@ def period_table(data: Slice, frequency: str = "month", rise_pct: float = 0.10, 
     (`won_after_lag`, `revenue_after_lag`, from `results_period`): a demo this month may close next
     quarter. Conversion and the marks use those lagged results; the last L periods have none yet.
     A period is marked `rose_without_results` when activity grew by more than `rise_pct` over the period
-    before while its (lagged) won deals did not grow. Periods with no rows in between are filled with zeros,
-    so a change is always against the calendar period just before.
+    before while its (lagged) won deals did not grow — among whole periods, after the first results.
+    Periods with no rows in between are filled with zeros, so a change is always against the calendar
+    period just before.
     """
     if frequency not in FREQUENCIES:
         raise ValueError(f"frequency must be one of {sorted(FREQUENCIES)}")
@@ -69,9 +70,25 @@ def period_table(data: Slice, frequency: str = "month", rise_pct: float = 0.10, 
             .where(table["previous_activities"] > 0).astype("Float64")
         table["won_change"] = (table["won_after_lag"] / table["previous_won"] - 1).where(table["previous_won"] > 0) \
             .astype("Float64")
-    table["rose_without_results"] = ((table["activity_change"] > rise_pct) &
+    # A period the data only partly covers (a log starting mid-week) or one with no results before it (the
+    # months before the first deal closed) would be marked for how the data begins, not for how sales went.
+    whole = _whole_periods(data, table["period"], frequency)
+    comparable = whole & whole.shift(1, fill_value=False) & (table["previous_won"] > 0).fillna(False)
+    table["rose_without_results"] = ((table["activity_change"] > rise_pct) & comparable &
                                      (table["won_after_lag"] <= table["previous_won"])).fillna(False).astype(bool)
     return table[TREND_COLUMNS]
+
+
+def _whole_periods(data: Slice, starts: pd.Series, frequency: str) -> pd.Series:
+    """Whether the data's first and last dates leave each period (nearly) whole.
+
+    A few days' slack, so a log that starts on 2 January after the holiday still has a whole January.
+    """
+    dates = pd.concat([data.activities["date"], data.outcomes["date"]]).dropna()
+    slack = pd.Timedelta(days=1 if frequency == "week" else 3)
+    first, last = dates.min().normalize() - slack, dates.max().normalize() + slack
+    ends = starts + (pd.Timedelta(days=6) if frequency == "week" else pd.offsets.MonthEnd(0))
+    return (starts >= first) & (ends <= last)
 
 
 def lag_effect(data: Slice, frequency: str = "month", max_lag: int = 3) -> pd.DataFrame:

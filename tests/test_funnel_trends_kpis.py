@@ -52,7 +52,7 @@ def test_activity_funnel_without_deals():
 
 def month_slice():
     # Jan: 10 activities, 2 won. Feb: 15 activities (+50%), 1 won. Mar: 15 activities, 3 won.
-    acts = [{"date": "2026-01-05", "rep": "K", "count": 10}, {"date": "2026-02-05", "rep": "K", "count": 15},
+    acts = [{"date": "2026-01-02", "rep": "K", "count": 10}, {"date": "2026-02-05", "rep": "K", "count": 15},
             {"date": "2026-03-05", "rep": "K", "count": 15}]
     deals = [{"date": d, "rep": "K", "status": "won", "amount": 10} for d in
              ["2026-01-10", "2026-01-11", "2026-02-10", "2026-03-01", "2026-03-02", "2026-03-03"]]
@@ -137,3 +137,14 @@ def test_deals_only_effort_is_counted_when_engaged_and_results_when_closed():
     assert periods["activities"].tolist() == [1, 2, 0]
     assert periods["won"].tolist() == [0, 0, 1]
     assert periods["conversion"].tolist()[2] == pytest.approx(0.5)
+
+
+
+def test_periods_the_data_only_partly_covers_are_not_marked():
+    # The log starts on a Thursday: its first week holds 2 activities, the next 10, and nothing is won.
+    acts = [{"date": "2026-01-08", "rep": "K", "count": 2}, {"date": "2026-01-12", "rep": "K", "count": 10},
+            {"date": "2026-01-19", "rep": "K", "count": 20}, {"date": "2026-01-26", "rep": "K", "count": 30}]
+    deals = [{"date": "2026-01-13", "rep": "K", "status": "won", "amount": 1}]
+    periods = period_table(make_slice(acts, deals), "week")
+    # Week of 12 Jan: +400% but against a partial week; 19 Jan: +100% while wins fell 1 → 0: marked.
+    assert periods["rose_without_results"].tolist() == [False, False, True, False]

@@ -378,7 +378,7 @@ def test_interval_wording_follows_the_chosen_confidence():
 
 
 def test_lagged_period_sentence_names_the_results_periods():
-    acts = [{"date": d, "rep": "K", "count": n} for d, n in (("2026-01-05", 10), ("2026-02-05", 20),
+    acts = [{"date": d, "rep": "K", "count": n} for d, n in (("2026-01-02", 10), ("2026-02-05", 20),
                                                             ("2026-03-05", 20), ("2026-04-05", 20))]
     deals = [{"date": d, "rep": "K", "status": "won", "amount": 1} for d in
              ["2026-02-10"] * 5 + ["2026-03-10"] * 2 + ["2026-04-10"] * 4]
