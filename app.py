@@ -1,10 +1,11 @@
 """The frame: page config, the shared sidebar, and the page navigation."""
 import streamlit as st
 
-from views.context import build_view
+from views.context import build_view, read_address
 from views.i18n import t
 
 st.set_page_config(page_title="Sales activity vs performance", page_icon=":material/monitoring:", layout="wide")
+read_address()  # before the page titles: a link that says lang=nb opens in Norwegian
 
 pages = [
     st.Page("views/overview.py", title=t("Overview"), icon=":material/dashboard:", url_path="overview", default=True),

@@ -235,3 +235,13 @@ def test_first_start_compares_the_last_full_month_with_the_one_before():
     assert any("01.09.2026–30.09.2026 vs previous period: 01.08.2026–31.08.2026" in c.value for c in at.caption)
     card = next(m for m in at.metric if m.label == "Activities")
     assert (card.value, card.delta) == ("803", "+39.9%")  # the planted dip month: 574 → 803
+
+
+def test_page_choices_survive_a_visit_to_another_page():
+    at = app()
+    at.switch_page("views/activity.py").run()
+    next(b for b in at.get("button_group") if b.key == "performance").set_value("revenue").run()
+    at.switch_page("views/overview.py").run()
+    at.switch_page("views/activity.py").run()
+    clean(at)
+    assert next(b for b in at.get("button_group") if b.key == "performance").value == "revenue"

@@ -6,16 +6,18 @@ from metrics.expected import curve_points, expected_table, team_curves
 from views import charts
 from views.context import current_view
 from views.i18n import t
-from views.widgets import (compact, download_csv, follow_rep_click, no_data, number, open_rep_on_click, picked_reps,
-                           show_table)
+from views.widgets import (compact, download_csv, follow_rep_click, keep, kept, no_data, number, open_rep_on_click,
+                           picked_reps, show_table)
 
 view = current_view()
 found = view.insights
 st.title(t("Activity vs performance"))
 
 performance = st.segmented_control(
-    t("Performance measure"), diagnostics.PERFORMANCE_MEASURES, default="won", key="performance",
-    format_func=lambda m: view.scenario.won_label if m == "won" else view.scenario.revenue_label) or "won"
+    t("Performance measure"), diagnostics.PERFORMANCE_MEASURES, default=kept("performance", "won"),
+    key="performance", format_func=lambda m: view.scenario.won_label if m == "won" else view.scenario.revenue_label
+) or "won"
+keep("performance", performance)
 performance_title = view.scenario.won_label if performance == "won" else view.scenario.revenue_label
 everyone = diagnostics.rep_table(view.population, view.scenario.thresholds, performance)
 reps = everyone[everyone["rep"].isin(view.filters.reps)] if view.filters.reps else everyone

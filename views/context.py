@@ -103,7 +103,7 @@ def _sample_upload(scenario_key: str) -> Upload:
     return Upload(path.name, path.read_bytes())
 
 
-def _init_from_url() -> None:
+def read_address() -> None:
     """On a session's first run, take the view from the address so a copied link reproduces it."""
     if "_url_read" in st.session_state:
         return
@@ -184,7 +184,7 @@ def _write_url(scenario: Scenario, chosen: Filters, bounds, on_rep_page: bool) -
 
 def build_view(page_path: str = "") -> View:
     """Draw the sidebar, load the data it names, and store the resulting View for the page at `page_path`."""
-    _init_from_url()
+    read_address()
     sidebar = st.sidebar
     uploaded = sidebar.file_uploader(
         t("Upload spreadsheets"), type=UPLOAD_TYPES, accept_multiple_files=True, key="uploads",

@@ -6,18 +6,20 @@ from metrics.trends import lag_effect, period_table, periods_overlapping
 from views import charts
 from views.context import current_view
 from views.i18n import t
-from views.widgets import download_csv, no_data, show_table
+from views.widgets import download_csv, keep, kept, no_data, show_table
 
 view = current_view()
 st.title(t("Trends"))
 
 left, right = st.columns(2)
-frequency = left.segmented_control(t("Period"), ["week", "month"], default="month", format_func=t,
+frequency = left.segmented_control(t("Period"), ["week", "month"], default=kept("frequency", "month"), format_func=t,
                                    key="frequency") or "month"
-lag = right.slider(f"{t('Lag')}: set activity against results this many {frequency}s later", 0, 6, 0,
-                   key=f"lag-{frequency}",
+keep("frequency", frequency)
+lag = right.slider(f"{t('Lag')}: set activity against results this many {frequency}s later", 0, 6,
+                   kept(f"lag-{frequency}", 0), key=f"lag-{frequency}",
                    help="A demo this month may close next quarter. With a lag, each period's activity is compared "
                         "with the results that many periods later.")
+keep(f"lag-{frequency}", lag)
 periods = period_table(view.current, frequency, view.scenario.thresholds.rise_pct, lag)
 if periods.empty:
     no_data()
