@@ -97,7 +97,8 @@ class Dataset:
     problems: pd.DataFrame
     tables: list[TableReport] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what may make numbers wrong: every page says so
+    notes: list[str] = field(default_factory=list)  # what was passed over harmlessly, such as a notes sheet
     unused: list[TableReport] = field(default_factory=list)  # tables whose columns named no known shape
 
     @property
@@ -696,6 +697,7 @@ def load(uploads: list[Upload], mapping: dict | None = None, today: pd.Timestamp
     statuses = normalised_choices(mapping.get("statuses"))
     assigned_types = mapping.get("activity_types", {})
     activities, outcomes, rosters, problems, reports, errors, warnings, unused = [], [], [], [], [], [], [], []
+    notes = []
     for upload in uploads:
         try:
             tables = read_tables(upload.name, upload.content)
@@ -717,7 +719,7 @@ def load(uploads: list[Upload], mapping: dict | None = None, today: pd.Timestamp
                 elif table.frame.empty and shape:
                     warnings.append(f"{table.source}: the sheet has a header but no data rows, so it was not used.")
                 elif len(table.frame.columns) == 1:
-                    warnings.append(f"{table.source}: one column of text (notes, not a table), so it was not used.")
+                    notes.append(f"{table.source}: one column of text (notes, not a table), so it was not used.")
                     continue
                 else:
                     warnings.append(f"{table.source}: not used, as its columns name no known table. Pick its "
@@ -754,7 +756,7 @@ def load(uploads: list[Upload], mapping: dict | None = None, today: pd.Timestamp
             errors.append(InputError("No sheet in this workbook holds a known table. For the closest one: "
                                      + missing_roles_message(closest), upload.name))
     dataset = _assemble(activities, outcomes, rosters, problems, reports, errors)
-    dataset.warnings, dataset.unused = warnings, unused
+    dataset.warnings, dataset.notes, dataset.unused = warnings, notes, unused
     return dataset
 
 

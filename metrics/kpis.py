@@ -27,7 +27,8 @@ def headline(data: Slice) -> dict[str, float | None]:
         "won": won,
         "revenue": revenue,
         "conversion": won_judged / trials if trials else None,
-        "avg_deal_size": revenue / won if won else None,
+        # No revenue at all means no amounts were given, not deals worth nothing.
+        "avg_deal_size": revenue / won if won and revenue else None,
         "satisfaction": float(satisfaction.mean()) if len(satisfaction) else None,
     }
 

@@ -163,7 +163,8 @@ def brushed_range(event) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     return start, end
 
 
-def trend_chart(periods: pd.DataFrame, activity_title: str, won_title: str) -> alt.LayerChart:
+def trend_chart(periods: pd.DataFrame, activity_title: str, won_title: str, frequency: str = "month"
+                ) -> alt.LayerChart:
     """Activity as bars and won deals as a line on their own axis; marked periods get a red triangle and a
     brush on the time axis selects a range."""
     shown = _period_spans(_guard(periods))
@@ -175,7 +176,9 @@ def trend_chart(periods: pd.DataFrame, activity_title: str, won_title: str) -> a
                alt.Tooltip("activity_change:Q", title="Activity change", format="+.0%"),
                alt.Tooltip("won_change:Q", title="Won change", format="+.0%")]
     bars = alt.Chart(shown).mark_bar(opacity=0.55, color="#4c78a8").encode(
-        x=alt.X("bar_start:T", title=None), x2="bar_end:T", y=alt.Y("activities:Q", title=activity_title),
+        x=alt.X("bar_start:T", title=None, axis=alt.Axis(
+            format="%b %Y" if frequency == "month" else "%d %b", tickCount="month" if frequency == "month" else None)),
+        x2="bar_end:T", y=alt.Y("activities:Q", title=activity_title),
         y2=alt.datum(0),
         tooltip=tooltip).add_params(brush)
     won = alt.Chart(shown).mark_line(point=True, color="#f58518", strokeWidth=2.5).encode(

@@ -48,7 +48,7 @@ else:
     show_table(leaks.assign(step=[leak_label(row) for row in leaks.itertuples()])[
         ["rep", "step", "rep_rate", "team_rate", "gap", "lost"]], key="leak-table",
         rates=("rep_rate", "team_rate", "gap"),
-        titles={"rep_rate": "Rep's conversion", "team_rate": "Team's conversion", "gap": "Gap (points)",
+        titles={"rep_rate": "Rep's conversion", "team_rate": "Team's conversion", "gap": "Gap",
                 "lost": "Lost against the team's rate"})
 
 st.subheader("Stage-to-stage conversion per rep")
@@ -74,7 +74,9 @@ download_csv(reps[["rep", "team", "trials", "won", "conversion", "conversion_low
                    "limit_low", "status"]], "funnel_plot.csv", key="funnel-plot-download")
 
 st.subheader(t("Activity mix"))
-mix = found.mix
+# The mix follows the rep filter.
+mix = activity_mix(view.current, view.scenario, confidence=view.scenario.thresholds.confidence) \
+    if view.filters.reps else found.mix
 if mix.empty:
     st.info("No activity log: the mix of activities can't be shown.")
 else:

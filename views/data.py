@@ -236,6 +236,8 @@ if dataset.tables:
     st.caption(f"Effort is counted in {effort}.")
 for warning in dataset.warnings:
     st.warning(warning, icon=":material/warning:")
+for note in dataset.notes:
+    st.caption(f":material/info: {note}")
 
 editable = uploaded is not None
 if dataset.tables:

@@ -1,4 +1,5 @@
 """Trends: activity against results per week or month, with a lag, and this period against earlier ones."""
+import pandas as pd
 import streamlit as st
 
 from metrics.kpis import kpi_table
@@ -6,7 +7,7 @@ from metrics.trends import lag_effect, period_table, periods_overlapping
 from views import charts
 from views.context import current_view
 from views.i18n import t
-from views.widgets import download_csv, keep, kept, no_data, show_table
+from views.widgets import download_csv, keep, kept, no_data, number, percent, show_table, signed_percent
 
 view = current_view()
 st.title(t("Trends"))
@@ -24,7 +25,8 @@ periods = period_table(view.current, frequency, view.scenario.thresholds.rise_pc
 if periods.empty:
     no_data()
     st.stop()
-event = st.altair_chart(charts.trend_chart(periods, view.effort_title, view.scenario.won_label), width="stretch",
+event = st.altair_chart(charts.trend_chart(periods, view.effort_title, view.scenario.won_label, frequency),
+                        width="stretch",
                         key="trend", on_select="rerun", selection_mode=charts.PERIOD_BRUSH)
 st.caption(f"Bars: {view.effort_title.lower()}; line: {view.scenario.won_label.lower()} in each period. Red "
            f"triangles mark periods where activity rose by more than {view.scenario.thresholds.rise_pct:.0%} over "
@@ -70,7 +72,14 @@ else:
     st.caption(f"Now: {view.filters.start:%d.%m.%Y}–{view.filters.end:%d.%m.%Y}; before: {before.start:%d.%m.%Y}–"
                f"{before.end:%d.%m.%Y}; a year earlier: {year.start:%d.%m.%Y}–{year.end:%d.%m.%Y}. Empty where the "
                "data doesn't reach.")
-    show_table(comparison, key="comparison-table", rates=("change", "change_year"),
-               titles={"kpi": "Measure", "previous": "Period before", "change": "Change",
-                       "year_ago": "A year earlier", "change_year": "Change on a year"})
+    titles = {"activities": view.effort_title, "won": view.scenario.won_label,
+              "revenue": view.scenario.revenue_label, "conversion": t("Conversion"),
+              "avg_deal_size": t("Average deal size"), "satisfaction": view.scenario.satisfaction_label}
+    shown = {"conversion": percent, "satisfaction": lambda v: number(v, 2)}
+    st.dataframe(pd.DataFrame([{
+        "Measure": titles[row.kpi], "Now": shown.get(row.kpi, number)(row.value),
+        "Period before": shown.get(row.kpi, number)(row.previous), "Change": signed_percent(row.change) or "–",
+        "A year earlier": shown.get(row.kpi, number)(row.year_ago),
+        "Change on a year": signed_percent(row.change_year) or "–"} for row in comparison.itertuples()]),
+        hide_index=True, key="comparison-table")
     download_csv(comparison, "comparison.csv", key="comparison-download")

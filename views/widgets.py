@@ -63,6 +63,8 @@ def show_table(frame: pd.DataFrame, key: str, titles: dict[str, str] | None = No
         elif pd.api.types.is_float_dtype(shown[column]):
             # Amounts read best with thousands separators; small figures such as expected wins with one decimal.
             small = bool((shown[column].abs() < 1000).all())
+            if not small:
+                shown[column] = shown[column].round(0)
             config[column] = st.column_config.NumberColumn(title, format="%.1f" if small else "localized")
         elif pd.api.types.is_datetime64_any_dtype(frame[column]):
             config[column] = st.column_config.DateColumn(title, format="YYYY-MM-DD")
