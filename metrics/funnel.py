@@ -87,16 +87,46 @@ def _counts_by_activity(data: Slice, scenario: Scenario) -> pd.DataFrame:
     return pd.concat([team, per_rep], ignore_index=True).assign(unit="activities")
 
 
+DECISION_STAGES = ("Deals", "Decided")
+
+
+def stages_unknown_for_lost_deals(data: Slice, scenario: Scenario) -> bool:
+    """True when deals were lost but not one says how far it got (a CRM export with only Won/Lost/open).
+
+    Then the only steps the data shows are deals → decided (won or lost) → won, and the funnel uses them.
+    """
+    lost = int((data.outcomes["status"] == "lost").sum())
+    return lost > 0 and lost_without_stage(data, scenario) == lost
+
+
+def _counts_by_decision(data: Slice) -> pd.DataFrame:
+    deals = data.outcomes[data.outcomes["status"].notna()]
+    steps = pd.DataFrame({"rep": deals["rep"].to_numpy(),
+                          0: 1, 1: deals["status"].isin(["won", "lost"]).astype(int).to_numpy(),
+                          2: (deals["status"] == "won").astype(int).to_numpy()})
+    per_rep = steps.groupby("rep")[[0, 1, 2]].sum()
+    rows = pd.concat([per_rep.sum().rename(TEAM).to_frame().T, per_rep])
+    counts = rows.rename_axis("rep").reset_index().melt(id_vars="rep", var_name="stage_index", value_name="reached")
+    counts["stage_index"] = counts["stage_index"].astype(int)
+    return counts.assign(unit="deals")
+
+
 def funnel_table(data: Slice, scenario: Scenario) -> pd.DataFrame:
     """Counts reaching each stage and the conversion from the previous and the first stage.
 
     Rows for rep == TEAM hold the whole team. `unit` is 'deals' or 'activities'.
     """
     has_deals = data.outcomes["status"].notna().any()
-    counts = _counts_by_deal(data, scenario) if has_deals else _counts_by_activity(data, scenario)
+    stage_names = dict(enumerate(scenario.funnel))
+    if has_deals and stages_unknown_for_lost_deals(data, scenario):
+        counts, stage_names = _counts_by_decision(data), dict(enumerate(DECISION_STAGES + scenario.funnel[-1:]))
+    elif has_deals:
+        counts = _counts_by_deal(data, scenario)
+    else:
+        counts = _counts_by_activity(data, scenario)
     if counts.empty:
         return pd.DataFrame(columns=FUNNEL_COLUMNS)
-    counts["stage"] = counts["stage_index"].map(dict(enumerate(scenario.funnel)))
+    counts["stage"] = counts["stage_index"].map(stage_names)
     counts = counts.sort_values(["rep", "stage_index"], key=lambda c: c.map({TEAM: ""}).fillna(c)
                                 if c.name == "rep" else c, ignore_index=True)
     previous = counts.groupby("rep")["reached"].shift(1)

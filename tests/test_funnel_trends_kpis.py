@@ -148,3 +148,16 @@ def test_periods_the_data_only_partly_covers_are_not_marked():
     periods = period_table(make_slice(acts, deals), "week")
     # Week of 12 Jan: +400% but against a partial week; 19 Jan: +100% while wins fell 1 → 0: marked.
     assert periods["rose_without_results"].tolist() == [False, False, True, False]
+
+
+def test_deals_that_only_say_won_or_lost_get_a_decision_funnel():
+    deals = [{"date": "2026-01-10", "rep": rep, "deal_id": f"{rep}{i}", "status": status}
+             for rep, statuses in {"K": ["won", "won", "lost", "open"], "O": ["won", "lost", "lost"]}.items()
+             for i, status in enumerate(statuses)]
+    funnel = funnel_table(make_slice(None, deals), STARTUP)
+    team = funnel[funnel["rep"] == TEAM]
+    assert team["stage"].tolist() == ["Deals", "Decided", "Customer"]
+    assert team["reached"].tolist() == [7, 6, 3]
+    assert team["from_previous"].tolist()[1:] == pytest.approx([6 / 7, 0.5])  # the last step is the win rate
+    kari = funnel[funnel["rep"] == "K"]
+    assert kari["reached"].tolist() == [4, 3, 2]

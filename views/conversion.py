@@ -2,7 +2,7 @@
 import streamlit as st
 
 from metrics import diagnostics
-from metrics.funnel import TEAM, lost_without_stage, unrecorded_stages
+from metrics.funnel import TEAM, lost_without_stage, stages_unknown_for_lost_deals, unrecorded_stages
 from metrics.leaks import leak_label
 from metrics.mix import activity_mix
 from views import charts
@@ -28,6 +28,9 @@ st.subheader("Stage funnel")
 if funnel["unit"].iloc[0] == "activities":
     st.caption("Your data links no activities to deals, so each stage counts activities of that stage and the "
                "last counts won deals: read the steps as ratios, not as deals moving on.")
+elif stages_unknown_for_lost_deals(view.population, view.scenario):
+    st.caption("Your data doesn't say how far lost deals got, so the funnel shows what it does say: all deals, "
+               "those decided (won or lost), and those won.")
 else:
     skipped = [view.scenario.funnel[stage] for stage in unrecorded_stages(view.population, view.scenario)]
     unknown = lost_without_stage(view.population, view.scenario)
