@@ -115,16 +115,16 @@ def test_activity_mix_attributes_only_through_deal_links():
 
 
 def test_stages_no_deal_shows_are_left_out():
-    # Deals-only data whose stage column names only the conversation level: no deal shows a demo.
+    # Deals-only data whose stage column names only the first two levels: no deal shows a demo.
     deals = [{"date": "2026-01-10", "rep": "K", "deal_id": f"D{i}", "status": status, "stage_level": level}
-             for i, (status, level) in enumerate([("won", pd.NA), ("won", pd.NA), ("lost", pd.NA),
+             for i, (status, level) in enumerate([("won", pd.NA), ("won", pd.NA), ("lost", 1), ("lost", pd.NA),
                                                   ("open", 1), ("open", 0)])]
     funnel = funnel_table(make_slice(None, deals), STARTUP)
     team = funnel[funnel["rep"] == TEAM]
     assert team["stage"].tolist() == ["Outreach", "Conversation", "Customer"]
     # The lost deal with no stage recorded could have stopped anywhere: it is left out, and counted as such.
-    assert team["reached"].tolist() == [4, 3, 2]
-    assert team["from_previous"].tolist()[1:] == pytest.approx([0.75, 2 / 3])
+    assert team["reached"].tolist() == [5, 4, 2]
+    assert team["from_previous"].tolist()[1:] == pytest.approx([0.8, 0.5])
     assert lost_without_stage(make_slice(None, deals), STARTUP) == 1
 
 
