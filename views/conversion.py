@@ -70,8 +70,10 @@ st.altair_chart(charts.funnel_plot(reps, diagnostics.funnel_plot_limits(
 st.caption(
     f"Each point is a rep: conversion against volume. The solid line is the team's pooled rate "
     f"({percent(diagnostics.pooled_rate(view.team_reps))}); the curves are the 95% and 99.8% limits around it for "
-    f"each volume (and the {view.scenario.thresholds.confidence:.0%} limit the flag uses). A point below the "
-    f"lower {view.scenario.thresholds.confidence:.0%} curve converts worse than chance explains; a rep with "
+    "each volume" + (f" (and the {view.scenario.thresholds.confidence:.0%} limit the flag uses)"
+                     if view.scenario.thresholds.confidence != 0.95 else "") +
+    f". A point below the lower {view.scenario.thresholds.confidence:.0%} curve converts worse than chance "
+    "explains; a rep with "
     "little volume sits inside wide limits and is never flagged. Click a rep to open their page.")
 download_csv(reps[["rep", "team", "trials", "won", "conversion", "conversion_low", "conversion_high",
                    "limit_low", "status"]], "funnel_plot.csv", key="funnel-plot-download")
