@@ -79,3 +79,12 @@ def test_planted_busy_reps_leak_where_the_scenario_trap_says(key):
     expected_step = {"startup": ("Demo", "Customer"), "consultancy": ("Contact", "Meeting"),
                      "agency": ("Presentation", "Client won")}[key]
     assert {(row.from_stage, row.stage) for row in leaks.itertuples()} == {expected_step}
+
+
+def test_consultancy_sample_shows_conferences_do_not_pay_off():
+    """The consultancy trap: conferences bring contacts, not projects — the mix says so, and only of them."""
+    from metrics.mix import DOES_NOT_PAY, activity_mix
+
+    scenario = SCENARIOS["consultancy"]
+    mix = activity_mix(scope(sample("consultancy"), scenario), scenario).set_index("activity_type")
+    assert mix.index[mix["verdict"] == DOES_NOT_PAY].tolist() == ["conference"]
