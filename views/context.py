@@ -57,9 +57,10 @@ def current_view() -> View:
 
 
 @st.cache_resource(max_entries=8, ttl=3600, show_spinner=False)
-def _load(data_key: str, _uploads: tuple[Upload, ...], mapping_json: str) -> Dataset:
-    # Keyed by the files' content digest: the same bytes give the same Dataset, whoever uploads them.
-    return load(list(_uploads), json.loads(mapping_json))
+def _load(data_key: str, _uploaded: tuple, mapping_json: str) -> Dataset:
+    # Keyed by the files' content digest: the same bytes give the same Dataset, whoever uploads them. The
+    # bytes are copied out of the uploads only here, when the key is new.
+    return load(_files(_uploaded), json.loads(mapping_json))
 
 
 @st.cache_resource(max_entries=8, ttl=3600, show_spinner=False)
@@ -91,10 +92,15 @@ def current_mapping() -> dict:
     return st.session_state.setdefault(MAPPING_KEY, {})
 
 
-def _digest(uploads: list[Upload], mapping_json: str) -> str:
+def _digest(uploaded, mapping_json: str) -> str:
+    """A key for the uploaded files' content and the mapping applied to them."""
     hasher = hashlib.blake2b(mapping_json.encode(), digest_size=16)
-    for upload in uploads:
-        hasher.update(upload.name.encode() + b"\0" + upload.content)
+    known = st.session_state.setdefault("_content_digests", {})
+    for file in uploaded:
+        # Hashing a large workbook on every rerun costs tens of milliseconds; an upload's bytes never change.
+        if file.file_id not in known:
+            known[file.file_id] = hashlib.blake2b(file.getvalue(), digest_size=16).digest()
+        hasher.update(file.name.encode() + b"\0" + known[file.file_id])
     return hasher.hexdigest()
 
 
@@ -140,7 +146,7 @@ def _thresholds(defaults: Thresholds) -> Thresholds:
 
 
 def _files(uploaded) -> list[Upload]:
-    return [Upload(f.name, f.getvalue()) for f in uploaded or []]
+    return [f if isinstance(f, Upload) else Upload(f.name, f.getvalue()) for f in uploaded or []]
 
 
 def _filters(scoped: Slice, data_key: str) -> Filters:
@@ -194,14 +200,13 @@ def build_view(page_path: str = "") -> View:
     sidebar.selectbox(t("Language"), list(LANGUAGES), format_func=LANGUAGES.get, key="language")
     scenario = SCENARIOS[scenario_key]
 
-    uploads = _files(uploaded)
     dataset, is_sample, from_uploads = None, False, None
-    if uploads:
+    if uploaded:
         mapping_json = json.dumps(current_mapping(), sort_keys=True)
         # The mapping is part of the key: other columns or statuses make other data for every cache below.
-        data_key = _digest(uploads, mapping_json)
+        data_key = _digest(uploaded, mapping_json)
         with st.spinner("Reading your files…"):
-            dataset = from_uploads = _load(data_key, tuple(uploads), mapping_json)
+            dataset = from_uploads = _load(data_key, tuple(uploaded), mapping_json)
         for error in dataset.errors:
             st.error(f"**{error.file}** — {error.message} (Remove it from the upload list in the sidebar once "
                      "you have a better file.)", icon=":material/error:")
