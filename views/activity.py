@@ -29,19 +29,19 @@ by_rep, by_team, by_satisfaction = st.tabs([t("Reps"), t("Teams"), view.scenario
 
 with by_rep:
     lines = diagnostics.quadrant_lines(everyone, performance)
+    curve = curve_points(everyone, performance)
     event = st.altair_chart(
-        charts.quadrant_chart(reps, lines, performance, view.effort_title, performance_title,
-                              curve=curve_points(everyone, performance)),
+        charts.quadrant_chart(reps, lines, performance, view.effort_title, performance_title, curve=curve),
         width="stretch", key="quadrant", on_select="rerun", selection_mode=charts.REP_PICK)
     st.caption(
-        f"Dashed lines: team medians ({lines['activities']:,.0f} {view.effort_title.lower()}, "
-        f"{lines[performance]:,.0f} {performance_title.lower()}). Red triangles are flagged: above the median "
+        f"Dashed lines: team medians ({number(lines['activities'], 1)} {view.effort_title.lower()}, "
+        f"{number(lines[performance], 1)} {performance_title.lower()}). Red triangles are flagged: above the median "
         f"activity and converting below the team's pooled rate by more than the "
-        f"{view.scenario.thresholds.confidence:.0%} binomial limit for their volume. The green curve is what the "
-        "team's own reps get for that much activity (a robust fit with diminishing returns). Click a rep to "
-        "select it; double-click to clear.")
-    flat = [measure for measure, curve in team_curves(everyone).items() if curve is not None and curve.slope == 0]
-    if curve_points(everyone, performance).empty:
+        f"{view.scenario.thresholds.confidence:.0%} binomial limit for their volume. " +
+        ("The green curve is what the team's own reps get for that much activity (a robust fit with diminishing "
+         "returns). " if len(curve) else "") + "Click a rep to select it; double-click to clear.")
+    flat = [measure for measure, fit in team_curves(everyone).items() if fit is not None and fit.slope == 0]
+    if curve.empty:
         st.caption("Too few reps (5 unflagged are needed) for a team curve: no expected values.")
     elif performance in flat:
         st.caption(f"In this team {performance_title.lower()} does not rise with activity, so the expected value is "

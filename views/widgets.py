@@ -15,9 +15,11 @@ REPS_PAGE = "views/reps.py"
 
 
 def number(value, decimals: int = 0) -> str:
+    """Thousands spaced; `decimals` places, but none where the value is whole (a median of 450 reads 450)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    return f"{value:,.{decimals}f}".replace(",", " ")
+    places = 0 if float(value).is_integer() else decimals
+    return f"{value:,.{places}f}".replace(",", " ")
 
 
 def percent(value, decimals: int = 1) -> str:
