@@ -1,7 +1,7 @@
 """The frame: page config, the shared sidebar, and the page navigation."""
 import streamlit as st
 
-from views.context import build_view, read_address
+from views.context import build_view, draw_source_line, read_address
 from views.i18n import t
 
 st.set_page_config(page_title="Sales activity vs performance", page_icon=":material/monitoring:", layout="wide")
@@ -16,5 +16,9 @@ pages = [
     st.Page("views/data.py", title=t("Data"), icon=":material/table_view:", url_path="data"),
 ]
 page = st.navigation(pages)
-build_view(page.url_path)
-page.run()
+view = build_view(page.url_path)
+try:
+    page.run()
+finally:
+    # Drawn last, also when a page stops early: once it shows this page and these files, the run is complete.
+    draw_source_line(view, page.title)

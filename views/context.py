@@ -188,6 +188,17 @@ def _write_url(scenario: Scenario, chosen: Filters, bounds, on_rep_page: bool) -
         st.query_params.from_dict(params)
 
 
+def source_label(view: View) -> str:
+    """What the pages are showing: the sample's file, or the names of the uploaded files in use."""
+    if view.is_sample:
+        return t("sample data ({scenario})", scenario=view.scenario.label)
+    return ", ".join(dict.fromkeys(table.source.split(" › ")[0] for table in view.dataset.tables))
+
+
+def draw_source_line(view: View, page_title: str) -> None:
+    st.caption(f"{page_title} · {t('Source')}: {source_label(view)} · {t('Scenario')}: {view.scenario.label}")
+
+
 def build_view(page_path: str = "") -> View:
     """Draw the sidebar, load the data it names, and store the resulting View for the page at `page_path`."""
     read_address()

@@ -28,6 +28,8 @@ NORWEGIAN = {
     "Activity rise that counts": "Økning i aktivitet som teller",
     "Showing sample data for the {scenario} scenario. Upload your own files in the sidebar.":
         "Viser eksempeldata for scenarioet {scenario}. Last opp egne filer i sidemenyen.",
+    "sample data ({scenario})": "eksempeldata ({scenario})",
+    "Source": "Kilde",
     "Activities": "Aktiviteter",
     "Deals engaged": "Avtaler i arbeid",
     "Won": "Vunnet",

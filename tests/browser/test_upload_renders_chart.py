@@ -99,7 +99,7 @@ def browser(chromium_path):
 
 @pytest.fixture
 def page(browser, app_url, request):
-    """A fresh browser context (so a fresh Streamlit session) on the app, settled. A failing test leaves
+    """A fresh browser context (so a fresh Streamlit session) on the app, drawn over the sample. A failing test leaves
     a screenshot of where it stood in test-artifacts/."""
     failed_before = request.session.testsfailed
     context = browser.new_context(viewport={"width": 1400, "height": 900})
@@ -108,8 +108,7 @@ def page(browser, app_url, request):
     page.page_errors = []
     page.on("pageerror", lambda error: page.page_errors.append(str(error)))
     page.goto(app_url)
-    page.locator("[data-testid='stSidebarNav']").wait_for()
-    settle(page)
+    wait_drawn(page, "Overview", "sample data")
     yield page
     if request.session.testsfailed > failed_before:
         ARTIFACTS.mkdir(exist_ok=True)
@@ -141,33 +140,52 @@ def good_csv(tmp_path) -> Path:
 
 # --- helpers --------------------------------------------------------------------------------------------
 
-def settle(page) -> None:
-    """Wait until Streamlit has finished its rerun (the running-man status widget is gone)."""
-    page.wait_for_timeout(600)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-                           timeout=SETTLE_MS)
-    page.wait_for_timeout(300)
+# The app's last line on every page names the page and the data it shows (app.py draws it after the page,
+# also when a page stops early). Once that line names what a test expects and nothing on the page is stale
+# or still loading, the rerun that drew it is complete. Streamlit's status widget is no such sign: a fast
+# rerun never shows it, so waiting for it to vanish can pass before the rerun has even started.
+DRAWN = """([title, source]) => {
+    if (document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]')) return false;
+    return [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stCaptionContainer"]')]
+        .map(el => el.innerText.trim())
+        .some(line => line.startsWith(title + ' · ') && line.includes(source));
+}"""
 
 
-def upload(page, files) -> None:
-    """Upload through the sidebar's file input and wait until the app has rerun with the file(s)."""
+def wait_drawn(page, title: str, source: str = "") -> None:
+    """Wait until the app has drawn the page called `title` to its end, over data whose source names `source`."""
+    page.wait_for_function(DRAWN, arg=[title, source])
+
+
+def upload(page, files, title: str = "Overview", expect: str | None = None) -> None:
+    """Upload through the sidebar's file input and wait until the page is drawn over the uploaded files
+    (or over `expect`, for an upload the app can't use)."""
     page.locator("[data-testid='stSidebar'] input[type='file']").first.set_input_files(files)
-    for item in files:
-        name = item["name"] if isinstance(item, dict) else Path(item).name
-        # The uploader lists each accepted file by name; recent Streamlit versions shorten long names in the
-        # middle ("generat...peline.csv") and keep the full name in the chip's title.
-        page.wait_for_function("""name => [...document.querySelectorAll(
-                '[data-testid="stSidebar"] [data-testid="stFileUploader"] *')]
-            .some(el => el.getAttribute('title') === name || (!el.children.length && el.textContent.trim() === name))""",
-                               arg=name)
-    settle(page)
+    names = [item["name"] if isinstance(item, dict) else Path(item).name for item in files]
+    wait_drawn(page, title, expect if expect is not None else names[-1])
 
 
 def open_page(page, title: str, url_path: str) -> None:
     page.locator("[data-testid='stSidebarNav'] a", has_text=title).first.click()
     page.wait_for_url(f"**/{url_path}*")
-    page.get_by_role("heading", name=title).first.wait_for()
-    settle(page)
+    wait_drawn(page, title)
+
+
+PAINTED = """chart => [...chart.querySelectorAll('canvas, svg.marks')].some(el => {
+    const box = el.getBoundingClientRect();
+    if (!box.width || !box.height) return false;
+    if (el.tagName !== 'CANVAS') return true;
+    if (!el.width || !el.height) return false;
+    const data = el.getContext('2d').getImageData(0, 0, el.width, el.height).data;
+    for (let i = 3; i < data.length; i += 4) if (data[i]) return true;
+    return false;
+})"""
+
+
+def wait_painted(chart) -> None:
+    """Wait until Vega has drawn the chart: a canvas or svg with a real size and, for a canvas, pixels on it."""
+    chart.wait_for(state="visible")
+    chart.page.wait_for_function(PAINTED, arg=chart.element_handle())
 
 
 def screenshot(page, name: str) -> Path:
@@ -179,7 +197,8 @@ def screenshot(page, name: str) -> Path:
             .map(el => el.scrollHeight))""")
     size = page.viewport_size
     page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 8000)})
-    page.wait_for_timeout(500)
+    for chart in page.locator("[data-testid='stVegaLiteChart']").all():
+        wait_painted(chart)  # a taller viewport makes Vega redraw its charts at their new width
     path = ARTIFACTS / name
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(size)
@@ -193,27 +212,7 @@ def assert_no_crash(page) -> None:
 
 
 def assert_chart_drawn(page) -> None:
-    chart = page.locator("[data-testid='stVegaLiteChart']").first
-    chart.wait_for(state="visible")
-    # Vega draws into a canvas (default renderer) or an svg; either must have a real size, and a canvas
-    # must have pixels painted on it, not just exist.
-    chart.locator("canvas, svg.marks").first.wait_for(state="visible")
-    drawn = chart.evaluate("""chart => {
-        const out = [];
-        for (const el of chart.querySelectorAll('canvas, svg.marks')) {
-            const box = el.getBoundingClientRect();
-            let painted = null;
-            if (el.tagName === 'CANVAS' && el.width && el.height) {
-                const data = el.getContext('2d').getImageData(0, 0, el.width, el.height).data;
-                painted = 0;
-                for (let i = 3; i < data.length; i += 4) if (data[i]) painted++;
-            }
-            out.push({tag: el.tagName, width: box.width, height: box.height, painted});
-        }
-        return out;
-    }""")
-    sized = [d for d in drawn if d["width"] > 0 and d["height"] > 0 and d["painted"] != 0]
-    assert sized, f"the chart has no rendered canvas/svg with a nonzero size and painted pixels: {drawn}"
+    wait_painted(page.locator("[data-testid='stVegaLiteChart']").first)
 
 
 # --- tests ----------------------------------------------------------------------------------------------
@@ -235,9 +234,10 @@ def test_upload_renders_activity_chart(page, good_csv):
 
 def test_bad_upload_reports_error_and_app_recovers(page, good_csv):
     upload(page, [{"name": "broken.xlsx", "mimeType": "application/octet-stream",
-                   "buffer": b"\x00\x01garbage"}])
-    error = page.locator("[data-testid='stAlertContentError']", has_text="broken.xlsx")
-    error.first.wait_for(state="visible")
+                   "buffer": b"\x00\x01garbage"}], expect="sample data")
+    # The page was drawn over the sample before the upload too: the error is what says the rerun happened.
+    page.locator("[data-testid='stAlertContentError']", has_text="broken.xlsx").first.wait_for(state="visible")
+    wait_drawn(page, "Overview", "sample data")
     assert_no_crash(page)
 
     upload(page, [good_csv])
@@ -254,11 +254,11 @@ def test_clicking_a_rep_in_a_chart_opens_their_page(page):
     open_page(page, "Conversion", "conversion")
     heatmap = page.locator("[data-testid='stVegaLiteChart']").nth(1)
     heatmap.scroll_into_view_if_needed()
-    page.wait_for_timeout(800)
+    wait_painted(heatmap)
     box = heatmap.bounding_box()
     # Rows are 22 px apart: Team, then the reps in name order; Lars Johansen is the sixth row.
     page.mouse.click(box["x"] + box["width"] * 0.4, box["y"] + 22 * 5 + 11)
     page.wait_for_url("**/reps?*focus=Lars*")
-    settle(page)
+    wait_drawn(page, "Reps")
     assert "Lars Johansen · SMB" in page.locator("[data-testid='stMain']").inner_text()
     assert_no_crash(page)
