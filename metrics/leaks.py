@@ -28,9 +28,11 @@ def stage_gaps(funnel: pd.DataFrame) -> pd.DataFrame:
     reps["team_rate"] = reps["stage"].map(team).astype(float)
     reps["gap"] = reps["rep_rate"] - reps["team_rate"]
     reps["lost"] = -reps["gap"] * reps["before"]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        spread = np.sqrt(reps["team_rate"] * (1 - reps["team_rate"]) / reps["before"].astype(float))
-        reps["z"] = np.where(spread > 0, reps["gap"] / spread, np.nan)
+    before = reps["before"].astype(float)
+    # A team rate of 0% or 100% has no binomial spread; half a count short of it (a continuity correction)
+    # keeps z finite, so a rep below a team that never missed still shows as leaking there.
+    expected = reps["team_rate"].clip(lower=0.5 / before, upper=1 - 0.5 / before)
+    reps["z"] = reps["gap"] / np.sqrt(expected * (1 - expected) / before)
     return reps[LEAK_COLUMNS].reset_index(drop=True)
 
 
@@ -50,6 +52,9 @@ def leak_stages(funnel: pd.DataFrame, reps: list[str] | None = None) -> pd.DataF
         return pd.DataFrame(columns=LEAK_COLUMNS)
     in_activities = len(funnel) and funnel["unit"].iloc[0] == "activities"
     losing["score"] = -losing["z"] if in_activities else losing["lost"]
+    losing = losing.dropna(subset=["score"])
+    if losing.empty:
+        return pd.DataFrame(columns=LEAK_COLUMNS)
     worst = losing.loc[losing.groupby("rep")["score"].idxmax()]
     return worst.sort_values("score", ascending=False, ignore_index=True)[LEAK_COLUMNS]
 
