@@ -15,7 +15,9 @@ from metrics.findings import Insights, insights
 from metrics.ingest import Dataset, Upload, load
 from metrics.scenarios import Scenario, get_scenario
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet may run as a formula when a cell starts with it, the full-width forms included: Excel
+# and LibreOffice read '＝1+1' as a formula in East Asian locales.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 @dataclass
@@ -110,7 +112,8 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:
-    return neutralise_formulas(frame).to_csv(index=False).encode("utf-8-sig")
+    # CRLF line ends (RFC 4180) make the writer quote a value holding a lone CR, which would split its row.
+    return neutralise_formulas(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def to_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
