@@ -1,0 +1,112 @@
+"""The sandbox: uploads are parsed in worker processes whose crash, overrun or blow-up costs one upload."""
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from metrics import sandbox
+from metrics.errors import InputError
+from metrics.readers import RawTable
+from metrics.sandbox import ParsePool, Task
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def pool():
+    workers = ParsePool(workers=2, time_limit=5, memory_limit=1024 * sandbox.MiB)
+    yield workers
+    workers.close()
+
+
+def run(pool, name: str, content: bytes = b"", file: str = "upload.csv"):
+    return pool.run(Task(f"tests.sandbox_tasks:{name}"), content, file)
+
+
+def test_a_task_runs_in_a_worker_and_reports_progress(pool):
+    steps = []
+    assert pool.run(Task("tests.sandbox_tasks:echo"), b"hello", "a.csv", steps.append) == \
+        {"length": 5, "text": "hello"}
+    assert steps == ["echoing"]
+
+
+@pytest.mark.parametrize("task, content, says", [
+    ("abort", b"", "could not be read safely"),
+    ("exit_quietly", b"", "could not be read safely"),
+    ("sleep", b"30", "took longer than 5 seconds"),
+    ("allocate", str(4 * 1024**3).encode(), "needed more memory"),
+    ("bug", b"", "error in the dashboard, not in your file"),
+    ("unsendable", b"", "error in the dashboard, not in your file"),
+])
+def test_a_worker_that_dies_overruns_or_blows_up_costs_only_that_upload(pool, task, content, says):
+    with pytest.raises(InputError) as raised:
+        run(pool, task, content, file="hostile.xlsx")
+    assert says in raised.value.message
+    assert raised.value.file == "hostile.xlsx"
+    # The pool carries on with a fresh worker.
+    assert run(pool, "echo", b"next")["text"] == "next"
+
+
+def test_the_workers_own_message_reaches_the_user(pool):
+    with pytest.raises(InputError) as raised:
+        run(pool, "refuse")
+    assert (raised.value.message, raised.value.file) == ("This file says no.", "hostile.csv")
+
+
+def test_uploads_from_many_sessions_at_once_all_get_their_answer(pool):
+    answers, errors = {}, []
+
+    def session(number: int) -> None:
+        try:
+            answers[number] = run(pool, "echo", str(number).encode())["text"]
+        except Exception as error:  # noqa: BLE001 - the test reports whatever went wrong
+            errors.append(error)
+    threads = [threading.Thread(target=session, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    assert answers == {n: str(n) for n in range(8)}
+
+
+def test_a_far_cell_workbook_that_aborts_the_reader_leaves_the_server_reading(pool):
+    """One cell at XFD30000 makes calamine allocate 15 GB: the worker dies under its limit, nothing else."""
+    from tests.fixtures.hostile_books import far_cell_workbook
+
+    with pytest.raises(InputError) as raised:
+        pool.run(Task("metrics.sandbox:read_tables_task", "far.xlsx"), far_cell_workbook("XFD", 30000), "far.xlsx")
+    assert raised.value.file == "far.xlsx"
+    tables = pool.run(Task("metrics.sandbox:read_tables_task", "quality_log.csv"),
+                      (FIXTURES / "quality_log.csv").read_bytes(), "quality_log.csv")
+    assert len(tables[0].frame) == 6
+
+
+def test_frames_and_arrays_come_back_equal():
+    table = RawTable("a.csv", None, pd.DataFrame({"Rep": pd.Series(["Kari", None, "Ola"], dtype="str"),
+                                                  "n": [1, 2, 3]}, index=[0, 2, 5]),
+                     header_row=3, decimal_comma=True, row_numbers=np.array([4, 6, 9]),
+                     uncached_formulas={"Amount": [7, 8]},
+                     skipped=pd.DataFrame({"row": [5], "reason": ["too many cells"], "line": ["a;b;c"]}),
+                     notes=["read as CSV"])
+    back = sandbox.decode(sandbox.encode([table]))[0]
+    pd.testing.assert_frame_equal(back.frame, table.frame)
+    pd.testing.assert_frame_equal(back.skipped, table.skipped)
+    np.testing.assert_array_equal(back.row_numbers, table.row_numbers)
+    assert (back.file, back.header_row, back.decimal_comma, back.uncached_formulas, back.notes) == \
+        ("a.csv", 3, True, {"Amount": [7, 8]}, ["read as CSV"])
+
+
+@pytest.mark.parametrize("tree", [
+    {"dataclass": "Popen", "fields": {}},  # only the reader's own dataclasses are built
+    {"pickle": "gASVAAAAAAAAAAB9lC4="},  # and nothing is ever unpickled
+])
+def test_a_forged_answer_builds_nothing_but_data(tree):
+    body = json.dumps(tree).encode()
+    with pytest.raises((KeyError, ValueError)):
+        sandbox.decode(len(body).to_bytes(8, "little") + body)
