@@ -8,6 +8,7 @@ from views.context import current_view
 from views.i18n import t
 from views.widgets import (compact, download_csv, follow_rep_click, keep, kept, no_data, number, open_rep_on_click,
                            picked_reps, show_table)
+from views.escaping import md
 
 view = current_view()
 found = view.insights
@@ -49,7 +50,7 @@ with by_rep:
     unplaced = diagnostics.without_effort(everyone)
     if len(unplaced):
         st.warning(f"{len(unplaced)} rep(s) have results but no recorded {view.effort_title.lower()} "
-                   f"({', '.join(unplaced['rep'].head(5))}): they can't be placed or judged, and their results are "
+                   f"({', '.join(map(md, unplaced['rep'].head(5)))}): they can't be placed or judged, and their results are "
                    "left out of the team's conversion. Check that the activity log covers them.")
     chosen = picked_reps(event, charts.REP_PICK)
     expected = expected_table(everyone)
@@ -65,7 +66,7 @@ with by_rep:
                 "revenue": view.scenario.revenue_label, "expected_revenue": "Expected revenue",
                 "gap": "Revenue gap", "conversion_high": "Upper limit"})
     if chosen:
-        st.page_link("views/reps.py", label=f"{t('Reps')}: {chosen[-1]}", icon=":material/person:")
+        st.page_link("views/reps.py", label=f"{t('Reps')}: {md(chosen[-1])}", icon=":material/person:")
     download_csv(table, "reps.csv", key="reps-download")
 
     st.subheader(t("What if"))

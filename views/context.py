@@ -20,6 +20,7 @@ from metrics.findings import Insights, insights
 from metrics.ingest import Dataset, Upload, load
 from metrics.scenarios import DEFAULT_SCENARIO, SCENARIOS, Scenario, Thresholds
 from views.i18n import LANGUAGES, t
+from views.escaping import md
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 UPLOAD_TYPES = ["xlsx", "xlsm", "csv", "tsv", "txt", "xls"]
@@ -196,7 +197,7 @@ def source_label(view: View) -> str:
 
 
 def draw_source_line(view: View, page_title: str) -> None:
-    st.caption(f"{page_title} · {t('Source')}: {source_label(view)} · {t('Scenario')}: {view.scenario.label}")
+    st.caption(f"{page_title} · {t('Source')}: {md(source_label(view))} · {t('Scenario')}: {view.scenario.label}")
 
 
 def build_view(page_path: str = "") -> View:
@@ -219,7 +220,7 @@ def build_view(page_path: str = "") -> View:
         with st.spinner("Reading your files…"):
             dataset = from_uploads = _load(data_key, tuple(uploaded), mapping_json)
         for error in dataset.errors:
-            st.error(f"**{error.file}** — {error.message} (Remove it from the upload list in the sidebar once "
+            st.error(f"**{md(error.file)}** — {md(error.message)} (Remove it from the upload list in the sidebar once "
                      "you have a better file.)", icon=":material/error:")
         if not dataset.tables:
             st.info("None of the uploaded files could be used, so the sample data is shown until one can.")
@@ -242,7 +243,7 @@ def build_view(page_path: str = "") -> View:
                      scenario=scenario.label))
     if dataset.warnings:
         st.caption(f":material/warning: {len(dataset.warnings)} reading warning(s), for example: "
-                   f"{dataset.warnings[0]} See the Data page.")
+                   f"{md(dataset.warnings[0])} See the Data page.")
     view = View(scenario, dataset, is_sample, from_uploads, data_key, chosen, scoped, population, current, previous,
                 year_ago, team_reps, reps, found)
     st.session_state[VIEW_KEY] = view

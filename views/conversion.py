@@ -10,6 +10,7 @@ from views.context import current_view
 from views.i18n import t
 from views.widgets import (SELECTED_REP, download_csv, follow_rep_click, no_data, open_rep_on_click, percent,
                            show_table)
+from views.escaping import md
 
 view = current_view()
 found = view.insights
@@ -92,7 +93,7 @@ else:
                    "late activities only happen on deals that got far.")
     unlinked = mix.loc[~mix["linked"], "label"].tolist()
     if unlinked:
-        st.caption(f"No deal link for {', '.join(unlinked)}: these activities name no deal in your data, so no "
+        st.caption(f"No deal link for {', '.join(map(md, unlinked))}: these activities name no deal in your data, so no "
                    "win rate or revenue is attributed to them.")
     show_table(mix.drop(columns=["activity_type", "linked"]), key="mix-table",
                rates=("share", "win_rate", "win_rate_low", "win_rate_high", "baseline"),

@@ -20,6 +20,7 @@ from metrics.templates import template_workbook
 from views.context import current_mapping, current_view
 from views.i18n import t
 from views.widgets import download_csv
+from views.escaping import md
 
 NOT_USED = "— not used —"
 KEEP_TYPE = "— keep as its own type —"
@@ -92,7 +93,7 @@ def understood(table: TableReport, number: int) -> None:
 
 
 def table_section(table: TableReport, number: int, editable: bool) -> None:
-    title = f"{table.source} — {SHAPE_TITLES[table.shape]}: {table.rows_used:,} of {table.rows_read:,} rows used"
+    title = f"{md(table.source)} — {SHAPE_TITLES[table.shape]}: {table.rows_used:,} of {table.rows_read:,} rows used"
     with st.expander(title, expanded=number == 0):
         st.markdown(f"**{t('How the columns were understood')}**")
         understood(table, number)
@@ -100,7 +101,7 @@ def table_section(table: TableReport, number: int, editable: bool) -> None:
         role_pickers(table, number, SHAPE_ROLES[table.shape], editable)
         if table.recognition.unrecognised:
             st.markdown(f"**{t('Not used')}** (not recognised; pick one above to use it): "
-                        + ", ".join(f"`{column}`" for column in table.recognition.unrecognised))
+                        + ", ".join(f"“{md(column)}”" for column in table.recognition.unrecognised))
         if len(table.problem_rows):
             st.markdown(f"**{t('Rows dropped, repaired or flagged')}** ({len(table.problem_rows):,})")
             st.dataframe(table.problem_rows.head(200), hide_index=True, key=f"problems-{number}")
@@ -110,10 +111,10 @@ def table_section(table: TableReport, number: int, editable: bool) -> None:
 
 
 def unused_section(table: TableReport, number: int) -> None:
-    with st.expander(f"{table.source} — {t('not used yet')}", expanded=True):
+    with st.expander(f"{md(table.source)} — {t('not used yet')}", expanded=True):
         needs = "\n".join(f"- {SHAPE_TITLES[shape]}: {'; '.join(roles)}"
                            for shape, roles in missing_roles(table.recognition).items())
-        st.warning(f"**{table.source}** was not recognised as any table. Pick the columns it has; each kind of "
+        st.warning(f"**{md(table.source)}** was not recognised as any table. Pick the columns it has; each kind of "
                    f"table still needs:\n{needs}", icon=":material/help:")
         role_pickers(table, 100 + number, UNUSED_ROLES, editable=True)
         st.markdown(f"**{t('Preview')}**")
@@ -154,7 +155,7 @@ def values_section(dataset: Dataset, editable: bool) -> None:
             choice = LEAVE_OUT if row.choice is None else KEEP_TYPE if row.choice is pd.NA else row.choice
             key = f"type-{KEY}-{hashlib.blake2b(row.value.encode(), digest_size=6).hexdigest()}"
             grid[position % 3].selectbox(
-                f"“{row.value}” ({row.activities:,} {'activity' if row.activities == 1 else 'activities'})", options, key=key, disabled=not editable,
+                f"“{md(row.value)}” ({row.activities:,} {'activity' if row.activities == 1 else 'activities'})", options, key=key, disabled=not editable,
                 index=options.index(choice) if choice in options else 0, format_func=labels.get,
                 on_change=choose_value, args=("activity_types", row.value, key, KEEP_TYPE, LEAVE_OUT))
         if len(types) > MAX_VALUES:
@@ -167,7 +168,7 @@ def values_section(dataset: Dataset, editable: bool) -> None:
             choice = AS_OPEN if row.choice is pd.NA else row.choice
             key = f"status-{KEY}-{hashlib.blake2b(row.value.encode(), digest_size=6).hexdigest()}"
             grid[position % 3].selectbox(
-                f"“{row.value}” ({row.deals:,} {'deal' if row.deals == 1 else 'deals'})", options, index=options.index(choice), key=key,
+                f"“{md(row.value)}” ({row.deals:,} {'deal' if row.deals == 1 else 'deals'})", options, index=options.index(choice), key=key,
                 disabled=not editable, on_change=choose_value, args=("statuses", row.value, key, AS_OPEN))
 
 
@@ -185,12 +186,12 @@ def mapping_section() -> None:
     content = saved.getvalue()
     digest = hashlib.blake2b(content, digest_size=16).hexdigest()
     if st.session_state.get(APPLIED_FILE) == digest:
-        load_from.caption(t("Loaded from {name}.", name=saved.name))
+        load_from.caption(t("Loaded from {name}.", name=md(saved.name)))
         return
     try:
         loaded = validate_mapping(content)
     except InputError as error:
-        load_from.error(f"**{saved.name}** — {error.message}", icon=":material/error:")
+        load_from.error(f"**{md(saved.name)}** — {md(error.message)}", icon=":material/error:")
         return
     st.session_state[APPLIED_FILE] = digest
     mapping.clear()
@@ -235,9 +236,9 @@ if dataset.tables:
     effort = "activities" if dataset.effort_basis == "activities" else "deals engaged (no activity log)"
     st.caption(f"Effort is counted in {effort}.")
 for warning in dataset.warnings:
-    st.warning(warning, icon=":material/warning:")
+    st.warning(md(warning), icon=":material/warning:")
 for note in dataset.notes:
-    st.caption(f":material/info: {note}")
+    st.caption(f":material/info: {md(note)}")
 
 editable = uploaded is not None
 if dataset.tables:

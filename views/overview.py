@@ -7,6 +7,7 @@ from views.context import current_view
 from views.i18n import t
 from views.widgets import (compact, download_csv, follow_rep_click, number, open_row_on_select, percent, show_table,
                            signed_percent)
+from views.escaping import md
 
 view = current_view()
 found = view.insights
@@ -22,7 +23,7 @@ elif not found.findings:
             "explains at the chosen confidence.")
 for position, finding in enumerate(found.findings, start=1):
     text, link = st.columns([0.86, 0.14], vertical_alignment="center")
-    text.markdown(f"{position}. {finding.text}")
+    text.markdown(f"{position}. {md(finding.text)}")
     link.page_link(finding.page, label=t("See the chart"), icon=":material/bar_chart:")
 
 KPI_TITLES = {

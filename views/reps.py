@@ -11,6 +11,7 @@ from views import charts
 from views.context import current_view
 from views.i18n import t
 from views.widgets import SELECTED_REP, compact, download_csv, no_data, number, percent, show_table
+from views.escaping import md
 
 view = current_view()
 found = view.insights
@@ -30,7 +31,7 @@ row = everyone.set_index("rep").loc[rep]
 
 status_text = {"flagged": ":material/flag: Flagged: busy but not converting", "ok": "No flag",
                "not enough data": "Not enough data to judge"}[row["status"]]
-st.markdown(f"**{rep}** · {row['team'] if isinstance(row['team'], str) else 'no team'} · "
+st.markdown(f"**{md(rep)}** · {md(row['team']) if isinstance(row['team'], str) else 'no team'} · "
             f"{diagnostics.QUADRANT_LABELS[row['quadrant']]} · {status_text}")
 
 comparison = diagnostics.rep_against_team(everyone, rep)
@@ -47,14 +48,14 @@ expected = found.expected.set_index("rep").loc[rep]
 if expected["expected_revenue"] == expected["expected_revenue"]:
     st.caption(f"{t('Expected against actual')}: for this much activity the team's curve predicts "
                f"{number(expected['expected_won'], 1)} {view.scenario.won_label.lower()} and "
-               f"{compact(expected['expected_revenue'])} {view.scenario.revenue_label.lower()}; {rep} got "
+               f"{compact(expected['expected_revenue'])} {view.scenario.revenue_label.lower()}; {md(rep)} got "
                f"{number(row['won'])} and {compact(row['revenue'])} (gap {compact(expected['gap'])}).")
 
 mine = [finding for finding in found.findings if finding.rep == rep]
 if mine:
     st.subheader(t("Findings"))
     for finding in mine:
-        st.markdown(f"- {finding.text}")
+        st.markdown(f"- {md(finding.text)}")
 
 scoped = apply(view.population, Filters(reps=(rep,)))
 left, right = st.columns(2)
