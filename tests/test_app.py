@@ -3,6 +3,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from sample_data.make_samples import PLANTED
+from tests.screen import visible
 from tests.conftest import MAVEN, ROOT
 
 PAGES = ["views/overview.py", "views/activity.py", "views/conversion.py", "views/trends.py", "views/reps.py",
@@ -74,14 +75,14 @@ def test_good_then_bad_then_good_upload():
     at = app()
     upload(at, ("log.csv", LOG_CSV, "text/csv"), ("deals.csv", DEALS_CSV, "text/csv"))
     clean(at)
-    assert not any("sample data" in c.value for c in at.caption)
+    assert not any("sample data" in visible(c.value) for c in at.caption)
     assert metric(at, "Activities") == "54"  # 9 days × 3 reps × 2 activities
     assert metric(at, "Customers acquired") == "2"
 
     upload(at, ("broken.xlsx", b"\x00\x01garbage", "application/vnd.ms-excel"))
     clean(at)
-    assert any("broken.xlsx" in e.value for e in at.error)
-    assert any("sample" in i.value for i in at.info)  # nothing usable: the sample stays on screen
+    assert any("broken.xlsx" in visible(e.value) for e in at.error)
+    assert any("sample" in visible(i.value) for i in at.info)  # nothing usable: the sample stays on screen
 
     upload(at, ("log.csv", LOG_CSV, "text/csv"))
     clean(at)
@@ -94,7 +95,7 @@ def test_bad_file_beside_a_good_one_names_the_bad_file_only():
     upload(at, ("log.csv", LOG_CSV, "text/csv"), ("notes.csv", b"Colour,Size\nred,3\n", "text/csv"))
     clean(at)
     [error] = at.error
-    assert "notes.csv" in error.value and "rep" in error.value
+    assert "notes.csv" in visible(error.value) and "rep" in visible(error.value)
     assert metric(at, "Activities") == "54"
 
 
@@ -112,10 +113,10 @@ def test_maven_upload_and_team_filter(maven_files):
     clean(at)
     # The data doesn't reach back a whole period before its first day, so the cards open on the last full
     # month against the month before; on the chosen dates they count every deal.
-    assert any("01.12.2017–31.12.2017" in c.value for c in at.caption)
+    assert any("01.12.2017–31.12.2017" in visible(c.value) for c in at.caption)
     next(b for b in at.get("button_group") if b.key.startswith("compare-")).set_value("chosen").run()
     assert metric(at, "Deals engaged") == "8 300"
-    assert any("doesn't cover the period before" in c.value for c in at.caption)
+    assert any("doesn't cover the period before" in visible(c.value) for c in at.caption)
     teams = next(m for m in at.sidebar.multiselect if m.key.startswith("teams-"))
     assert "Melvin Marxen" in teams.options
     teams.set_value(["Melvin Marxen"]).run()
@@ -156,7 +157,7 @@ def test_thresholds_change_the_flags():
     at = app()
     at.sidebar.number_input(key="min_volume").set_value(2000).run()
     clean(at)
-    assert any("No rep is busy without converting" in s.value for s in at.success)
+    assert any("No rep is busy without converting" in visible(s.value) for s in at.success)
 
 
 def test_date_range_compares_with_the_period_before():
@@ -225,14 +226,14 @@ def test_reps_page_opens_on_the_rep_in_the_address():
     at.switch_page("views/reps.py").run()
     clean(at)
     assert at.selectbox[0].value == "Lars Johansen"
-    assert any("Lars Johansen made" in m.value for m in at.markdown)
-    assert any("Loses most at Demo → Customer" in c.value for c in at.caption)
+    assert any("Lars Johansen made" in visible(m.value) for m in at.markdown)
+    assert any("Loses most at Demo → Customer" in visible(c.value) for c in at.caption)
 
 
 
 def test_first_start_compares_the_last_full_month_with_the_one_before():
     at = app()
-    assert any("01.09.2026–30.09.2026 vs previous period: 01.08.2026–31.08.2026" in c.value for c in at.caption)
+    assert any("01.09.2026–30.09.2026 vs previous period: 01.08.2026–31.08.2026" in visible(c.value) for c in at.caption)
     card = next(m for m in at.metric if m.label == "Activities")
     assert (card.value, card.delta) == ("803", "+39.9%")  # the planted dip month: 574 → 803
 
