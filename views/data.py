@@ -14,7 +14,7 @@ from metrics.errors import InputError
 from metrics.ingest import (ROLE_WORDS, SHAPE_ROLES, SHAPE_TITLES, SHAPES, Dataset, TableReport,
                             activity_count_columns, activity_type_choices, mapping_json, missing_roles, problem_rows,
                             quality_report, status_choices, validate_mapping)
-from metrics.parsing import STATUSES
+from metrics.ingest.values import STATUSES
 from metrics.report import to_csv
 from metrics.templates import template_workbook
 from views.context import current_mapping, current_view

@@ -5,8 +5,7 @@ import pandas as pd
 import pytest
 
 from metrics.errors import InputError
-from metrics.ingest import Upload, load, quality_report
-from metrics.readers import read_tables
+from metrics.ingest import Upload, load, quality_report, read_tables
 from tests.conftest import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures"

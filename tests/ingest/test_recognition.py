@@ -1,7 +1,7 @@
+"""Which column plays which role."""
 import pytest
 
-from metrics.columns import recognise
-from metrics.ingest import classify
+from metrics.ingest.recognition import recognise
 
 
 @pytest.mark.parametrize("headers, expected", [
@@ -56,18 +56,6 @@ def test_override_wins_and_none_removes_a_role():
     assert recognition.column("date") is None
 
 
-@pytest.mark.parametrize("headers, shape", [
-    (["Date", "Rep", "Activity type"], "activities"),
-    (["Rep", "Status", "Amount"], "deals"),
-    (["Month", "Rep", "Calls", "Demos", "Won deals", "Revenue"], "summary"),
-    (["Rep", "Team", "Target"], "roster"),
-    (["sales_agent", "manager", "regional_office"], "roster"),
-    (["Colour", "Size"], None),
-])
-def test_classify(headers, shape):
-    assert classify(recognise(headers)) == shape
-
-
 @pytest.mark.parametrize("headers, expected", [
     # A two-row header combined by the reader: the group does not hide the field.
     (["Deal - Owner", "Deal - Amount", "Deal - Stage"], {"rep": "Deal - Owner", "amount": "Deal - Amount",
@@ -101,7 +89,7 @@ def test_confidence_says_how_sure_the_match_is():
     ("Aktiviteter › Møter", "meeting"), ("Colour", None),
 ])
 def test_activity_count_columns_under_a_group_or_a_count_word(header, activity):
-    from metrics.columns import activity_type_of_header
+    from metrics.ingest.recognition import activity_type_of_header
 
     assert activity_type_of_header(header) == activity
 
@@ -109,27 +97,6 @@ def test_activity_count_columns_under_a_group_or_a_count_word(header, activity):
 @pytest.mark.parametrize("header, text", [("Aktiviteter - Samtaler", "Samtaler"), ("Antall samtaler", "samtaler"),
                                           ("Demoer", "Demoer"), ("Kaffeprat", "Kaffeprat")])
 def test_activity_text_of_a_count_header(header, text):
-    from metrics.columns import activity_text_of_header
+    from metrics.ingest.recognition import activity_text_of_header
 
     assert activity_text_of_header(header) == text
-
-
-ROLE_SETS = ["rep", "date", "activity_type", "status", "stage", "won", "amount", "period", "revenue", "team",
-             "manager", "region", "target", "closed", "created", "deal_id"]
-
-
-@pytest.mark.parametrize("seed", range(40))
-def test_a_table_is_unused_exactly_when_every_shape_lacks_a_role(seed):
-    import random
-
-    from metrics.columns import ColumnMatch, Recognition
-    from metrics.ingest import missing_roles
-
-    chooser = random.Random(seed)
-    roles = chooser.sample(ROLE_SETS, chooser.randint(0, 6))
-    recognition = Recognition(roles={r: ColumnMatch(r, r, 1.0) for r in roles},
-                              activity_columns={"Calls": "call"} if chooser.random() < 0.3 else {})
-    lacking = missing_roles(recognition)
-    assert (classify(recognition) is None) == all(lacking.values()), (roles, lacking)
-    if classify(recognition) is not None:
-        assert lacking[classify(recognition)] == []

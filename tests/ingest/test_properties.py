@@ -7,8 +7,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from metrics.errors import InputError
-from metrics.ingest import Upload, load
-from metrics.readers import read_tables
+from metrics.ingest import Upload, load, read_tables
 from tests.conftest import ROOT
 
 TODAY = pd.Timestamp("2026-06-30")

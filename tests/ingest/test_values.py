@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from metrics.parsing import (lacks_year, parse_amounts, parse_dates, parse_done, parse_periods, parse_statuses,
+from metrics.ingest.values import (lacks_year, parse_amounts, parse_dates, parse_done, parse_periods, parse_statuses,
                              status_of, year_for_periods)
 
 

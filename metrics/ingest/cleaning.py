@@ -1,0 +1,142 @@
+"""What every shape's parser does to its rows before reading its own columns: the problems it records,
+and the rows it drops as totals, copies, blanks or dates in the future."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from metrics.ingest.frames import PROBLEM_COLUMNS, RawTable
+from metrics.ingest.recognition import Recognition
+from metrics.ingest.values import parse_dates, parse_periods
+from metrics.text import normalise_label
+
+TOTAL_WORDS = {"sum", "total", "totalt", "grand total", "totals", "i alt", "sum total", "subtotal", "totalsum",
+               "sum totalt", "totaler", "delsum", "summer", "sum i alt", "totalt sum"}
+# Words that start or end a subtotal label: 'Total North', 'Sum team A', 'SMB total'.
+TOTAL_HEADS = {"total", "totalt", "sum", "subtotal", "delsum", "totalsum"}
+TOTAL_TAILS = {"total", "totalt", "sum", "subtotal"}
+
+
+class RowProblems:
+    """Collects the problems of one table, by positional row."""
+
+    def __init__(self, table: RawTable):
+        self.table = table
+        self.records: list[pd.DataFrame] = []
+
+    def add(self, mask: pd.Series | np.ndarray, reason: str, action: str) -> None:
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        positions = np.flatnonzero(mask)
+        index = self.table.frame.index.to_numpy()[positions]
+        self.records.append(pd.DataFrame({
+            "source": self.table.source,
+            "row": np.asarray(self.table.file_row(index), dtype="int64"),
+            "reason": reason,
+            "action": action,
+            "position": positions,
+        }))
+
+    def add_lines(self, skipped: pd.DataFrame) -> None:
+        """Rows the reader could not split into the table's columns, with their text."""
+        self.records.append(pd.DataFrame({"source": self.table.source, "row": skipped["row"].astype("int64"),
+                                          "reason": skipped["reason"], "action": "dropped", "position": -1,
+                                          "line": skipped["line"]}))
+
+    def frame(self) -> pd.DataFrame:
+        if not self.records:
+            return pd.DataFrame({c: pd.Series(dtype="object") for c in [*PROBLEM_COLUMNS, "position"]})
+        return pd.concat(self.records, ignore_index=True)
+
+
+def cleaned_text(values: pd.Series) -> pd.Series:
+    text = values.astype("string").str.strip()
+    return text.mask(text == "")
+
+
+def role_values(frame: pd.DataFrame, recognition: Recognition, role: str) -> pd.Series | None:
+    column = recognition.column(role)
+    return frame[column] if column is not None else None
+
+
+def _says_total(values: pd.Series) -> np.ndarray:
+    """Cells that say Sum, Total, Totalt (or 'Total North', 'SMB sum'), decided on the distinct values."""
+    totals = []
+    for value in values.dropna().unique():
+        words = normalise_label(value).split()
+        label = " ".join(words)
+        if label in TOTAL_WORDS or words and len(words) <= 4 and (
+                words[0] in TOTAL_HEADS or words[-1] in TOTAL_TAILS or label.endswith(" i alt")):
+            totals.append(value)
+    return values.isin(totals).to_numpy(dtype=bool) if totals else np.zeros(len(values), dtype=bool)
+
+
+def _total_rows(frame: pd.DataFrame, rep: pd.Series) -> np.ndarray:
+    """A sheet's own total rows: the rep or the first cell says Sum/Total/Totalt, or (among the last rows) any
+    cell does while the rep is blank."""
+    totals = _says_total(rep) | _says_total(frame.iloc[:, 0])
+    tail = min(len(frame), 20)
+    if tail:
+        last = frame.iloc[-tail:]
+        labelled = np.zeros(tail, dtype=bool)
+        for column in last.columns:
+            labelled |= _says_total(last[column].astype("string"))
+        totals[-tail:] |= labelled & rep.iloc[-tail:].isna().to_numpy()
+    return totals
+
+
+def rep_and_totals(frame, recognition, rows: RowProblems) -> tuple[pd.Series, np.ndarray]:
+    rep = cleaned_text(frame[recognition.column("rep")])
+    totals = _total_rows(frame, rep)
+    rows.add(totals, "total row, not data", "dropped")
+    no_rep = rep.isna().to_numpy() & ~totals
+    rows.add(no_rep, "no rep", "dropped")
+    return rep, totals | no_rep
+
+
+def team_values(frame, recognition) -> pd.Series:
+    for role in ("team", "manager", "region"):
+        values = role_values(frame, recognition, role)
+        if values is not None:
+            return cleaned_text(values)
+    return pd.Series(pd.NA, index=frame.index, dtype="string")
+
+
+def parsed_dates(values: pd.Series, rows: RowProblems, dropped: np.ndarray, label: str) -> tuple[pd.Series, np.ndarray]:
+    dates = parse_dates(values)
+    unparsed = dates.isna() & values.notna()
+    if unparsed.any():
+        # A log kept by week ('2025-W07', 'uke 7 2025') dates each activity to the week's Monday.
+        dates = dates.fillna(parse_periods(values.where(unparsed)))
+    blank = values.isna().to_numpy()
+    unparseable = dates.isna().to_numpy() & ~blank
+    rows.add(blank & ~dropped, f"no {label}", "dropped")
+    rows.add(unparseable & ~dropped, f"unparseable {label}", "dropped")
+    return dates, dropped | blank | unparseable
+
+
+def drop_future(dates: pd.Series, rows: RowProblems, dropped: np.ndarray, today: pd.Timestamp) -> np.ndarray:
+    future = (dates > today).fillna(False).to_numpy() & ~dropped
+    rows.add(future, "date in the future (planned, not done)", "dropped")
+    return dropped | future
+
+
+def has_times(dates: pd.Series) -> bool:
+    known = dates.dropna()
+    return bool(len(known)) and bool((known != known.dt.normalize()).any())
+
+
+def drop_duplicates(table: RawTable, rows: RowProblems, dropped: np.ndarray, identified: bool) -> np.ndarray:
+    """Rows equal to an earlier row in every column.
+
+    With a time or an id among the columns, two equal rows are one event recorded twice: the copy is
+    dropped. Without one, a log of date, rep and type repeats itself whenever a rep makes two calls in a
+    day, so equal rows are legitimate and kept; they are only flagged, in case the export doubled them.
+    """
+    duplicate = table.frame.duplicated(keep="first").to_numpy() & ~dropped
+    if identified:
+        rows.add(duplicate, "duplicate row", "dropped")
+        return dropped | duplicate
+    rows.add(duplicate, "possible duplicate (same values in every column; kept)", "warning")
+    return dropped

@@ -1,0 +1,126 @@
+"""The frames ingest makes, and the tables and files it makes them from.
+
+Canonical frames (one row each, columns always present, in this order):
+
+activities  date, rep, team, activity_type (raw text), deal_id, count, source
+            One row per activity; a rep × period sheet gives one row per rep, period and activity
+            type with `count` activities, and a deals export with an activity count gives one row per deal.
+outcomes    date, rep, team, deal_id, status ('won'|'lost'|'open'|<NA>), stage_level (0..2 or <NA>),
+            won, lost, revenue, amount, satisfaction, engaged, source
+            One row per deal (won/lost are 0 or 1), or per rep and period from a summary sheet
+            (won is a count, revenue a sum). `date` is the close date, else the created date: when the
+            result fell. `engaged` is the created date, else `date`: when the effort began.
+roster      rep, team, manager, region, target
+
+problems    source, row, reason, action ('dropped'|'repaired'|'warning'): one row per affected input row.
+
+The user's choices arrive as a mapping (see validate_mapping): which column plays which role in each
+table, what an unknown status means, and which activity type an unknown text is.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from metrics.errors import InputError
+from metrics.ingest.recognition import Recognition
+
+ACTIVITY_COLUMNS = ["date", "rep", "team", "activity_type", "deal_id", "count", "source"]
+OUTCOME_COLUMNS = ["date", "rep", "team", "deal_id", "status", "stage_level", "won", "lost", "revenue", "amount",
+                   "satisfaction", "engaged", "source"]
+ROSTER_COLUMNS = ["rep", "team", "manager", "region", "target"]
+PROBLEM_COLUMNS = ["source", "row", "reason", "action"]
+
+
+@dataclass
+class Upload:
+    name: str
+    content: bytes
+
+
+@dataclass
+class RawTable:
+    """One table as it came from a file: text headers, cells as text, and what the reader noticed."""
+
+    file: str
+    sheet: str | None
+    frame: pd.DataFrame
+    header_row: int  # 1-based row number of the (last) header row in the file or sheet
+    decimal_comma: bool | None = None  # the file's hint for numbers like '1.500' (a ';'-separated CSV: True)
+    row_numbers: np.ndarray | None = None  # file row of each frame position, when not header_row + 1 + position
+    uncached_formulas: dict[str, list[int]] = field(default_factory=dict)  # column → file rows
+    skipped: pd.DataFrame | None = None  # row, reason, line: rows the reader could not split into the columns
+    notes: list[str] = field(default_factory=list)  # what the reader changed or noticed, for the user
+
+    @property
+    def source(self) -> str:
+        return f"{self.file} › {self.sheet}" if self.sheet else self.file
+
+    def file_row(self, index):
+        """The row number a user sees in Excel (or the line in a CSV) for the frame's positional index."""
+        if self.row_numbers is not None:
+            return self.row_numbers[index]
+        return self.header_row + 1 + index
+
+
+@dataclass
+class RawFile:
+    """What reading one upload gave: its tables, or the error that stopped it. Plain data, so that a worker
+    process can read a file and send the result back."""
+
+    name: str
+    tables: list[RawTable] = field(default_factory=list)
+    error: InputError | None = None
+
+
+@dataclass
+class TableReport:
+    """What was understood of one table and what became of its rows."""
+
+    source: str
+    shape: str | None  # None: no known shape was recognised, and the table was not used
+    recognition: Recognition
+    columns: list[str]
+    rows_read: int
+    rows_used: int
+    preview: pd.DataFrame
+    problem_rows: pd.DataFrame  # row, reason, action, then the input row as it was in the file
+    activity_types: pd.Series = field(default_factory=lambda: pd.Series(dtype="int64"))  # raw text → activities
+    unknown_statuses: pd.Series = field(default_factory=lambda: pd.Series(dtype="int64"))  # raw text → deals
+    message: str | None = None  # for an unused table: what is missing
+
+
+@dataclass
+class Dataset:
+    activities: pd.DataFrame
+    outcomes: pd.DataFrame
+    roster: pd.DataFrame
+    problems: pd.DataFrame
+    tables: list[TableReport] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what may make numbers wrong: every page says so
+    notes: list[str] = field(default_factory=list)  # what was passed over harmlessly, such as a notes sheet
+    unused: list[TableReport] = field(default_factory=list)  # tables whose columns named no known shape
+
+    @property
+    def rows_read(self) -> int:
+        return sum(t.rows_read for t in self.tables)
+
+    @property
+    def rows_dropped(self) -> int:
+        return int((self.problems["action"] == "dropped").sum())
+
+    @property
+    def rows_used(self) -> int:
+        return self.rows_read - self.rows_dropped
+
+    @property
+    def effort_basis(self) -> str:
+        """'activities' when any activity is known, else 'deals': the effort a rep shows is the deals they engaged."""
+        return "activities" if len(self.activities) else "deals"
+
+
+def empty_frame(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({column: pd.Series(dtype="object") for column in columns})

@@ -1,0 +1,90 @@
+"""The user's choices as a mapping: checked when a saved file comes back, written for download, and matched to
+tables."""
+from __future__ import annotations
+
+import json
+
+from metrics.errors import InputError
+from metrics.ingest.frames import RawTable
+from metrics.ingest.recognition import ROLE_SYNONYMS
+from metrics.ingest.values import STATUSES
+from metrics.scenarios import SCENARIOS
+
+MAPPING_VERSION = 1
+MAX_MAPPING_BYTES = 1024 * 1024
+
+
+def validate_mapping(raw: bytes | str | dict) -> dict:
+    """A mapping as load() takes it, from a saved mapping file; an InputError says what is wrong with it.
+
+    {"version": 1,
+     "columns": {source: {role: column or null}},        source is 'file.csv' or 'book.xlsx › Sheet'
+     "statuses": {raw text: "won" | "lost" | "open"},
+     "activity_types": {raw text: activity key, or null to leave those rows out}}
+    """
+    if isinstance(raw, (bytes, str)):
+        if len(raw) > MAX_MAPPING_BYTES:
+            raise InputError("This mapping file is far larger than a mapping. Upload the .json file the Data page "
+                             "saved.")
+        try:
+            raw = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise InputError(f"This is not a mapping file: it is not valid JSON ({str(error)[:80]}). Upload the "
+                             ".json file the Data page saved.") from None
+    if not isinstance(raw, dict):
+        raise InputError("This is not a mapping file: it should hold an object with 'columns', 'statuses' and "
+                         "'activity_types'. Upload the .json file the Data page saved.")
+    activity_keys = {a.key for scenario in SCENARIOS.values() for a in scenario.activity_types}
+    problems = []
+    columns = raw.get("columns", {})
+    if not isinstance(columns, dict) or not all(isinstance(k, str) and isinstance(v, dict) for k, v in columns.items()):
+        problems.append("'columns' should map each table to its roles")
+        columns = {}
+    for source, roles in columns.items():
+        for role, column in roles.items():
+            if role not in ROLE_SYNONYMS:
+                problems.append(f"'{role}' (in {source}) is not a role this app knows")
+            elif column is not None and not isinstance(column, str):
+                problems.append(f"the column for '{role}' in {source} should be a column name or null")
+    statuses = raw.get("statuses", {})
+    if not isinstance(statuses, dict):
+        problems.append("'statuses' should map status texts to won, lost or open")
+        statuses = {}
+    for text, status in statuses.items():
+        if status not in STATUSES:
+            problems.append(f"the status for '{text}' should be won, lost or open, not {status!r}")
+    activity_types = raw.get("activity_types", {})
+    if not isinstance(activity_types, dict):
+        problems.append("'activity_types' should map activity texts to activity types")
+        activity_types = {}
+    for text, key in activity_types.items():
+        if key is not None and key not in activity_keys:
+            problems.append(f"'{key}' (for '{text}') is not an activity type of any scenario")
+    if problems:
+        raise InputError("This mapping file can't be used: " + "; ".join(problems[:5]) + ". Save a new one on the "
+                         "Data page.")
+    return {"columns": {s: dict(r) for s, r in columns.items()}, "statuses": dict(statuses),
+            "activity_types": dict(activity_types)}
+
+
+def mapping_json(mapping: dict) -> str:
+    """The mapping as the file the Data page offers for download."""
+    return json.dumps({"version": MAPPING_VERSION, "columns": mapping.get("columns", {}),
+                       "statuses": mapping.get("statuses", {}), "activity_types": mapping.get("activity_types", {})},
+                      ensure_ascii=False, indent=2, sort_keys=True)
+
+
+def _sheet_of(source: str) -> str | None:
+    return source.split(" › ", 1)[1] if " › " in source else None
+
+
+def overrides_for(table: RawTable, columns: dict[str, dict]) -> dict[str, str | None] | None:
+    """The user's column choices for a table: saved under its own name, or else under any table of the same
+    sheet name whose chosen columns all exist here (next week's export of the same CRM has a new file name)."""
+    if table.source in columns:
+        return columns[table.source]
+    headers = set(table.frame.columns)
+    fitting = [(sum(c is not None for c in roles.values()), source) for source, roles in columns.items()
+               if _sheet_of(source) == table.sheet and any(c is not None for c in roles.values())
+               and all(c is None or c in headers for c in roles.values())]
+    return columns[max(fitting)[1]] if fitting else None

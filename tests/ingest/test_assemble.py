@@ -1,0 +1,64 @@
+"""Files joined into one dataset; a bad file beside a good one."""
+import csv
+from collections import defaultdict
+
+import pytest
+
+from metrics.errors import InputError
+from metrics.ingest import Upload, load
+from tests.ingest.helpers import TODAY, xlsx
+
+
+def test_activity_and_deals_files_join_by_rep_and_roster_gives_teams():
+    log = "Date,Rep,Activity type,Deal ID\n2026-01-05,Kari,Call,D1\n2026-01-06,Ola,Call,D2\n"
+    deals = "Deal ID,Rep,Status,Amount,Close date\nD1,Kari,Won,100,2026-01-20\nD2,Ola,Lost,50,2026-01-21\n"
+    roster = xlsx({"Team": [["Rep", "Team"], ["Kari", "North"], ["Ola", "South"]]})
+    dataset = load([Upload("log.csv", log.encode()), Upload("deals.csv", deals.encode()),
+                    Upload("roster.xlsx", roster)], today=TODAY)
+    assert dict(zip(dataset.activities["rep"], dataset.activities["team"])) == {"Kari": "North", "Ola": "South"}
+    assert dict(zip(dataset.outcomes["rep"], dataset.outcomes["team"])) == {"Kari": "North", "Ola": "South"}
+    assert dataset.effort_basis == "activities"
+
+
+@pytest.mark.parametrize("name, content, words", [
+    ("empty.csv", b"", "empty"),
+    ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "Save As"),
+    ("locked.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "encrypted"),
+    ("cut.xlsx", b"PK\x03\x04" + b"\x00" * 50, "damaged"),
+    ("binary.csv", bytes(range(256)) * 4, "not a spreadsheet"),
+    ("colours.csv", b"Colour,Size\nred,3\n", "rep"),
+    ("header.csv", b"Date,Rep,Activity type\n", "no data rows"),
+])
+def test_bad_files_give_a_message_naming_the_file(name, content, words):
+    dataset = load([Upload(name, content)], today=TODAY)
+    [error] = dataset.errors
+    assert isinstance(error, InputError)
+    assert error.file == name
+    assert words in error.message
+
+
+def test_a_bad_file_does_not_stop_a_good_one():
+    good = Upload("log.csv", b"Date,Rep,Activity type\n2026-01-05,Kari,Call\n")
+    dataset = load([Upload("bad.xlsx", b"garbage"), good], today=TODAY)
+    assert [e.file for e in dataset.errors] == ["bad.xlsx"]
+    assert len(dataset.activities) == 1
+
+
+def test_maven_pipeline_matches_a_hand_count(maven_pipeline):
+    """Per-agent won, revenue and win rate equal a count made with the csv module alone."""
+    won, lost, revenue = defaultdict(int), defaultdict(int), defaultdict(float)
+    with open(maven_pipeline, newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["deal_stage"] == "Won":
+                won[row["sales_agent"]] += 1
+                revenue[row["sales_agent"]] += float(row["close_value"])
+            elif row["deal_stage"] == "Lost":
+                lost[row["sales_agent"]] += 1
+    dataset = load([Upload("sales_pipeline.csv", maven_pipeline.read_bytes())], today=TODAY)
+    per_rep = dataset.outcomes.groupby("rep")[["won", "lost", "revenue"]].sum()
+    assert sum(won.values()) == 4238 and sum(lost.values()) == 2473
+    assert per_rep["won"].to_dict() == dict(won)
+    assert per_rep["lost"].to_dict() == dict(lost)
+    assert per_rep["revenue"].to_dict() == pytest.approx(dict(revenue))
+    # The 500 prospecting deals have no date at all and are reported as dropped, by reason.
+    assert dataset.problems.groupby("reason").size().to_dict() == {"no date": 500}
