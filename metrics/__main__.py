@@ -22,6 +22,9 @@ def main(argv: list[str] | None = None) -> int:
     analyze.add_argument("--mapping", metavar="FILE.json",
                          help="a mapping saved on the Data page: column choices, statuses, activity types")
     args = parser.parse_args(argv)
+    from metrics import sandbox
+
+    sandbox.pool().warm()  # the reader's imports run in its process while this one imports the engine
     try:
         mapping = _read_mapping(args.mapping) if args.mapping else None
         analysis = analyze_files(args.files, args.scenario, mapping)

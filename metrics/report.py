@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from metrics import diagnostics, filters as filtering
+from metrics import diagnostics, filters as filtering, sandbox
 from metrics.errors import InputError
 from metrics.expected import team_curves
 from metrics.findings import Insights, insights
-from metrics.ingest import Dataset, Upload, load
+from metrics.ingest import Dataset, Upload, ingest
 from metrics.scenarios import Scenario, get_scenario
 
 # What a spreadsheet may run as a formula when a cell starts with it, the full-width forms included: Excel
@@ -48,7 +48,9 @@ def analyze_files(paths: list[str], scenario_key: str, mapping: dict | None = No
             uploads.append(Upload(Path(path).name, Path(path).read_bytes()))
         except OSError as error:
             raise InputError(f"can't be read ({error.strerror}).", path) from None
-    dataset = load(uploads, mapping)
+    # Each file is read in a sandboxed worker, as the dashboard reads uploads: a file that would abort or
+    # exhaust the reader costs that file, not the scheduled report's other files.
+    dataset = ingest([sandbox.read(upload) for upload in uploads], mapping)
     if dataset.errors and not dataset.tables:
         raise dataset.errors[0]
     return analyze(dataset, scenario, assigned_types=(mapping or {}).get("activity_types"))

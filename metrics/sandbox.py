@@ -66,11 +66,9 @@ class Task:
 # ------------------------------------------------------------------------------------------------ codec
 
 def _allowed_types() -> dict[str, type]:
-    import metrics.ingest as ingest
-    import metrics.readers as readers
+    from metrics.ingest.frames import RawFile, RawTable
 
-    return {name: getattr(module, name) for module in (ingest, readers) for name in ("RawTable", "RawFile")
-            if hasattr(module, name)}
+    return {"RawTable": RawTable, "RawFile": RawFile}
 
 
 def encode(value) -> bytes:
@@ -404,17 +402,23 @@ def _decoded(payload: bytes):
         raise _Died() from None
 
 
-def read_tables_task(content: bytes, name: str, progress: Progress | None = None):
+def read_task(content: bytes, name: str, progress: Progress | None = None):
     """The worker's side of reading one upload."""
-    from metrics.readers import read_tables
+    from metrics.ingest import Upload, read as read_upload
 
     if progress:
         progress("reading")
-    return read_tables(name, content)
+    return read_upload(Upload(name, content))
 
 
-def read_tables(name: str, content: bytes, progress: Progress | None = None):
-    return pool().run(Task("metrics.sandbox:read_tables_task", name), content, name, progress)
+def read(upload, progress: Progress | None = None):
+    """metrics.ingest.read in a worker process: the upload's raw tables, or the error that says why not."""
+    from metrics.ingest import RawFile
+
+    try:
+        return pool().run(Task("metrics.sandbox:read_task", upload.name), upload.content, upload.name, progress)
+    except InputError as error:
+        return RawFile(upload.name, [], error)
 
 
 _pool: ParsePool | None = None

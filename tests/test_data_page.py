@@ -145,3 +145,19 @@ def test_templates_for_the_scenario_are_offered():
     at = app_with(("log.csv", LOG))
     labels = [b.label for b in at.get("download_button")]
     assert {"Activity log", "Deals table", "Rep × period summary", "Roster"} <= set(labels)
+
+
+def test_a_change_on_the_data_page_reads_no_bytes_again(monkeypatch):
+    """Issue 9: the mapping re-ingests the raw tables already read; the file is read once, in the sandbox."""
+    from metrics import sandbox
+
+    reads = []
+    real_read = sandbox.read
+    monkeypatch.setattr(sandbox, "read", lambda upload, progress=None: reads.append(upload.name) or
+                        real_read(upload, progress))
+    at = app_with(("log.csv", LOG))
+    picker(at, "Rep (").set_value("Ansvarlig").run()
+    picker(at, "“Kaffeprat”").set_value("demo").run()
+    clean(at)
+    assert rep_options(at) == ["Per Berg"]
+    assert reads == ["log.csv"]

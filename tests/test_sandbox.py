@@ -11,7 +11,7 @@ import pytest
 
 from metrics import sandbox
 from metrics.errors import InputError
-from metrics.readers import RawTable
+from metrics.ingest import RawFile, RawTable, Upload
 from metrics.sandbox import ParsePool, Task
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -75,16 +75,23 @@ def test_uploads_from_many_sessions_at_once_all_get_their_answer(pool):
     assert answers == {n: str(n) for n in range(8)}
 
 
-def test_a_far_cell_workbook_that_aborts_the_reader_leaves_the_server_reading(pool):
-    """One cell at XFD30000 makes calamine allocate 15 GB: the worker dies under its limit, nothing else."""
+def test_a_far_cell_workbook_is_refused_and_the_next_file_reads(monkeypatch, pool):
+    """One cell at XFD30000 makes calamine allocate 15 GB: refused, or the worker dies under its limit."""
     from tests.fixtures.hostile_books import far_cell_workbook
 
-    with pytest.raises(InputError) as raised:
-        pool.run(Task("metrics.sandbox:read_tables_task", "far.xlsx"), far_cell_workbook("XFD", 30000), "far.xlsx")
-    assert raised.value.file == "far.xlsx"
-    tables = pool.run(Task("metrics.sandbox:read_tables_task", "quality_log.csv"),
-                      (FIXTURES / "quality_log.csv").read_bytes(), "quality_log.csv")
-    assert len(tables[0].frame) == 6
+    monkeypatch.setattr(sandbox, "_pool", pool)
+    far = sandbox.read(Upload("far.xlsx", far_cell_workbook("XFD", 30000)))
+    assert far.tables == [] and far.error.file == "far.xlsx"
+    good = sandbox.read(Upload("quality_log.csv", (FIXTURES / "quality_log.csv").read_bytes()))
+    assert good.error is None and len(good.tables[0].frame) == 6
+
+
+def test_read_gives_a_raw_file_with_the_error_when_the_worker_dies(monkeypatch, pool):
+    monkeypatch.setattr(sandbox, "_pool", pool)
+    monkeypatch.setattr(sandbox, "Task", lambda target, *args: Task("tests.sandbox_tasks:abort"))
+    raw = sandbox.read(Upload("hostile.xlsx", b"PK"))
+    assert isinstance(raw, RawFile) and raw.tables == []
+    assert raw.error.file == "hostile.xlsx" and "could not be read safely" in raw.error.message
 
 
 def test_frames_and_arrays_come_back_equal():

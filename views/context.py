@@ -14,10 +14,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from metrics import diagnostics, filters as filtering
+from metrics import diagnostics, filters as filtering, sandbox
 from metrics.filters import Filters, Slice
 from metrics.findings import Insights, insights
-from metrics.ingest import Dataset, Upload, load
+from metrics.ingest import Dataset, RawFile, Upload, ingest, load
 from metrics.scenarios import DEFAULT_SCENARIO, SCENARIOS, Scenario, Thresholds
 from views.i18n import LANGUAGES, t
 from views.escaping import md
@@ -29,6 +29,8 @@ VIEW_KEY = "_view"
 FOCUS_KEY = "selected_rep"  # the rep the Reps page shows; a click on a rep anywhere sets it
 REPS_PAGE = "reps"
 MAPPING_KEY = "mapping"
+RAW_FILES_KEY = "_raw_files"  # (name, content digest) → RawFile, for this session's current uploads
+DIGESTS_KEY = "_content_digests"  # upload file_id → content digest
 
 
 @dataclass
@@ -57,20 +59,26 @@ def current_view() -> View:
     return st.session_state[VIEW_KEY]
 
 
-@st.cache_resource(max_entries=8, ttl=3600, show_spinner=False)
-def _load(data_key: str, _uploaded: tuple, mapping_json: str) -> Dataset:
-    # Keyed by the files' content digest: the same bytes give the same Dataset, whoever uploads them. The
-    # bytes are copied out of the uploads only here, when the key is new.
-    return load(_files(_uploaded), json.loads(mapping_json))
+@st.cache_resource(max_entries=3, ttl=3600, show_spinner=False)
+def _sample(scenario_key: str) -> Dataset:
+    """The scenario's sample workbook, read in-process: it is ours, not a stranger's, and the same for all."""
+    path = SAMPLE_DIR / f"{scenario_key}.xlsx"
+    return load([Upload(path.name, path.read_bytes())])
 
 
-@st.cache_resource(max_entries=8, ttl=3600, show_spinner=False)
+@st.cache_resource(scope="session", max_entries=2, show_spinner=False)
+def _ingest(data_key: str, _files: tuple[RawFile, ...], mapping_json: str) -> Dataset:
+    # `data_key` names the files' content and the mapping: a new mapping re-ingests, it never re-reads bytes.
+    return ingest(list(_files), json.loads(mapping_json))
+
+
+@st.cache_resource(scope="session", max_entries=4, show_spinner=False)
 def _scope(data_key: str, scenario_key: str, assigned_json: str, _dataset: Dataset) -> Slice:
     # Naming a million activity types in the scenario's words is the slow part of a rerun: do it once.
     return filtering.scope(_dataset, SCENARIOS[scenario_key], json.loads(assigned_json))
 
 
-@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
+@st.cache_resource(scope="session", max_entries=16, show_spinner=False)
 def _analyse(view_key: str, _scoped: Slice, _scenario: Scenario, _chosen: Filters):
     """The slices and every analysis for one view; `view_key` names the data, scenario, thresholds and filters.
 
@@ -93,21 +101,38 @@ def current_mapping() -> dict:
     return st.session_state.setdefault(MAPPING_KEY, {})
 
 
-def _digest(uploaded, mapping_json: str) -> str:
-    """A key for the uploaded files' content and the mapping applied to them."""
-    hasher = hashlib.blake2b(mapping_json.encode(), digest_size=16)
-    known = st.session_state.setdefault("_content_digests", {})
+def _read_uploads(uploaded) -> tuple[list[RawFile], str]:
+    """Each uploaded file read once, in a sandboxed worker, and a key for their content.
+
+    The raw tables live in this session only, and only while the file is in the upload list: removing a
+    file, or closing the session, lets its tables go.
+    """
+    known: dict[tuple[str, bytes], RawFile] = st.session_state.setdefault(RAW_FILES_KEY, {})
+    digests: dict[str, bytes] = st.session_state.setdefault(DIGESTS_KEY, {})
+    keys = []
     for file in uploaded:
         # Hashing a large workbook on every rerun costs tens of milliseconds; an upload's bytes never change.
-        if file.file_id not in known:
-            known[file.file_id] = hashlib.blake2b(file.getvalue(), digest_size=16).digest()
-        hasher.update(file.name.encode() + b"\0" + known[file.file_id])
-    return hasher.hexdigest()
-
-
-def _sample_upload(scenario_key: str) -> Upload:
-    path = SAMPLE_DIR / f"{scenario_key}.xlsx"
-    return Upload(path.name, path.read_bytes())
+        if file.file_id not in digests:
+            digests[file.file_id] = hashlib.blake2b(file.getvalue(), digest_size=16).digest()
+        keys.append((file.name, digests[file.file_id]))
+    unread = [(key, file) for key, file in zip(keys, uploaded) if key not in known]
+    if unread:
+        with st.status(t("Reading your files…"), expanded=True) as status:
+            for (name, digest), file in unread:
+                status.update(label=t("Reading {name}…", name=md(name)))
+                known[(name, digest)] = sandbox.read(Upload(name, file.getvalue()),
+                                                     progress=lambda step, name=name: status.write(
+                                                         t("{name}: {step}", name=md(name), step=t(step))))
+            status.update(label=t("Read {count} file(s)", count=len(unread)), state="complete", expanded=False)
+    for key in set(known) - set(keys):
+        del known[key]
+    live = {file.file_id for file in uploaded}
+    for file_id in set(digests) - live:
+        del digests[file_id]
+    hasher = hashlib.blake2b(digest_size=16)
+    for name, digest in keys:
+        hasher.update(name.encode() + b"\0" + digest)
+    return [known[key] for key in keys], hasher.hexdigest()
 
 
 def read_address() -> None:
@@ -144,10 +169,6 @@ def _thresholds(defaults: Thresholds) -> Thresholds:
         rise = st.slider(t("Activity rise that counts"), 0, 100, int(defaults.rise_pct * 100), step=5,
                          format="%d%%", key="rise_pct")
     return Thresholds(min_volume=int(min_volume), confidence=float(confidence), rise_pct=rise / 100)
-
-
-def _files(uploaded) -> list[Upload]:
-    return [f if isinstance(f, Upload) else Upload(f.name, f.getvalue()) for f in uploaded or []]
 
 
 def _filters(scoped: Slice, data_key: str) -> Filters:
@@ -214,11 +235,11 @@ def build_view(page_path: str = "") -> View:
 
     dataset, is_sample, from_uploads = None, False, None
     if uploaded:
+        files, content_key = _read_uploads(uploaded)
         mapping_json = json.dumps(current_mapping(), sort_keys=True)
         # The mapping is part of the key: other columns or statuses make other data for every cache below.
-        data_key = _digest(uploaded, mapping_json)
-        with st.spinner("Reading your files…"):
-            dataset = from_uploads = _load(data_key, tuple(uploaded), mapping_json)
+        data_key = hashlib.blake2b(f"{content_key}|{mapping_json}".encode(), digest_size=16).hexdigest()
+        dataset = from_uploads = _ingest(data_key, tuple(files), mapping_json)
         for error in dataset.errors:
             st.error(f"**{md(error.file)}** — {md(error.message)} (Remove it from the upload list in the sidebar once "
                      "you have a better file.)", icon=":material/error:")
@@ -226,9 +247,8 @@ def build_view(page_path: str = "") -> View:
             st.info("None of the uploaded files could be used, so the sample data is shown until one can.")
             dataset = None
     if dataset is None:
-        sample = _sample_upload(scenario.key)
         data_key = f"sample-{scenario.key}"
-        dataset, is_sample = _load(data_key, (sample,), "{}"), True
+        dataset, is_sample = _sample(scenario.key), True
 
     scenario = replace(scenario, thresholds=_thresholds(scenario.thresholds))
     assigned = json.dumps(current_mapping().get("activity_types", {}), sort_keys=True)
