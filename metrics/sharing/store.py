@@ -217,7 +217,8 @@ class ShareStore:
     def _entry(self, connection: sa.Connection, token: str) -> tuple[_Entry, bytes]:
         digest = token_hash(token if isinstance(token, str) else "")
         row = connection.execute(sa.select(*_ENTRY).where(shared_views.c.token_hash == digest)).first()
-        return (_Entry(bytes(row.token_hash), bytes(row.owner_hash), row.expires_at) if row else _DUMMY), digest
+        found = row or _DUMMY  # a miss is read like a row, too
+        return _Entry(bytes(found.token_hash), bytes(found.owner_hash), found.expires_at), digest
 
     def _live(self, entry: _Entry, digest: bytes) -> bool:
         # Both tests always run, hit or miss: `&` rather than `and`.
