@@ -131,10 +131,9 @@ class Scrubber:
 
     def word(self, value: str) -> str:
         """A view-state string: a name as a whole is replaced, a code word kept, any other text scrubbed."""
-        whole = self.whole.get(value.casefold())
-        if whole is not None:
-            return whole
-        return value if CODE_WORD.fullmatch(value) else self.text(value)
+        if CODE_WORD.fullmatch(value) and value.casefold() not in self.whole:
+            return value
+        return self.text(value)
 
     def state(self, value: Any) -> Any:
         """A JSON value with its strings, keys included, replaced as `word` says."""

@@ -251,9 +251,3 @@ class ShareStore:
         with self._writing() as connection, connection.begin():
             return connection.execute(sa.delete(shared_views).where(shared_views.c.expires_at <= self._now())
                                       ).rowcount
-
-    def stored_bytes(self) -> int:
-        """The bytes held for links that have not been purged."""
-        with self.engine.connect() as connection:
-            return connection.execute(sa.select(sa.func.coalesce(sa.func.sum(shared_views.c.size), 0))).scalar_one()
-
