@@ -15,8 +15,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from metrics.columns import Recognition
-from metrics.ingest import Dataset, TableReport
+from metrics.ingest import Dataset, Recognition, TableReport
 
 FRAMES = ("activities", "outcomes", "roster", "problems")
 FORMAT = 1  # the payload's layout; a new layout gets a new number so old links can still be read or refused
