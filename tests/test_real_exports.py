@@ -166,7 +166,8 @@ USERS = "issue 8: a Salesforce user export (Id, Name) is not read as a roster"
     pytest.param((GENAI_LEAD,), GENAI_LEAD, "deals", 14, marks=pytest.mark.xfail(strict=True, reason=LEADS)),
     pytest.param((POWERBI_LEAD,), POWERBI_LEAD, "deals", 22, marks=pytest.mark.xfail(strict=True, reason=LEADS)),
     ((WAREHOUSE,), WAREHOUSE, "deals", 6000),
-])
+], ids=["tcrm-opportunity", "tcrm-user", "tcrm-event", "tcrm-task", "tcrm-lead", "workshop-opportunity",
+        "workshop-task", "genai-opportunity", "genai-lead", "powerbi-lead", "warehouse"])
 def test_each_table_is_read_as_its_shape_and_keeps_its_rows(names, source, shape, rows_used):
     table = report_of(loaded(*names), source)
     assert (table.shape, table.rows_used) == (shape, rows_used)
@@ -282,7 +283,8 @@ ZOHO_DEALS = ["Record Id", "Deal Owner", "Deal Name", "Amount", "Closing Date", 
               "Created By", "Modified By", "Created Time", "Modified Time", "Last Activity Time", "Description",
               "Lead Conversion Time", "Sales Cycle Duration", "Overall Sales Duration"]
 
-ACTIVITY_WORDS = "issue 8: 'Type', 'Last Activity Date' or 'Closing Date' make a deals export read as an activity log"
+ACTIVITY_WORDS = ("issue 8: 'Type', 'Last Activity Date', 'Deal - Next activity date' or 'Closing Date' make a deals "
+                  "export read as an activity log")
 DEFAULT_HEADERS = [
     pytest.param(SALESFORCE_REPORT, id="salesforce-report"),
     pytest.param(SALESFORCE_COMPANY_REPORT, id="salesforce-company-report"),
