@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from metrics.columns import recognise
+from metrics.ingest import recognise
 from metrics.diagnostics import rep_table
 from metrics.filters import scope
 from metrics.ingest import Upload, classify, load, missing_roles
