@@ -38,12 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.format == "json":
         payload = (json.dumps(to_dict(analysis), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     elif args.format == "csv":
-        payload = to_csv(analysis.reps)
+        payload = to_csv(analysis.reps())
     else:
         if not args.output:
             print("error: --format xlsx needs --output FILE.xlsx", file=sys.stderr)
             return 2
-        payload = to_xlsx({"Reps": analysis.reps})
+        payload = to_xlsx({"Reps": analysis.reps()})
     if args.output:
         with open(args.output, "wb") as out:
             out.write(payload)

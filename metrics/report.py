@@ -1,17 +1,16 @@
-"""The analysis as one result, and its JSON/CSV/Excel forms for the CLI and the download buttons."""
+"""The analysis of files on disk, and its JSON/CSV/Excel forms for the CLI and the download buttons."""
 from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from metrics import diagnostics, filters as filtering, sandbox
+from metrics import filters as filtering, sandbox
+from metrics.analysis import Analysis, analyse
 from metrics.errors import InputError
 from metrics.expected import team_curves
-from metrics.findings import Insights, insights
 from metrics.ingest import Dataset, Upload, ingest
 from metrics.scenarios import Scenario, get_scenario
 
@@ -20,23 +19,10 @@ from metrics.scenarios import Scenario, get_scenario
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
-@dataclass
-class Analysis:
-    scenario: Scenario
-    dataset: Dataset
-    reps: pd.DataFrame
-    insights: Insights
-
-
 def analyze(dataset: Dataset, scenario: Scenario, chosen: filtering.Filters | None = None,
-            performance: str = "won", assigned_types: dict[str, str] | None = None) -> Analysis:
-    population = filtering.apply(filtering.scope(dataset, scenario, assigned_types),
-                                 (chosen or filtering.Filters()).without_reps())
-    reps = diagnostics.rep_table(population, scenario.thresholds, performance)
-    found = insights(population, scenario, reps)
-    if chosen and chosen.reps:
-        reps = reps[reps["rep"].isin(chosen.reps)]
-    return Analysis(scenario, dataset, reps, found)
+            assigned_types: dict[str, str] | None = None) -> Analysis:
+    """The same analysis the dashboard draws (metrics.analysis.analyse), for the CLI and scheduled reports."""
+    return analyse(dataset, scenario, chosen, assigned_types=assigned_types)
 
 
 def analyze_files(paths: list[str], scenario_key: str, mapping: dict | None = None) -> Analysis:
@@ -70,7 +56,7 @@ def to_dict(analysis: Analysis) -> dict:
     expected = found.expected.set_index("rep")
     worst = found.leaks.set_index("rep") if len(found.leaks) else pd.DataFrame()
     reps = []
-    for row in analysis.reps.itertuples(index=False):
+    for row in analysis.reps().itertuples(index=False):
         leak = worst.loc[row.rep] if row.flagged and row.rep in worst.index else None
         reps.append({
             "rep": row.rep,

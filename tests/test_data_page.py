@@ -68,7 +68,7 @@ def test_assigning_an_unknown_activity_type_and_leaving_one_out():
     kaffe.set_value("follow_up").run()
     clean(at)
     assert at.session_state["mapping"]["activity_types"] == {"Kaffeprat": "follow_up"}
-    scoped = at.session_state["_view"].scoped.activities
+    scoped = at.session_state["_view"].analysis.scoped.activities
     assert scoped["activity_type"].value_counts().to_dict() == {"call": 20, "follow_up": 20}
     picker(at, "“Kaffeprat”").set_value("— not a sales activity: leave out —").run()
     clean(at)

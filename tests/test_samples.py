@@ -29,13 +29,13 @@ def test_sample_loads_whole(key):
 
 @pytest.mark.parametrize("key", sorted(SCENARIOS))
 def test_planted_busy_reps_are_flagged_and_nobody_else(key):
-    reps = analyze(sample(key), SCENARIOS[key]).reps
+    reps = analyze(sample(key), SCENARIOS[key]).reps()
     assert sorted(reps.loc[reps["flagged"], "rep"]) == sorted(PLANTED[key]["busy"])
 
 
 @pytest.mark.parametrize("key", sorted(SCENARIOS))
 def test_planted_efficient_reps_sit_in_the_efficient_quadrant(key):
-    reps = analyze(sample(key), SCENARIOS[key]).reps
+    reps = analyze(sample(key), SCENARIOS[key]).reps()
     efficient = reps.loc[reps["quadrant"] == "low_activity_high_performance", "rep"]
     assert set(PLANTED[key]["efficient"]) <= set(efficient)
 

@@ -2,16 +2,15 @@
 import streamlit as st
 
 from metrics import diagnostics
-from metrics.expected import curve_points, expected_table, team_curves
-from views import charts
+from views import charts, state
 from views.context import current_view
+from views.escaping import md
 from views.i18n import t
 from views.widgets import (compact, download_csv, follow_rep_click, keep, kept, no_data, number, open_rep_on_click,
                            picked_reps, show_table)
-from views.escaping import md
 
 view = current_view()
-found = view.insights
+analysis = view.analysis
 st.title(t("Activity vs performance"))
 
 performance = st.segmented_control(
@@ -20,8 +19,8 @@ performance = st.segmented_control(
 ) or "won"
 keep("performance", performance)
 performance_title = view.scenario.won_label if performance == "won" else view.scenario.revenue_label
-everyone = diagnostics.rep_table(view.population, view.scenario.thresholds, performance)
-reps = everyone[everyone["rep"].isin(view.filters.reps)] if view.filters.reps else everyone
+everyone = analysis.team_reps(performance)
+reps = analysis.reps(performance)
 if reps.empty:
     no_data()
     st.stop()
@@ -29,8 +28,8 @@ if reps.empty:
 by_rep, by_team, by_satisfaction = st.tabs([t("Reps"), t("Teams"), view.scenario.satisfaction_label])
 
 with by_rep:
-    lines = diagnostics.quadrant_lines(everyone, performance)
-    curve = curve_points(everyone, performance)
+    lines = analysis.quadrant_lines(performance)
+    curve = analysis.curve(performance)
     event = st.altair_chart(
         charts.quadrant_chart(reps, lines, performance, view.effort_title, performance_title, curve=curve),
         width="stretch", key="quadrant", on_select="rerun", selection_mode=charts.REP_PICK)
@@ -41,20 +40,19 @@ with by_rep:
         f"{view.scenario.thresholds.confidence:.0%} binomial limit for their volume. " +
         ("The green curve is what the team's own reps get for that much activity (a robust fit with diminishing "
          "returns). " if len(curve) else "") + "Click a rep to select it; double-click to clear.")
-    flat = [measure for measure, fit in team_curves(everyone).items() if fit is not None and fit.slope == 0]
+    flat = [measure for measure, fit in analysis.curves.items() if fit is not None and fit.slope == 0]
     if curve.empty:
         st.caption("Too few reps (5 unflagged are needed) for a team curve: no expected values.")
     elif performance in flat:
         st.caption(f"In this team {performance_title.lower()} does not rise with activity, so the expected value is "
                    "the same for every rep: the median.")
-    unplaced = diagnostics.without_effort(everyone)
+    unplaced = analysis.without_effort
     if len(unplaced):
         st.warning(f"{len(unplaced)} rep(s) have results but no recorded {view.effort_title.lower()} "
                    f"({', '.join(map(md, unplaced['rep'].head(5)))}): they can't be placed or judged, and their results are "
                    "left out of the team's conversion. Check that the activity log covers them.")
     chosen = picked_reps(event, charts.REP_PICK)
-    expected = expected_table(everyone)
-    table = reps.merge(expected, on="rep")
+    table = reps.merge(analysis.expected, on="rep")
     table = table[table["rep"].isin(chosen)] if chosen else table
     show_table(
         table.assign(quadrant=table["quadrant"].map(diagnostics.QUADRANT_LABELS))[
@@ -66,11 +64,11 @@ with by_rep:
                 "revenue": view.scenario.revenue_label, "expected_revenue": "Expected revenue",
                 "gap": "Revenue gap", "conversion_high": "Upper limit"})
     if chosen:
-        st.page_link("views/reps.py", label=f"{t('Reps')}: {md(chosen[-1])}", icon=":material/person:")
+        st.page_link(state.REPS.path, label=f"{t('Reps')}: {md(chosen[-1])}", icon=":material/person:")
     download_csv(table, "reps.csv", key="reps-download")
 
     st.subheader(t("What if"))
-    what = found.what_if
+    what = analysis.what_if
     if what.empty:
         st.caption("No rep is flagged, so converting at the team's rate would add nothing.")
     else:
@@ -85,30 +83,29 @@ with by_rep:
         download_csv(what, "what-if.csv", key="what-if-download")
 
 with by_team:
-    teams = found.teams
+    teams = analysis.teams
     if len(teams) < 2:
         st.info("Teams need a team column or a roster with at least two teams. Upload a roster (rep, team) to "
                 "compare teams.")
     else:
-        team_lines = diagnostics.quadrant_lines(teams, "won")
-        st.altair_chart(charts.quadrant_chart(teams.assign(team=teams["team"]), team_lines, "won",
+        st.altair_chart(charts.quadrant_chart(teams.assign(team=teams["team"]), analysis.team_lines, "won",
                                               view.effort_title, view.scenario.won_label, unit="team"),
                         width="stretch", key="team-quadrant")
         st.markdown("**Spread within each team**: each dot is a rep; the dashed line is the pooled rate. Click a rep "
                     "to open their page.")
-        st.altair_chart(charts.team_spread_chart(everyone, diagnostics.pooled_rate(everyone)), width="stretch",
+        st.altair_chart(charts.team_spread_chart(everyone, analysis.pooled_rate), width="stretch",
                         key="team-spread", on_select=open_rep_on_click("team-spread", charts.REP_PICK),
                         selection_mode=charts.REP_PICK)
         show_table(teams[["team", "activities", "won", "revenue", "conversion", "conversion_high", "status"]]
-                   .merge(found.team_spread, on="team"), key="team-table",
+                   .merge(analysis.team_spread, on="team"), key="team-table",
                    rates=("conversion", "conversion_high", "conversion_min", "conversion_median", "conversion_max",
                           "conversion_iqr"),
                    titles={"activities": view.effort_title, "won": view.scenario.won_label,
                            "conversion_iqr": "Conversion IQR"})
-        download_csv(teams.merge(found.team_spread, on="team"), "teams.csv", key="teams-download")
+        download_csv(teams.merge(analysis.team_spread, on="team"), "teams.csv", key="teams-download")
 
 with by_satisfaction:
-    gaps = found.satisfaction
+    gaps = analysis.satisfaction
     if gaps.empty:
         st.info(f"No {view.scenario.satisfaction_label.lower()} in this data (or fewer than 5 ratings per rep). "
                 "Add a satisfaction column to the deals or the rep × period sheet to see this gap.")

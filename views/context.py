@@ -1,7 +1,7 @@
-"""The sidebar every page shares, and the view it produces: data, scenario and filters, ready for a page.
+"""The sidebar every page shares, and the view it produces: the data, the scenario and one Analysis.
 
 The sidebar lives here rather than in app.py so that app.py reads as the frame it is; app.py calls
-`build_view()` once per run, before the page, and pages call `current_view()`.
+`build_view()` once per run, before the page, and pages call `current_view()` and read its Analysis.
 """
 from __future__ import annotations
 
@@ -11,52 +11,45 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
-from metrics import diagnostics, filters as filtering, sandbox
+from metrics import filters as filtering, sandbox
+from metrics.analysis import Analysis, analyse
 from metrics.filters import Filters, Slice
-from metrics.findings import Insights, insights
 from metrics.ingest import Dataset, RawFile, Upload, ingest, load
 from metrics.scenarios import DEFAULT_SCENARIO, SCENARIOS, Scenario, Thresholds
-from views.i18n import LANGUAGES, t
+from views import state
 from views.escaping import md
+from views.i18n import LANGUAGES, t
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 UPLOAD_TYPES = ["xlsx", "xlsm", "csv", "tsv", "txt", "xls"]
 CONFIDENCES = (0.90, 0.95, 0.99)
-VIEW_KEY = "_view"
-FOCUS_KEY = "selected_rep"  # the rep the Reps page shows; a click on a rep anywhere sets it
-REPS_PAGE = "reps"
-MAPPING_KEY = "mapping"
-RAW_FILES_KEY = "_raw_files"  # (name, content digest) → RawFile, for this session's current uploads
-DIGESTS_KEY = "_content_digests"  # upload file_id → content digest
 
 
 @dataclass
 class View:
-    scenario: Scenario
-    dataset: Dataset
+    scenario: Scenario  # with the user's thresholds
+    analysis: Analysis
     is_sample: bool
     uploaded: Dataset | None  # what the uploads gave, also when none of it is usable and the sample is shown
     data_key: str  # identifies the loaded files; widget keys include it so filters reset when data changes
-    filters: Filters
-    scoped: Slice  # everything, in the scenario's vocabulary
-    population: Slice  # dates and teams applied: the group every rep is compared with
-    current: Slice  # reps applied too: what the KPIs count
-    previous: Slice | None  # the period of equal length before, if the data covers it; same teams and reps
-    year_ago: Slice | None  # the same dates a year earlier, if the data covers them; same teams and reps
-    team_reps: pd.DataFrame  # diagnostics.rep_table over the population: every rep, for comparisons
-    reps: pd.DataFrame  # team_reps restricted to the chosen reps
-    insights: Insights  # every analysis of the population, and the ranked findings
+
+    @property
+    def dataset(self) -> Dataset:
+        return self.analysis.dataset
+
+    @property
+    def filters(self) -> Filters:
+        return self.analysis.filters
 
     @property
     def effort_title(self) -> str:
-        return t("Deals engaged") if self.scoped.basis == "deals" else t("Activities")
+        return t("Deals engaged") if self.analysis.basis == "deals" else t("Activities")
 
 
 def current_view() -> View:
-    return st.session_state[VIEW_KEY]
+    return st.session_state[state.VIEW]
 
 
 @st.cache_resource(max_entries=3, ttl=3600, show_spinner=False)
@@ -79,18 +72,13 @@ def _scope(data_key: str, scenario_key: str, assigned_json: str, _dataset: Datas
 
 
 @st.cache_resource(scope="session", max_entries=16, show_spinner=False)
-def _analyse(view_key: str, _scoped: Slice, _scenario: Scenario, _chosen: Filters):
-    """The slices and every analysis for one view; `view_key` names the data, scenario, thresholds and filters.
+def _analysis(view_key: str, _dataset: Dataset, _scoped: Slice, _scenario: Scenario, _chosen: Filters) -> Analysis:
+    """One Analysis per view; `view_key` names the data, scenario, thresholds and filters.
 
-    Clicks, tabs and page switches rerun the script without changing any of these, so they cost nothing.
+    Clicks, tabs and page switches rerun the script without changing any of these, so they reuse the same
+    Analysis and what it has already computed.
     """
-    population = filtering.apply(_scoped, _chosen.without_reps())
-    _, before, year_before = filtering.comparison(_chosen, filtering.date_bounds(_scoped)) or (None, None, None)
-    team_reps = diagnostics.rep_table(population, _scenario.thresholds)
-    return (population, filtering.apply(_scoped, _chosen),
-            filtering.apply(_scoped, before) if before else None,
-            filtering.apply(_scoped, year_before) if year_before else None,
-            team_reps, insights(population, _scenario, team_reps))
+    return analyse(_dataset, _scenario, _chosen, scoped=_scoped)
 
 
 def current_mapping() -> dict:
@@ -98,7 +86,7 @@ def current_mapping() -> dict:
 
     The Data page edits it; a saved mapping file restores it.
     """
-    return st.session_state.setdefault(MAPPING_KEY, {})
+    return st.session_state.setdefault(state.MAPPING, {})
 
 
 def _read_uploads(uploaded) -> tuple[list[RawFile], str]:
@@ -107,8 +95,8 @@ def _read_uploads(uploaded) -> tuple[list[RawFile], str]:
     The raw tables live in this session only, and only while the file is in the upload list: removing a
     file, or closing the session, lets its tables go.
     """
-    known: dict[tuple[str, bytes], RawFile] = st.session_state.setdefault(RAW_FILES_KEY, {})
-    digests: dict[str, bytes] = st.session_state.setdefault(DIGESTS_KEY, {})
+    known: dict[tuple[str, bytes], RawFile] = st.session_state.setdefault(state.RAW_FILES, {})
+    digests: dict[str, bytes] = st.session_state.setdefault(state.DIGESTS, {})
     keys = []
     for file in uploaded:
         # Hashing a large workbook on every rerun costs tens of milliseconds; an upload's bytes never change.
@@ -137,19 +125,19 @@ def _read_uploads(uploaded) -> tuple[list[RawFile], str]:
 
 def read_address() -> None:
     """On a session's first run, take the view from the address so a copied link reproduces it."""
-    if "_url_read" in st.session_state:
+    if state.ADDRESS_READ in st.session_state:
         return
-    st.session_state["_url_read"] = True
-    params = st.query_params
-    if params.get("scenario") in SCENARIOS:
-        st.session_state["scenario"] = params["scenario"]
-    if params.get("lang") in LANGUAGES:
-        st.session_state["language"] = params["lang"]
-    if params.get("focus"):
-        st.session_state[FOCUS_KEY] = params["focus"]
-    st.session_state["_url_filters"] = {
-        "from": params.get("from"), "to": params.get("to"),
-        "team": params.get_all("team"), "rep": params.get_all("rep"),
+    st.session_state[state.ADDRESS_READ] = True
+    params, names = st.query_params, state.Param
+    if params.get(names.SCENARIO) in SCENARIOS:
+        st.session_state[state.SCENARIO] = params[names.SCENARIO]
+    if params.get(names.LANGUAGE) in LANGUAGES:
+        st.session_state[state.LANGUAGE] = params[names.LANGUAGE]
+    if params.get(names.FOCUS):
+        st.session_state[state.FOCUS] = params[names.FOCUS]
+    st.session_state[state.ADDRESS_FILTERS] = {
+        "from": params.get(names.FROM), "to": params.get(names.TO),
+        "team": params.get_all(names.TEAM), "rep": params.get_all(names.REP),
     }
 
 
@@ -172,7 +160,7 @@ def _thresholds(defaults: Thresholds) -> Thresholds:
 
 
 def _filters(scoped: Slice, data_key: str) -> Filters:
-    remembered = st.session_state.pop("_url_filters", None) or {}
+    remembered = st.session_state.pop(state.ADDRESS_FILTERS, None) or {}
     bounds = filtering.date_bounds(scoped)
     start = end = None
     if bounds:
@@ -196,15 +184,16 @@ def _filters(scoped: Slice, data_key: str) -> Filters:
 
 
 def _write_url(scenario: Scenario, chosen: Filters, bounds, on_rep_page: bool) -> None:
-    params = {"scenario": scenario.key, "lang": st.session_state.get("language", "en")}
+    names = state.Param
+    params = {names.SCENARIO: scenario.key, names.LANGUAGE: st.session_state.get(state.LANGUAGE, "en")}
     if bounds and chosen.start and (chosen.start, chosen.end) != bounds:
-        params["from"], params["to"] = chosen.start.isoformat(), chosen.end.isoformat()
+        params[names.FROM], params[names.TO] = chosen.start.isoformat(), chosen.end.isoformat()
     if chosen.teams:
-        params["team"] = list(chosen.teams)
+        params[names.TEAM] = list(chosen.teams)
     if chosen.reps:
-        params["rep"] = list(chosen.reps)
-    if on_rep_page and st.session_state.get(FOCUS_KEY):
-        params["focus"] = st.session_state[FOCUS_KEY]
+        params[names.REP] = list(chosen.reps)
+    if on_rep_page and st.session_state.get(state.FOCUS):
+        params[names.FOCUS] = st.session_state[state.FOCUS]
     wanted = {key: value if isinstance(value, list) else [value] for key, value in params.items()}
     if wanted != {key: st.query_params.get_all(key) for key in st.query_params}:
         st.query_params.from_dict(params)
@@ -229,8 +218,8 @@ def build_view(page_path: str = "") -> View:
         t("Upload spreadsheets"), type=UPLOAD_TYPES, accept_multiple_files=True, key="uploads",
         help=t("Excel (.xlsx) or CSV: activity logs, deals, rep × period sheets, rosters. Several at once is fine."))
     scenario_key = sidebar.selectbox(t("Scenario"), list(SCENARIOS), format_func=lambda k: SCENARIOS[k].label,
-                                     key="scenario", index=list(SCENARIOS).index(DEFAULT_SCENARIO))
-    sidebar.selectbox(t("Language"), list(LANGUAGES), format_func=LANGUAGES.get, key="language")
+                                     key=state.SCENARIO, index=list(SCENARIOS).index(DEFAULT_SCENARIO))
+    sidebar.selectbox(t("Language"), list(LANGUAGES), format_func=LANGUAGES.get, key=state.LANGUAGE)
     scenario = SCENARIOS[scenario_key]
 
     dataset, is_sample, from_uploads = None, False, None
@@ -254,17 +243,15 @@ def build_view(page_path: str = "") -> View:
     assigned = json.dumps(current_mapping().get("activity_types", {}), sort_keys=True)
     scoped = _scope(data_key, scenario.key, assigned, dataset)
     chosen = _filters(scoped, data_key)
-    _write_url(scenario, chosen, filtering.date_bounds(scoped), page_path == REPS_PAGE)
-    population, current, previous, year_ago, team_reps, found = _analyse(
-        f"{data_key}|{scenario.key}|{assigned}|{scenario.thresholds!r}|{chosen!r}", scoped, scenario, chosen)
-    reps = team_reps[team_reps["rep"].isin(chosen.reps)].reset_index(drop=True) if chosen.reps else team_reps
+    _write_url(scenario, chosen, filtering.date_bounds(scoped), page_path == state.REPS.url_path)
+    analysis = _analysis(f"{data_key}|{scenario.key}|{assigned}|{scenario.thresholds!r}|{chosen!r}", dataset, scoped,
+                         scenario, chosen)
     if is_sample:
         st.caption(t("Showing sample data for the {scenario} scenario. Upload your own files in the sidebar.",
                      scenario=scenario.label))
     if dataset.warnings:
         st.caption(f":material/warning: {len(dataset.warnings)} reading warning(s), for example: "
                    f"{md(dataset.warnings[0])} See the Data page.")
-    view = View(scenario, dataset, is_sample, from_uploads, data_key, chosen, scoped, population, current, previous,
-                year_ago, team_reps, reps, found)
-    st.session_state[VIEW_KEY] = view
+    view = View(scenario, analysis, is_sample, from_uploads, data_key)
+    st.session_state[state.VIEW] = view
     return view

@@ -1,22 +1,19 @@
 """Conversion: the stage funnel, where flagged reps leak, the funnel plot, and which activities pay off."""
 import streamlit as st
 
-from metrics import diagnostics
-from metrics.funnel import TEAM, lost_without_stage, stages_unknown_for_lost_deals, unrecorded_stages
+from metrics.funnel import TEAM
 from metrics.leaks import leak_label
-from metrics.mix import activity_mix
-from views import charts
+from views import charts, state
 from views.context import current_view
-from views.i18n import t
-from views.widgets import (SELECTED_REP, download_csv, follow_rep_click, no_data, open_rep_on_click, percent,
-                           show_table)
 from views.escaping import md
+from views.i18n import t
+from views.widgets import download_csv, follow_rep_click, no_data, open_rep_on_click, percent, show_table
 
 view = current_view()
-found = view.insights
+analysis = view.analysis
 st.title(t("Conversion"))
 
-funnel = found.funnel
+funnel = analysis.funnel
 if funnel.empty:
     no_data()
     st.stop()
@@ -29,23 +26,23 @@ st.subheader("Stage funnel")
 if funnel["unit"].iloc[0] == "activities":
     st.caption("Your data links no activities to deals, so each stage counts activities of that stage and the "
                "last counts won deals: read the steps as ratios, not as deals moving on.")
-elif stages_unknown_for_lost_deals(view.population, view.scenario):
+elif analysis.funnel_evidence.stages_unknown_for_lost_deals:
     st.caption("Your data doesn't say how far lost deals got, so the funnel shows what it does say: all deals, "
                "those decided (won or lost), and those won.")
 else:
-    skipped = [view.scenario.funnel[stage] for stage in unrecorded_stages(view.population, view.scenario)]
-    unknown = lost_without_stage(view.population, view.scenario)
+    skipped = [view.scenario.funnel[stage] for stage in analysis.funnel_evidence.unrecorded_stages]
+    unknown = analysis.funnel_evidence.lost_without_stage
     st.caption("Each deal counts at the furthest stage its stage column, its logged activities or a win show." +
                (f" {unknown:,} lost deals have no stage recorded, so nothing says how far they got: they are "
                 "left out." if unknown else "") +
                (f" Not in your data, so left out: {', '.join(skipped)}." if skipped else ""))
-flagged = view.reps.loc[view.reps["flagged"], "rep"].tolist()
-default = [r for r in [st.session_state.get(SELECTED_REP)] if r in rep_names] or flagged[:2] or rep_names[:1]
+flagged = analysis.reps().loc[analysis.reps()["flagged"], "rep"].tolist()
+default = [r for r in [st.session_state.get(state.FOCUS)] if r in rep_names] or flagged[:2] or rep_names[:1]
 compare = st.multiselect("Compare reps with the team", rep_names, default=default, key="funnel-compare")
 st.altair_chart(charts.stage_funnel_chart(funnel, [TEAM, *compare]), width="stretch", key="stage-funnel")
 
 st.subheader(t("Where flagged reps leak"))
-leaks = found.leaks[found.leaks["rep"].isin(flagged)]
+leaks = analysis.leaks[analysis.leaks["rep"].isin(flagged)]
 if leaks.empty:
     st.caption("No flagged rep loses against the team at any stage." if flagged else "No rep is flagged.")
 else:
@@ -62,15 +59,14 @@ st.caption("Click a rep to open their page.")
 download_csv(funnel, "funnel.csv", key="funnel-download")
 
 st.subheader("Funnel plot")
-reps = view.reps
-volume_title = "Decided deals" if view.scoped.basis == "deals" else t("Activities")
-st.altair_chart(charts.funnel_plot(reps, diagnostics.funnel_plot_limits(
-    view.team_reps, view.scenario.thresholds.confidence), volume_title),
+reps = analysis.reps()
+volume_title = "Decided deals" if analysis.basis == "deals" else t("Activities")
+st.altair_chart(charts.funnel_plot(reps, analysis.funnel_limits, volume_title),
                 width="stretch", key="funnel-plot", on_select=open_rep_on_click("funnel-plot", charts.REP_PICK),
                 selection_mode=charts.REP_PICK)
 st.caption(
     f"Each point is a rep: conversion against volume. The solid line is the team's pooled rate "
-    f"({percent(diagnostics.pooled_rate(view.team_reps))}); the curves are the 95% and 99.8% limits around it for "
+    f"({percent(analysis.pooled_rate)}); the curves are the 95% and 99.8% limits around it for "
     "each volume" + (f" (and the {view.scenario.thresholds.confidence:.0%} limit the flag uses)"
                      if view.scenario.thresholds.confidence != 0.95 else "") +
     f". A point below the lower {view.scenario.thresholds.confidence:.0%} curve converts worse than chance "
@@ -80,9 +76,7 @@ download_csv(reps[["rep", "team", "trials", "won", "conversion", "conversion_low
                    "limit_low", "status"]], "funnel_plot.csv", key="funnel-plot-download")
 
 st.subheader(t("Activity mix"))
-# The mix follows the rep filter.
-mix = activity_mix(view.current, view.scenario, confidence=view.scenario.thresholds.confidence) \
-    if view.filters.reps else found.mix
+mix = analysis.mix  # it follows the rep filter
 if mix.empty:
     st.info("No activity log: the mix of activities can't be shown.")
 else:
@@ -100,8 +94,7 @@ else:
                titles={"label": "Activity", "baseline": "Deals that got as far"})
     download_csv(mix, "activity-mix.csv", key="mix-download")
     with st.expander("Per activity type per rep"):
-        per_rep = activity_mix(view.population, view.scenario, by=("rep",),
-                               confidence=view.scenario.thresholds.confidence)
+        per_rep = analysis.mix_by_rep
         show_table(per_rep.drop(columns=["activity_type", "linked"]), key="mix-rep-table",
                    rates=("share", "win_rate", "win_rate_low", "win_rate_high", "baseline"),
                    titles={"label": "Activity", "baseline": "Deals that got as far"})

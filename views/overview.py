@@ -1,30 +1,30 @@
 """Overview: the top findings in words, the headline numbers against earlier periods, and who is flagged."""
 import streamlit as st
 
-from metrics.filters import apply, comparison, date_bounds
-from metrics.kpis import kpi_table
+from views import state
 from views.context import current_view
+from views.escaping import md
 from views.i18n import t
 from views.widgets import (compact, download_csv, follow_rep_click, number, open_row_on_select, percent, show_table,
                            signed_percent)
-from views.escaping import md
 
 view = current_view()
-found = view.insights
+analysis = view.analysis
 st.title(t("Overview"))
 
 st.subheader(t("Findings"))
-if not found.findings and len(view.team_reps) and (view.team_reps["status"] == "not enough data").all():
+team_reps = analysis.team_reps()
+if not analysis.findings and len(team_reps) and (team_reps["status"] == "not enough data").all():
     st.info(f"Too little data to judge anyone yet: every rep has fewer than "
             f"{view.scenario.thresholds.min_volume} {view.effort_title.lower()}, or too few for a difference to "
             "show. Widen the date range, upload more history, or lower the minimum volume under Thresholds.")
-elif not found.findings:
+elif not analysis.findings:
     st.info("Nothing stands out: no rep, period or activity type differs from the team by more than chance "
             "explains at the chosen confidence.")
-for position, finding in enumerate(found.findings, start=1):
+for position, finding in enumerate(analysis.findings, start=1):
     text, link = st.columns([0.86, 0.14], vertical_alignment="center")
     text.markdown(f"{position}. {md(finding.text)}")
-    link.page_link(finding.page, label=t("See the chart"), icon=":material/bar_chart:")
+    link.page_link(state.FINDING_PAGES[finding.kind].path, label=t("See the chart"), icon=":material/bar_chart:")
 
 KPI_TITLES = {
     "activities": view.effort_title,
@@ -39,43 +39,42 @@ FORMATS = {"conversion": percent, "satisfaction": lambda v: number(v, 2), "reven
 
 st.subheader(t("Headline numbers"))
 COMPARISONS = {"chosen": "The chosen dates", "month": "The last full month", "quarter": "The last full quarter"}
-bounds = date_bounds(view.scoped)
+bounds = analysis.bounds
 # Open on a comparison that has an earlier period to compare with, so the cards show their changes at once.
-default = next((unit for unit in COMPARISONS if (comparison(view.filters, bounds, unit) or (0, None))[1]),
-               "chosen")
+default = analysis.default_comparison
 unit = st.segmented_control(t("Compare"), list(COMPARISONS), format_func=lambda u: t(COMPARISONS[u]),
                             default=default, key=f"compare-{view.data_key}-{default}") or default
-compared = comparison(view.filters, bounds, unit)
+compared = analysis.comparison(unit)
 if compared is None:
-    st.caption(f"No whole {unit} inside the chosen dates: pick another comparison or widen the dates.")
-    compared = comparison(view.filters, bounds, "chosen")
-now, before, year = compared
-kpis = kpi_table(apply(view.scoped, now), apply(view.scoped, before) if before else None,
-                 apply(view.scoped, year) if year else None)
-shown = kpis[~((kpis["kpi"] == "satisfaction") & kpis["value"].isna())]
-earlier = now.previous() if unit == "chosen" else None
-st.caption(f"{now.start:%d.%m.%Y}–{now.end:%d.%m.%Y} " + (
-    f"{t('vs previous period')}: {before.start:%d.%m.%Y}–{before.end:%d.%m.%Y}." if before else
-    f"— the data starts on {bounds[0]:%d.%m.%Y}, so it doesn't cover the period before"
-    f"{f' ({earlier.start:%d.%m.%Y}–{earlier.end:%d.%m.%Y})' if earlier else ''}; no change is shown."))
-cards = st.columns(3)
-for position, row in enumerate(shown.itertuples()):
-    show = FORMATS.get(row.kpi, number)
-    year_text = f"; a year earlier: {show(row.year_ago)}" + (
-        f" ({signed_percent(row.change_year)})" if row.change_year is not None else "") \
-        if row.year_ago is not None else ""
-    cards[position % 3].metric(KPI_TITLES[row.kpi], show(row.value), signed_percent(row.change), border=True,
-                               help=f"{t('vs previous period')}: {show(row.previous)}{year_text}")
-download_csv(kpis, "kpis.csv", key="kpi-download")
+    st.info("Your data holds no dates, so there is no period to show or compare.")
+else:
+    if not compared.fitted:
+        st.caption(f"No whole {unit} inside the chosen dates: pick another comparison or widen the dates.")
+    now, before, year, kpis = compared.now, compared.before, compared.year_ago, compared.kpis
+    shown = kpis[~((kpis["kpi"] == "satisfaction") & kpis["value"].isna())]
+    earlier = now.previous() if unit == "chosen" else None
+    st.caption(f"{now.start:%d.%m.%Y}–{now.end:%d.%m.%Y} " + (
+        f"{t('vs previous period')}: {before.start:%d.%m.%Y}–{before.end:%d.%m.%Y}." if before else
+        f"— the data starts on {bounds[0]:%d.%m.%Y}, so it doesn't cover the period before"
+        f"{f' ({earlier.start:%d.%m.%Y}–{earlier.end:%d.%m.%Y})' if earlier else ''}; no change is shown."))
+    cards = st.columns(3)
+    for position, row in enumerate(shown.itertuples()):
+        show = FORMATS.get(row.kpi, number)
+        year_text = f"; a year earlier: {show(row.year_ago)}" + (
+            f" ({signed_percent(row.change_year)})" if row.change_year is not None else "") \
+            if row.year_ago is not None else ""
+        cards[position % 3].metric(KPI_TITLES[row.kpi], show(row.value), signed_percent(row.change), border=True,
+                                   help=f"{t('vs previous period')}: {show(row.previous)}{year_text}")
+    download_csv(kpis, "kpis.csv", key="kpi-download")
 
 st.subheader(t("Flagged reps"))
-reps = view.reps
+reps = analysis.reps()
 counts = reps["status"].value_counts()
 left, middle, right, last = st.columns(4)
 left.metric(t("flagged"), int(counts.get("flagged", 0)))
 middle.metric(t("ok"), int(counts.get("ok", 0)))
 right.metric(t("not enough data"), int(counts.get("not enough data", 0)))
-last.metric("Won at the team's rate", number(found.what_if["extra_won"].sum()),
+last.metric("Won at the team's rate", number(analysis.what_if["extra_won"].sum()),
             help="Extra won deals if every flagged rep converted at the team's pooled rate.")
 flagged = reps[reps["flagged"]].reset_index(drop=True)
 if flagged.empty:

@@ -2,39 +2,36 @@
 import streamlit as st
 
 from metrics import diagnostics
-from metrics.filters import Filters, apply
 from metrics.funnel import TEAM
 from metrics.leaks import leak_label
-from metrics.mix import activity_mix
-from metrics.trends import period_table
-from views import charts
+from views import charts, state
 from views.context import current_view
-from views.i18n import t
-from views.widgets import SELECTED_REP, compact, download_csv, no_data, number, percent, show_table
 from views.escaping import md
+from views.i18n import t
+from views.widgets import compact, download_csv, no_data, number, percent, show_table
 
 view = current_view()
-found = view.insights
+analysis = view.analysis
 st.title(t("Reps"))
 
-everyone = view.team_reps
-names = everyone["rep"].tolist()
+names = analysis.team_reps()["rep"].tolist()
 if not names:
     no_data()
     st.stop()
-remembered = st.session_state.get(SELECTED_REP)
+remembered = st.session_state.get(state.FOCUS)
 start = names.index(remembered) if remembered in names else 0
 # Keyed by the remembered rep, so a click elsewhere that names another rep shows that rep here.
 rep = st.selectbox(t("Rep"), names, index=start, key=f"rep-page-{names[start]}")
-st.session_state[SELECTED_REP] = rep
-row = everyone.set_index("rep").loc[rep]
+st.session_state[state.FOCUS] = rep
+focus = analysis.rep(rep)
+row = focus.row
 
 status_text = {"flagged": ":material/flag: Flagged: busy but not converting", "ok": "No flag",
                "not enough data": "Not enough data to judge"}[row["status"]]
 st.markdown(f"**{md(rep)}** · {md(row['team']) if isinstance(row['team'], str) else 'no team'} · "
             f"{diagnostics.QUADRANT_LABELS[row['quadrant']]} · {status_text}")
 
-comparison = diagnostics.rep_against_team(everyone, rep)
+comparison = focus.against_team
 titles = {"activities": view.effort_title, "won": view.scenario.won_label, "revenue": view.scenario.revenue_label,
           "conversion": t("Conversion")}
 for column, line in zip(st.columns(len(comparison)), comparison.itertuples()):
@@ -44,40 +41,36 @@ for column, line in zip(st.columns(len(comparison)), comparison.itertuples()):
                   None if line.ratio != line.ratio else f"{line.ratio:.1f}× {team_word}",
                   delta_color="off", delta_arrow="off", border=True, help=f"{team_word}: {show(line.team)}")
 
-expected = found.expected.set_index("rep").loc[rep]
+expected = focus.expected
 if expected["expected_revenue"] == expected["expected_revenue"]:
     st.caption(f"{t('Expected against actual')}: for this much activity the team's curve predicts "
                f"{number(expected['expected_won'], 1)} {view.scenario.won_label.lower()} and "
                f"{compact(expected['expected_revenue'])} {view.scenario.revenue_label.lower()}; {md(rep)} got "
                f"{number(row['won'])} and {compact(row['revenue'])} (gap {compact(expected['gap'])}).")
 
-mine = [finding for finding in found.findings if finding.rep == rep]
-if mine:
+if focus.findings:
     st.subheader(t("Findings"))
-    for finding in mine:
+    for finding in focus.findings:
         st.markdown(f"- {md(finding.text)}")
 
-scoped = apply(view.population, Filters(reps=(rep,)))
 left, right = st.columns(2)
 with left:
     st.subheader("Funnel against the team")
-    if found.funnel.empty:
+    if analysis.funnel.empty:
         no_data()
     else:
-        st.altair_chart(charts.stage_funnel_chart(found.funnel, [TEAM, rep]), width="stretch", key="rep-funnel")
-        leak = found.leaks[found.leaks["rep"] == rep]
-        if len(leak):
-            worst = leak.iloc[0]
+        st.altair_chart(charts.stage_funnel_chart(analysis.funnel, [TEAM, rep]), width="stretch", key="rep-funnel")
+        worst = focus.leak
+        if worst is not None:
             st.caption(f"Loses most at {leak_label(worst)}: {worst['rep_rate']:.0%} against the team's "
                        f"{worst['team_rate']:.0%}, about {worst['lost']:.1f} lost against the team's rate.")
 with right:
     st.subheader(t("Activity mix"))
-    mix = activity_mix(scoped, view.scenario, confidence=view.scenario.thresholds.confidence)
+    mix = focus.mix
     if mix.empty:
         st.info("No activity log for this rep: the effort shown is the deals they engaged.")
     else:
-        team_share = found.mix.set_index("activity_type")["share"]
-        compared = mix.assign(team_share=mix["activity_type"].map(team_share))
+        compared = mix
         st.altair_chart(charts.mix_chart(mix, "share", "Share of the rep's activity", "%"), width="stretch",
                         key="rep-mix")
         show_table(compared[["label", "activities", "share", "team_share", "win_rate", "verdict"]],
@@ -87,7 +80,7 @@ with right:
         download_csv(compared, f"mix-{rep}.csv", key="rep-mix-download")
 
 st.subheader(t("Trends"))
-periods = period_table(scoped, "month", view.scenario.thresholds.rise_pct)
+periods = focus.periods
 if periods.empty:
     no_data()
 else:

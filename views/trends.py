@@ -2,14 +2,14 @@
 import pandas as pd
 import streamlit as st
 
-from metrics.kpis import kpi_table
-from metrics.trends import lag_effect, period_table, periods_overlapping
+from metrics.trends import periods_overlapping
 from views import charts
 from views.context import current_view
 from views.i18n import t
 from views.widgets import download_csv, keep, kept, no_data, number, percent, show_table, signed_percent
 
 view = current_view()
+analysis = view.analysis
 st.title(t("Trends"))
 
 left, right = st.columns(2)
@@ -21,7 +21,7 @@ lag = right.slider(f"{t('Lag')}: set activity against results this many {frequen
                    help="A demo this month may close next quarter. With a lag, each period's activity is compared "
                         "with the results that many periods later.")
 keep(f"lag-{frequency}", lag)
-periods = period_table(view.current, frequency, view.scenario.thresholds.rise_pct, lag)
+periods = analysis.trends(frequency, lag)
 if periods.empty:
     no_data()
     st.stop()
@@ -53,7 +53,7 @@ show_table(table, key="trend-table", rates=("conversion", "activity_change", "wo
 download_csv(periods, "trends.csv", key="trends-download")
 
 st.subheader("How results follow activity")
-effect = lag_effect(view.current, frequency, max_lag=6)
+effect = analysis.lag_effect(frequency)
 if effect["correlation"].notna().any():
     st.altair_chart(charts.lag_chart(effect, frequency), width="stretch", key="lag-effect")
     best = effect.loc[effect["correlation"].idxmax()]
@@ -67,7 +67,8 @@ st.subheader("This period against earlier ones")
 if view.filters.start is None:
     st.caption("Pick a date range in the sidebar to compare it with the period before and a year earlier.")
 else:
-    comparison = kpi_table(view.current, view.previous, view.year_ago)
+    compared = analysis.comparison("chosen")
+    comparison = compared.kpis
     before, year = view.filters.previous(), view.filters.year_before()
     st.caption(f"Now: {view.filters.start:%d.%m.%Y}–{view.filters.end:%d.%m.%Y}; before: {before.start:%d.%m.%Y}–"
                f"{before.end:%d.%m.%Y}; a year earlier: {year.start:%d.%m.%Y}–{year.end:%d.%m.%Y}. Empty where the "

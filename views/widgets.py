@@ -7,11 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from metrics.report import to_csv
-from views.context import FOCUS_KEY as SELECTED_REP
+from views import state
 from views.i18n import t
-
-OPEN_REP = "_open_rep"
-REPS_PAGE = "views/reps.py"
 
 
 def number(value, decimals: int = 0) -> str:
@@ -87,7 +84,7 @@ def picked_reps(event, parameter: str) -> list[str]:
     chosen = [point["rep"] for point in (event.selection.get(parameter) or []) if "rep" in point] \
         if event is not None else []
     if chosen:
-        st.session_state[SELECTED_REP] = chosen[-1]
+        st.session_state[state.FOCUS] = chosen[-1]
     return chosen
 
 
@@ -101,12 +98,12 @@ def open_rep_on_click(key: str, parameter: str):
     A callback fires only on a new click, so coming back to the page does not bounce to the Reps page again.
     """
     def remember() -> None:
-        state = st.session_state.get(key)
-        chosen = [point["rep"] for point in (state.selection.get(parameter) or []) if "rep" in point] \
-            if state is not None else []
+        event = st.session_state.get(key)
+        chosen = [point["rep"] for point in (event.selection.get(parameter) or []) if "rep" in point] \
+            if event is not None else []
         if chosen:
-            st.session_state[SELECTED_REP] = chosen[-1]
-            st.session_state[OPEN_REP] = True
+            st.session_state[state.FOCUS] = chosen[-1]
+            st.session_state[state.OPEN_REP] = True
     return remember
 
 
@@ -115,15 +112,15 @@ def open_row_on_select(key: str, reps: list[str]):
     def remember() -> None:
         rows = st.session_state[key].selection.rows
         if rows:
-            st.session_state[SELECTED_REP] = reps[rows[0]]
-            st.session_state[OPEN_REP] = True
+            st.session_state[state.FOCUS] = reps[rows[0]]
+            st.session_state[state.OPEN_REP] = True
     return remember
 
 
 def follow_rep_click() -> None:
     """Open the Reps page if a click asked for it (st.switch_page can't run inside a callback)."""
-    if st.session_state.pop(OPEN_REP, False):
-        st.switch_page(REPS_PAGE)
+    if st.session_state.pop(state.OPEN_REP, False):
+        st.switch_page(state.REPS.path)
 
 
 def kept(key: str, default):
@@ -132,8 +129,8 @@ def kept(key: str, default):
     Streamlit forgets a widget's value when its page is not shown; pages pass this as the widget's default
     and hand the value to keep(), so a choice survives a visit to another page.
     """
-    return st.session_state.get(f"_kept_{key}", default)
+    return st.session_state.get(state.kept_key(key), default)
 
 
 def keep(key: str, value) -> None:
-    st.session_state[f"_kept_{key}"] = value
+    st.session_state[state.kept_key(key)] = value

@@ -1,0 +1,58 @@
+"""The frame's state in one place: the pages, the session's keys and the address's parameters.
+
+Every page path, session-state key and query parameter the dashboard uses is named here, so a page is
+spelled once and a key can't drift between the module that writes it and the one that reads it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    url_path: str
+    title: str  # English; views.i18n translates it
+    icon: str
+
+
+OVERVIEW = Page("views/overview.py", "overview", "Overview", ":material/dashboard:")
+ACTIVITY = Page("views/activity.py", "activity", "Activity vs performance", ":material/scatter_plot:")
+CONVERSION = Page("views/conversion.py", "conversion", "Conversion", ":material/filter_alt:")
+TRENDS = Page("views/trends.py", "trends", "Trends", ":material/timeline:")
+REPS = Page("views/reps.py", "reps", "Reps", ":material/person:")
+DATA = Page("views/data.py", "data", "Data", ":material/table_view:")
+PAGES = (OVERVIEW, ACTIVITY, CONVERSION, TRENDS, REPS, DATA)
+
+# Where each kind of finding (metrics.findings.Finding.kind) is drawn, for the link beside its sentence.
+FINDING_PAGES = {"flagged": ACTIVITY, "what_if": ACTIVITY, "period": TRENDS, "activity_type": CONVERSION,
+                 "team": ACTIVITY, "satisfaction": ACTIVITY, "efficient": ACTIVITY}
+
+# Session-state keys. Widget keys are named where the widget is drawn; these are the ones code shares.
+VIEW = "_view"  # the View build_view made for this run
+SCENARIO = "scenario"  # the scenario selectbox
+LANGUAGE = "language"  # the language selectbox
+FOCUS = "selected_rep"  # the rep the Reps page shows; a click on a rep anywhere sets it
+OPEN_REP = "_open_rep"  # a click asked for the Reps page (st.switch_page can't run in a callback)
+MAPPING = "mapping"  # the user's column and value choices (see metrics.ingest.mapping)
+MAPPING_FILE_APPLIED = "_mapping_file_applied"  # digest of the mapping file last loaded
+RAW_FILES = "_raw_files"  # (name, content digest) → RawFile, for this session's current uploads
+DIGESTS = "_content_digests"  # upload file_id → content digest
+ADDRESS_READ = "_url_read"  # the address was read on this session's first run
+ADDRESS_FILTERS = "_url_filters"  # the filters the address asked for, until the sidebar applies them
+KEPT = "_kept_"  # prefix: a page's last choice, kept while the page is not shown
+
+
+def kept_key(name: str) -> str:
+    return KEPT + name
+
+
+# Query parameters: the view a copied link reproduces.
+class Param:
+    SCENARIO = "scenario"
+    LANGUAGE = "lang"
+    FROM = "from"
+    TO = "to"
+    TEAM = "team"
+    REP = "rep"
+    FOCUS = "focus"
