@@ -223,8 +223,8 @@ def build_view(page_path: str = "") -> View:
     scenario = SCENARIOS[scenario_key]
 
     dataset, is_sample, from_uploads = None, False, None
+    files, content_key = _read_uploads(uploaded or [])  # also when the list is empty: removed files go
     if uploaded:
-        files, content_key = _read_uploads(uploaded)
         mapping_json = json.dumps(current_mapping(), sort_keys=True)
         # The mapping is part of the key: other columns or statuses make other data for every cache below.
         data_key = hashlib.blake2b(f"{content_key}|{mapping_json}".encode(), digest_size=16).hexdigest()
