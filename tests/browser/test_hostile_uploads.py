@@ -1,0 +1,59 @@
+"""Strangers' files in a real browser: hostile names draw as text, and a file that aborts the reader costs
+only its own upload while another user's session carries on."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import open_app
+from tests.browser.helpers import assert_no_crash, open_page, serving, upload, wait_drawn
+from tests.fixtures.hostile_books import far_cell_workbook
+from tests.test_hostile_names import HOSTILE_FILE, HOSTILE_REPS, hostile_deals, hostile_log
+from views import state
+
+pytestmark = pytest.mark.browser
+
+CSV = "text/csv"
+
+
+def test_hostile_names_fetch_nothing_and_show_as_text_on_every_page(page):
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url) if "127.0.0.1:9/" in request.url else None)
+    upload(page, [{"name": HOSTILE_FILE, "mimeType": CSV, "buffer": hostile_log()},
+                  {"name": "deals.csv", "mimeType": CSV, "buffer": hostile_deals()}], expect="deals.csv")
+    for shown in state.PAGES:
+        open_page(page, shown.title, shown.url_path)
+        assert_no_crash(page)
+        main = page.locator("[data-testid='stMain']")
+        links = [a.get_attribute("href") or "" for a in main.locator("a").all()]
+        assert not [href for href in links if "127.0.0.1:9" in href or href.startswith("javascript")], shown.title
+        assert main.locator("img[src*='127.0.0.1'], .katex, [data-testid='stMarkdownColoredText']").count() == 0
+    page.get_by_text(HOSTILE_FILE).first.wait_for()  # the Data page names the file as it was called
+    rep = HOSTILE_REPS[0]
+    open_page(page, state.REPS.title)
+    page.locator("[data-testid='stMain'] [data-testid='stSelectbox']").first.click()
+    page.get_by_role("option", name=rep).click()
+    wait_drawn(page, "Reps")
+    # Shown as its own text, not as an image (the word joiner that stops GFM's autolink is invisible).
+    assert rep in page.locator("[data-testid='stMain']").inner_text().replace("\u2060", "")
+    assert fetched == []
+
+
+def test_a_file_that_aborts_the_reader_costs_only_its_upload(browser, app_url, good_csv):
+    """One cell at XFD1048576 makes calamine allocate 512 GiB and abort. The user who uploads it gets a
+    message naming it; the server keeps serving; a second user's upload in another session works."""
+    first, attacker = open_app(browser, app_url)
+    second, colleague = open_app(browser, app_url)
+    try:
+        upload(attacker, [{"name": "far.xlsx", "mimeType": "application/vnd.ms-excel",
+                           "buffer": far_cell_workbook("XFD", 1048576)}], expect="sample data")
+        attacker.locator("[data-testid='stAlertContentError']", has_text="far.xlsx").first.wait_for()
+        assert serving(app_url)
+        upload(colleague, [good_csv])
+        assert_no_crash(colleague)
+        assert colleague.locator("[data-testid='stAlertContentError']").count() == 0
+        # The attacker's own session carries on too.
+        upload(attacker, [good_csv])
+        assert_no_crash(attacker)
+    finally:
+        first.close()
+        second.close()
