@@ -10,7 +10,8 @@ from tests.conftest import ROOT
 from views import state
 
 # Caches shared by every session: they hold only the app's own data (the samples, the templates).
-SHARED_WITHOUT_USER_DATA = {"views.context._sample", "views.data.template"}
+SHARED_WITHOUT_USER_DATA = {"views.context._sample", "views.context._sample_scope", "views.context._sample_analysis",
+                            "views.data.template"}
 LOG = b"Date;Rep;Activity type\n" + b"".join(f"0{d}.01.2026;Kari;Call\n".encode() for d in range(1, 10))
 
 

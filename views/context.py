@@ -81,6 +81,18 @@ def _analysis(view_key: str, _dataset: Dataset, _scoped: Slice, _scenario: Scena
     return analyse(_dataset, _scenario, _chosen, scoped=_scoped)
 
 
+@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
+def _sample_scope(scenario_key: str, assigned_json: str) -> Slice:
+    return filtering.scope(_sample(scenario_key), SCENARIOS[scenario_key], json.loads(assigned_json))
+
+
+@st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
+def _sample_analysis(view_key: str, _scenario: Scenario, _chosen: Filters, assigned_json: str) -> Analysis:
+    """The sample's analyses are the same for every session that opens them: computed once for all."""
+    scenario_key = view_key.split("|", 1)[0]
+    return analyse(_sample(scenario_key), _scenario, _chosen, scoped=_sample_scope(scenario_key, assigned_json))
+
+
 def current_mapping() -> dict:
     """The user's column and value choices: {"columns": ..., "statuses": ..., "activity_types": ...}.
 
@@ -206,8 +218,25 @@ def source_label(view: View) -> str:
     return ", ".join(dict.fromkeys(table.source.split(" › ")[0] for table in view.dataset.tables))
 
 
+def filters_label(view: View) -> str:
+    """The filters in force, in a few words: '2 teams, 1 rep, 01.01.2026–31.01.2026'; empty when none."""
+    chosen, bounds, parts = view.filters, view.analysis.bounds, []
+    if chosen.teams:
+        parts.append(t("{count} team", count=len(chosen.teams)) if len(chosen.teams) == 1
+                     else t("{count} teams", count=len(chosen.teams)))
+    if chosen.reps:
+        parts.append(t("{count} rep", count=len(chosen.reps)) if len(chosen.reps) == 1
+                     else t("{count} reps", count=len(chosen.reps)))
+    if bounds and chosen.start and (chosen.start, chosen.end) != bounds:
+        parts.append(f"{chosen.start:%d.%m.%Y}–{chosen.end:%d.%m.%Y}")
+    return ", ".join(parts)
+
+
 def draw_source_line(view: View, page_title: str) -> None:
-    st.caption(f"{page_title} · {t('Source')}: {md(source_label(view))} · {t('Scenario')}: {view.scenario.label}")
+    """The page's last line: which page, over which data, in which scenario, with which filters."""
+    filters = filters_label(view)
+    st.caption(f"{page_title} · {t('Source')}: {md(source_label(view))} · {t('Scenario')}: {view.scenario.label}"
+               + (f" · {t('Filters')}: {filters}" if filters else ""))
 
 
 def build_view(page_path: str = "") -> View:
@@ -241,11 +270,15 @@ def build_view(page_path: str = "") -> View:
 
     scenario = replace(scenario, thresholds=_thresholds(scenario.thresholds))
     assigned = json.dumps(current_mapping().get("activity_types", {}), sort_keys=True)
-    scoped = _scope(data_key, scenario.key, assigned, dataset)
+    scoped = _sample_scope(scenario.key, assigned) if is_sample else _scope(data_key, scenario.key, assigned, dataset)
     chosen = _filters(scoped, data_key)
     _write_url(scenario, chosen, filtering.date_bounds(scoped), page_path == state.REPS.url_path)
-    analysis = _analysis(f"{data_key}|{scenario.key}|{assigned}|{scenario.thresholds!r}|{chosen!r}", dataset, scoped,
-                         scenario, chosen)
+    if is_sample:
+        analysis = _sample_analysis(f"{scenario.key}|{assigned}|{scenario.thresholds!r}|{chosen!r}", scenario, chosen,
+                                    assigned)
+    else:
+        analysis = _analysis(f"{data_key}|{scenario.key}|{assigned}|{scenario.thresholds!r}|{chosen!r}", dataset,
+                             scoped, scenario, chosen)
     if is_sample:
         st.caption(t("Showing sample data for the {scenario} scenario. Upload your own files in the sidebar.",
                      scenario=scenario.label))
