@@ -8,9 +8,10 @@ effort that even zero wins would not be significant on its own, is "not enough d
 
 The test. Each rep judged gets a one-sided p-value for "converts below the rest of the team": the
 two-proportion score test of the rep against everyone else, with Yates' continuity correction,
-z = (k + ½ − n·p0) ÷ √(φ·n·p0(1 − p0)·(1 − n/N)) and p = Φ(z), where k is the rep's wins, n their trials,
-N the team's, and p0 the pooled rate of the reps who own deals (the rate the rep shares with the rest under
-the null). The factor 1 − n/N makes it the leave-one-out comparison: against a pool that holds the rep, a
+z = (k/n + ½/n − p0) ÷ √(p0(1 − p0)/n·(1 − n/N) + τ²·(1 − n/N)²·(1 + H)) and p = Φ(z), where k is the rep's
+wins, n their trials, N the team's, p0 the pooled rate of the reps who own deals (the rate the rep shares
+with the rest under the null), τ² the spread between reps below (0 when none is found) and H = Σ_rest nⱼ² ÷
+(N − n)², what the rest's own spread adds to their rate's. The factor 1 − n/N makes it the leave-one-out comparison: against a pool that holds the rep, a
 rep with much of the team's volume drags the pooled rate toward themselves and is hard to flag; against the
 rest's rate as if it were known exactly, the test would flag too easily. The half win keeps the normal tail
 honest for counts: against Fisher's exact test of the rep against the rest (scipy's hypergeometric, over a
@@ -21,15 +22,20 @@ binomial's long lower tail makes them run lighter (median 0.89 of the exact, 0.5
 teams. With many reps and much volume z is Spiegelhalter's funnel-plot z-score. `conversion_low`/`_high`
 stay the rep's own Wilson interval, for reading; the flag does not use them.
 
-Overdispersion (Spiegelhalter, "Funnel plots for comparing institutional performance", 2005). Reps differ by
-more than chance (territory, seniority, leads). φ is the mean square of the judged reps' funnel z-scores,
-winsorised so that the reps under suspicion don't inflate it: the ⌈10%⌉ most extreme at each end are
-pulled in to the next (stats.winsorise: two of a dozen reps, where an interpolated 10% quantile would pull
-in barely one, and two busy reps would read as spread). I·φ is tested against chi-square on I − 1
-degrees of freedom. When that test is significant at DISPERSION_LEVEL (and at least
-MIN_REPS_FOR_DISPERSION reps are judged) every z is divided by √φ: the limits and the test widen by √φ.
-Multiplicative φ rather than an additive τ²: on an activity basis activities cluster within deals, which
-inflates the variance by a roughly constant factor, and one factor is what the Conversion page can state.
+Overdispersion (Spiegelhalter, "Funnel plots for comparing institutional performance", 2005, and the
+random-effects limits of Spiegelhalter et al. 2012). Reps differ by more than chance (territory, seniority,
+leads). φ is the mean square of the judged reps' funnel z-scores (r − p0) ÷ √(p0(1 − p0)/n), taken about
+the median rep's and winsorised so that the reps under suspicion don't inflate it: the ⌈10%⌉ most extreme
+at each end are pulled in to the next (stats.winsorise: two of a dozen reps, where an interpolated 10%
+quantile pulls in barely one and two busy reps would read as spread; about the median, because reps with
+much volume pull the pooled rate toward themselves and make everyone else look far from it). I·φ is
+tested against chi-square on I − 1 degrees of freedom. When that is significant at DISPERSION_LEVEL (with
+at least MIN_REPS_FOR_DISPERSION reps judged), the between-rep variance τ² = (I·φ − (I − 1)) ÷ (Σw − Σw²/Σw),
+w = n ÷ p0(1 − p0) (DerSimonian–Laird), is added to every rep's: the test and the limits widen. Additive
+rather than multiplying the variance by φ: a territory's lead quality does not shrink with a rep's volume,
+and busy reps are the ones with volume. Multiplied, the limits of high-volume reps stayed too narrow: in
+simulated teams whose reps' rates spread with a logit sd of 0.3, 19% of 30-rep teams winning 30% (33% at
+63%) had a flag, against 7% (18%) with τ² (benchmarks/flag_simulation.py).
 
 False discoveries (Benjamini–Hochberg; as in Jones, Ohlssen & Spiegelhalter 2008 for hospitals). The
 p-values of every rep judged, busy or not, are adjusted together; a rep is `below_limit` when p_adjusted ≤
@@ -43,13 +49,14 @@ Weighted effort. `effort` counts each activity at its type's weight, scaled so t
 its activity count: weights are relative, so the pooled rate stays won ÷ activities and multiplying every
 weight by ten changes nothing. Conversion is won ÷ effort, and the quadrant, the curve and the flag read
 effort. Weighted units are not Bernoulli trials: the test uses p0(1 − p0)/effort only as a working variance
-(a quasi-binomial model) whose scale φ, estimated from the same reps, corrects when the units scatter more
-than trials would. With every weight 1, effort is the activity count and the test is the binomial one.
+(a quasi-binomial model), and where reps' rates per unit scatter more than it allows, the overdispersion
+test finds it and τ² widens the test by what the reps show. With every weight 1, effort is the activity
+count and the test is the binomial one.
 """
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -100,29 +107,32 @@ class FlagRule:
     alpha: float  # 1 − confidence: the false discovery rate the flags are held to
     pooled: float | None  # p0, the pooled rate of the reps who own deals
     pool: float  # N: their trials
+    pool_squares: float  # Σ n²: how unevenly the trials are spread
     judged: int  # reps in the Benjamini–Hochberg family
-    dispersion: float  # φ, the winsorised mean square z-score (NaN with too few reps judged)
+    dispersion: float  # φ, the winsorised mean square z-score about the median rep (NaN with too few reps)
     dispersion_p: float  # P(chi-square on I − 1 ≥ I·φ)
     dispersion_applied: bool
+    tau: float  # τ, the spread of reps' rates beyond chance added to the test (0 when none was found)
     cutoff: float  # the largest p-value flagged; α ÷ judged when nobody is (the first rep's bar)
 
     @property
-    def scale(self) -> float:
-        """The variance factor the test uses: φ when overdispersion was found, else 1."""
-        return self.dispersion if self.dispersion_applied else 1.0
-
-    @property
     def cutoff_z(self) -> float:
-        return normal_quantile(1 - self.cutoff) if 0 < self.cutoff < 1 else float("nan")
+        """How many standard errors below the pooled rate the adjusted limit lies."""
+        if not self.cutoff < 1:
+            return float("nan")
+        return -normal_quantile(max(self.cutoff, 1e-300))  # from the lower tail: 1 − 1e-20 is 1.0 in floats
 
-    def standard_error(self, trials, scale: float | None = None) -> np.ndarray:
-        """√(φ·p0(1 − p0)/n · (1 − n/N)): the spread of a rate on `trials` against the rest of the team."""
+    def standard_error(self, trials, tau: float | None = None) -> np.ndarray:
+        """The spread of a rate on `trials` against the rest of the team (see the module docstring)."""
         n = np.asarray(trials, dtype=float)
         if self.pooled is None:
             return np.full(n.shape, np.nan)
+        tau = self.tau if tau is None else tau
+        share = np.clip(1 - n / self.pool, 0, None)
         with np.errstate(divide="ignore", invalid="ignore"):
-            variance = self.pooled * (1 - self.pooled) / n * np.clip(1 - n / self.pool, 0, None)
-        return np.sqrt((self.scale if scale is None else scale) * variance)
+            rest = np.where(self.pool > n, (self.pool_squares - n**2) / (self.pool - n) ** 2, 0.0)
+            variance = self.pooled * (1 - self.pooled) / n * share + tau**2 * share**2 * (1 + np.clip(rest, 0, None))
+        return np.sqrt(variance)
 
     def limits(self, trials, z: float) -> tuple[np.ndarray, np.ndarray]:
         """The conversion at which the test's z reaches −z (lower) and +z (upper) at each volume: z standard
@@ -139,39 +149,49 @@ class FlagRule:
                 f"everyone converts alike, the chance that anyone is flagged at all is at most {self.alpha:.0%}.")
 
 
+def _between_reps(rate, trials, pooled: float) -> tuple[float, float, float]:
+    """φ, its chi-square p-value and τ² (0 unless the spread is significant) from the reps judged."""
+    count = len(rate)
+    if count < MIN_REPS_FOR_DISPERSION:
+        return np.nan, np.nan, 0.0
+    funnel_z = (rate - pooled) / np.sqrt(pooled * (1 - pooled) / trials)
+    dispersion = float(np.mean(winsorise(funnel_z - np.median(funnel_z), WINSOR_SHARE) ** 2))
+    dispersion_p = chi_square_sf(count * dispersion, count - 1)
+    weight = trials / (pooled * (1 - pooled))
+    room = weight.sum() - np.sum(weight**2) / weight.sum()
+    between = (count * dispersion - (count - 1)) / room if room > 0 else 0.0
+    return dispersion, dispersion_p, max(between, 0.0) if dispersion_p < DISPERSION_LEVEL else 0.0
+
+
 def _decide(won, trials, in_pool, candidates, alpha: float) -> tuple[FlagRule, np.ndarray, np.ndarray, np.ndarray]:
     """The rule, and per rep: whether judged, the p-value and the adjusted p-value (NaN outside the family)."""
     won, trials = np.asarray(won, dtype=float), np.asarray(trials, dtype=float)
     in_pool = np.asarray(in_pool, dtype=bool) & (trials > 0)
     pool, wins = float(trials[in_pool].sum()), float(won[in_pool].sum())
     pooled = wins / pool if pool > 0 else None
+    squares = float(np.sum(trials[in_pool] ** 2))
     nothing = np.full(len(trials), np.nan)
     if pooled is None or not 0 < pooled < 1:
-        return (FlagRule(alpha, pooled, pool, 0, np.nan, np.nan, False, np.nan), np.zeros(len(trials), bool),
-                nothing, nothing.copy())
-    rule = FlagRule(alpha, pooled, pool, 0, np.nan, np.nan, False, np.nan)
-    error = np.where(in_pool, rule.standard_error(trials, scale=1.0), np.nan)
+        return (FlagRule(alpha, pooled, pool, squares, 0, np.nan, np.nan, False, 0.0, np.nan),
+                np.zeros(len(trials), bool), nothing, nothing.copy())
+    rule = FlagRule(alpha, pooled, pool, squares, 0, np.nan, np.nan, False, 0.0, np.nan)
+    error = np.where(in_pool, rule.standard_error(trials), np.nan)
     testable = in_pool & (error > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(testable, won / trials, np.nan)
         half_win = 0.5 / trials
         zero_wins_p = normal_cdf(np.where(testable, (half_win - pooled) / error, np.nan))
-        funnel_z = (rate - pooled) / np.sqrt(pooled * (1 - pooled) / trials)
     judged = testable & np.asarray(candidates, dtype=bool) & (zero_wins_p <= alpha)
-    dispersion, dispersion_p, applied = np.nan, np.nan, False
     count = int(judged.sum())
-    if count >= MIN_REPS_FOR_DISPERSION:
-        dispersion = float(np.mean(winsorise(funnel_z[judged], WINSOR_SHARE) ** 2))
-        dispersion_p = chi_square_sf(count * dispersion, count - 1)
-        applied = dispersion > 1 and dispersion_p < DISPERSION_LEVEL
-    scale = dispersion if applied else 1.0
+    dispersion, dispersion_p, between = _between_reps(rate[judged], trials[judged], pooled)
+    rule = FlagRule(alpha, pooled, pool, squares, count, dispersion, dispersion_p, between > 0,
+                    float(np.sqrt(between)), np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
-        p_value = normal_cdf((rate + half_win - pooled) / (error * np.sqrt(scale)))
+        p_value = normal_cdf((rate + half_win - pooled) / rule.standard_error(trials))
     p_adjusted = benjamini_hochberg(np.where(judged, p_value, np.nan))
     flagged = judged & (p_adjusted <= alpha)
     cutoff = float(p_value[flagged].max()) if flagged.any() else (alpha / count if count else np.nan)
-    rule = FlagRule(alpha, pooled, pool, count, dispersion, dispersion_p, applied, cutoff)
-    return rule, judged, p_value, p_adjusted
+    return replace(rule, cutoff=cutoff), judged, p_value, p_adjusted
 
 
 def flag_rule(reps: pd.DataFrame, confidence: float = 0.95) -> FlagRule:
@@ -261,18 +281,21 @@ def log_gaps(data: Slice) -> pd.DataFrame:
     if logged.empty:
         return pd.DataFrame({"rep": pd.Series(dtype="string"), "team_weeks": pd.Series(dtype="int64"),
                              "empty_weeks": pd.Series(dtype="int64")})
-    grid = pd.crosstab(logged["rep"], _weeks(logged["date"])) > 0
+    rep_codes, reps = pd.factorize(logged["rep"], sort=True)
+    week_codes, weeks = pd.factorize(_weeks(logged["date"]), sort=True)
+    grid = np.zeros((len(reps), len(weeks)), dtype=bool)
+    grid[rep_codes, week_codes] = True
     records = pd.concat([logged[["rep", "date"]], data.outcomes[["rep", "date"]],
                          data.outcomes[["rep", "engaged"]].rename(columns={"engaged": "date"})]).dropna()
-    span = _weeks(records["date"]).groupby(records["rep"]).agg(["min", "max"]).reindex(grid.index)
-    weeks = grid.columns.to_numpy()
+    span = _weeks(records["date"]).groupby(records["rep"]).agg(["min", "max"]).reindex(reps)
+    weeks = np.asarray(weeks)
     active = (weeks >= span["min"].to_numpy()[:, None]) & (weeks <= span["max"].to_numpy()[:, None])
-    logs = grid.to_numpy() & active
+    logs = grid & active
     others_active = active.sum(axis=0) - active
     others_logging = logs.sum(axis=0) - logs
     team_logs = active & (others_active > 0) & (others_logging >= 0.5 * others_active)
     empty = [_in_stretches(~row_logs[row_team]) for row_logs, row_team in zip(logs, team_logs)]
-    return pd.DataFrame({"rep": grid.index.astype("string"), "team_weeks": team_logs.sum(axis=1),
+    return pd.DataFrame({"rep": pd.Series(reps, dtype="string"), "team_weeks": team_logs.sum(axis=1),
                          "empty_weeks": np.asarray(empty, dtype="int64")})
 
 
@@ -377,11 +400,12 @@ def funnel_plot_limits(reps: pd.DataFrame, flag_confidence: float = 0.95, points
     """Control-limit curves around the pooled rate over the volumes the reps span, from the whole team's
     rep_table: the 95% and 99.8% limits, and the lower limit the flag uses after the Benjamini–Hochberg
     adjustment (`curve` 'flag', `confidence` 1 − the largest p-value flagged; a rep below it has
-    `below_limit`). All are widened by √φ when overdispersion was found (`dispersion` holds the factor used).
+    `below_limit`). All are widened by the spread between reps when overdispersion was found (`tau` holds
+    the τ used, 0 when none; flag_rule gives φ and its test).
 
-    Columns: trials, confidence, lower, upper, pooled, curve, dispersion.
+    Columns: trials, confidence, lower, upper, pooled, curve, tau.
     """
-    columns = ["trials", "confidence", "lower", "upper", "pooled", "curve", "dispersion"]
+    columns = ["trials", "confidence", "lower", "upper", "pooled", "curve", "tau"]
     rule = flag_rule(reps, flag_confidence)
     if rule.pooled is None or reps["trials"].max() <= 0:
         return pd.DataFrame(columns=columns)
@@ -391,11 +415,11 @@ def funnel_plot_limits(reps: pd.DataFrame, flag_confidence: float = 0.95, points
     for confidence, name in ((0.95, "95%"), (0.998, "99.8%")):
         lower, upper = rule.limits(grid, z_value(confidence))
         curves.append(pd.DataFrame({"trials": grid, "confidence": confidence, "lower": lower, "upper": upper,
-                                    "pooled": rule.pooled, "curve": name, "dispersion": rule.scale}))
+                                    "pooled": rule.pooled, "curve": name, "tau": rule.tau}))
     if rule.judged:
         curves.append(pd.DataFrame({"trials": grid, "confidence": 1 - rule.cutoff,
                                     "lower": rule.limits(grid, rule.cutoff_z)[0], "upper": np.nan,
-                                    "pooled": rule.pooled, "curve": "flag", "dispersion": rule.scale}))
+                                    "pooled": rule.pooled, "curve": "flag", "tau": rule.tau}))
     return pd.concat(curves, ignore_index=True)[columns]
 
 
