@@ -11,15 +11,15 @@ two-proportion score test of the rep against everyone else, with Yates' continui
 z = (k/n + ½/n − p0) ÷ √(p0(1 − p0)/n·(1 − n/N) + τ²·(1 − n/N)²·(1 + H)) and p = Φ(z), where k is the rep's
 wins, n their trials, N the team's, p0 the pooled rate of the reps who own deals (the rate the rep shares
 with the rest under the null), τ² the spread between reps below (0 when none is found) and H = Σ_rest nⱼ² ÷
-(N − n)², what the rest's own spread adds to their rate's. The factor 1 − n/N makes it the leave-one-out comparison: against a pool that holds the rep, a
-rep with much of the team's volume drags the pooled rate toward themselves and is hard to flag; against the
-rest's rate as if it were known exactly, the test would flag too easily. The half win keeps the normal tail
+(N − n)², what the rest's own spread adds to their rate's. The factor 1 − n/N makes it the leave-one-out
+comparison: against a pool that holds the rep, a rep with much of the team's volume drags the pooled rate
+toward themselves and is hard to flag; against the rest's rate as if it were known exactly, the test would
+flag too easily. The half win keeps the normal tail
 honest for counts: against Fisher's exact test of the rep against the rest (scipy's hypergeometric, over a
 grid of teams, where p is between 0.0001 and 0.05), uncorrected p-values ran 30–40% too small; corrected,
 at win rates up to a half they were never below the exact ones (median 16% above). Above a half the
 binomial's long lower tail makes them run lighter (median 0.89 of the exact, 0.53 at the 5th percentile on
-50 trials or more); simulated teams of equal reps winning 63% or 80% still had a flag in at most 3.6% of
-teams. With many reps and much volume z is Spiegelhalter's funnel-plot z-score. `conversion_low`/`_high`
+50 trials or more); of 500 simulated teams of 30 equal reps winning 63%, 3.8% had a flag. With many reps and much volume z is Spiegelhalter's funnel-plot z-score. `conversion_low`/`_high`
 stay the rep's own Wilson interval, for reading; the flag does not use them.
 
 Overdispersion (Spiegelhalter, "Funnel plots for comparing institutional performance", 2005, and the
@@ -33,9 +33,10 @@ tested against chi-square on I − 1 degrees of freedom. When that is significan
 at least MIN_REPS_FOR_DISPERSION reps judged), the between-rep variance τ² = (I·φ − (I − 1)) ÷ (Σw − Σw²/Σw),
 w = n ÷ p0(1 − p0) (DerSimonian–Laird), is added to every rep's: the test and the limits widen. Additive
 rather than multiplying the variance by φ: a territory's lead quality does not shrink with a rep's volume,
-and busy reps are the ones with volume. Multiplied, the limits of high-volume reps stayed too narrow: in
-simulated teams whose reps' rates spread with a logit sd of 0.3, 19% of 30-rep teams winning 30% (33% at
-63%) had a flag, against 7% (18%) with τ² (benchmarks/flag_simulation.py).
+and busy reps are the ones with volume. Multiplied, the limits of high-volume reps stayed too narrow: of
+simulated 30-rep teams whose reps' rates spread with a logit sd of 0.3 and nobody stood out, 19% winning 30%
+(33% winning 63%) had a flag, against 8% (23%) with τ² (benchmarks/flag_simulation.py). Winsorising makes
+τ² an underestimate where the spread is wide, which is the price of not letting two busy reps hide in it.
 
 False discoveries (Benjamini–Hochberg; as in Jones, Ohlssen & Spiegelhalter 2008 for hospitals). The
 p-values of every rep judged, busy or not, are adjusted together; a rep is `below_limit` when p_adjusted ≤

@@ -66,7 +66,7 @@ def winsorise(values, share: float = 0.1) -> np.ndarray:
 def chi_square_sf(x: float, df: float) -> float:
     """P(X ≥ x) for a chi-square variable with `df` degrees of freedom: Q(df/2, x/2), by Numerical Recipes
     §6.2 (the series below a + 1, the continued fraction above it)."""
-    if not df > 0 or x != x:
+    if not df > 0 or math.isnan(x):
         return float("nan")
     if x <= 0:
         return 1.0

@@ -1,7 +1,4 @@
-import math
-
 import numpy as np
-import pandas as pd
 import pytest
 
 from metrics.diagnostics import funnel_plot_limits, quadrant_lines, rep_against_team, rep_table

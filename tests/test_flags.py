@@ -341,6 +341,17 @@ def test_a_flagged_rep_with_gaps_says_so_in_the_sentence():
     assert found.reps.set_index("rep").loc["Busy", "caveat"] == CAVEAT_EMPTY_WEEKS
 
 
+def test_an_efficient_rep_with_almost_no_log_says_so_in_the_sentence():
+    data = make_slice(calls("A", 300) + calls("B", 300) + calls("C", 300) + calls("D", 300) + calls("Thin", 60),
+                      wins("A", 9) + wins("B", 9) + wins("C", 9) + wins("D", 9) + wins("Thin", 12) + losses("A", 1))
+    scenario = STARTUP.__class__(**{**STARTUP.__dict__, "thresholds": LOOSE})
+    found = insights(data, scenario, limit=20)
+    [efficient] = [f for f in found.findings if f.kind == "efficient"]
+    assert efficient.rep == "Thin"
+    assert efficient.text.endswith("— but their log holds almost no activity for 12 won, so their effort is "
+                                   "probably under-recorded.")
+
+
 def test_deals_only_data_has_no_caveats():
     data = make_slice(None, wins("Kari", 3) + losses("Kari", 40) + wins("Ola", 20) + losses("Ola", 20))
     assert rep_table(data, LOOSE)["caveat"].tolist() == ["", ""]
@@ -372,6 +383,15 @@ def test_a_rep_without_deals_is_out_of_the_what_if_and_the_curve():
     table = rep_table(with_sdr(), LOOSE)
     assert "Sid" not in what_if(table)["rep"].tolist()
     assert expected_table(table).set_index("rep").loc["Sid"].isna().all()
+
+
+def test_a_rep_without_deals_does_not_lower_the_median_revenue():
+    from metrics.satisfaction import median_seller_revenue
+
+    data = make_slice(calls("A", 100) + calls("B", 100) + calls("C", 100) + calls("Sid", 300),
+                      wins("A", 2) + wins("B", 10) + wins("C", 10, amount=300.0) + losses("A", 1))
+    table = rep_table(data, LOOSE)
+    assert median_seller_revenue(table) == 1000.0  # of 200, 1 000 and 3 000; with Sid's 0 it would be 600
 
 
 def test_team_conversion_leaves_out_the_activity_of_reps_without_deals():

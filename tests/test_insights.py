@@ -38,6 +38,17 @@ def test_fit_curve_matches_scipy_theil_sen():
     assert curve.intercept == pytest.approx(oracle.intercept)
 
 
+def test_fit_curve_matches_scipy_on_a_large_team_with_ties():
+    stats = pytest.importorskip("scipy.stats")
+    rng = np.random.default_rng(9)
+    activities = rng.integers(20, 60, 300)  # many reps share a volume: pairs with no run are left out
+    won = rng.poisson(activities / 10).astype(float)
+    curve = fit_curve(activities, won)
+    oracle = stats.theilslopes(won, np.log1p(activities), method="joint")
+    assert curve.slope == pytest.approx(max(oracle.slope, 0.0))
+    assert curve.intercept == pytest.approx(oracle.intercept)
+
+
 def test_one_star_rep_barely_moves_the_curve():
     activities = [100, 200, 300, 400, 500]
     honest = fit_curve(activities, [10, 14, 16, 18, 19])
