@@ -40,9 +40,11 @@ simulated 30-rep teams whose reps' rates spread with a logit sd of 0.3 and nobod
 
 False discoveries (Benjamini–Hochberg; as in Jones, Ohlssen & Spiegelhalter 2008 for hospitals). The
 p-values of every rep judged, busy or not, are adjusted together; a rep is `below_limit` when p_adjusted ≤
-α = 1 − confidence, and flagged when their effort is also above the activity line. Of the reps flagged, at
-most a share α are expected to be chance results, and in a team of equal reps the chance that anyone at all
-is flagged is at most α. The family is every rep judged rather than the busy ones because the activity line
+α = 1 − confidence, and flagged when their effort is also above the activity line. Of the reps below the
+limit, at most a share α are expected to be there by chance (the false discovery rate), and in a team of
+equal reps the chance that anyone at all is flagged is at most α. The flagged are those of them who are
+busy; volume says nothing about a rep's luck, so chance results are no likelier among the busy, while real
+gaps, measured on more volume, are. The family is every rep judged rather than the busy ones because the activity line
 is the user's to move: were the family the busy reps, a line moved to just below one rep would shrink the
 family to that rep and undo the correction.
 
@@ -143,11 +145,25 @@ class FlagRule:
             half = z * self.standard_error(n) + 0.5 / n
         return np.clip(self.pooled - half, 0, 1), np.clip(self.pooled + half, 0, 1)
 
+    def spread(self) -> str:
+        """Whether reps differ beyond chance and what that did to the limits, in a manager's words."""
+        if self.dispersion != self.dispersion:
+            return (f"With fewer than {MIN_REPS_FOR_DISPERSION} reps judged, whether reps differ by more than chance "
+                    "can't be tested: the limits are chance's alone.")
+        p = "p < 0.001" if self.dispersion_p < 0.001 else f"p = {self.dispersion_p:.3f}"
+        scatter = f"{self.dispersion:.1f}× what chance alone gives, {p}"
+        if self.dispersion_applied:
+            return (f"Reps differ by more than chance explains (their scatter is {scatter}), as territories and "
+                    f"leads do: the limits are widened by a spread between reps of ±{self.tau * 100:.1f} "
+                    "percentage points.")
+        return f"Reps differ no more than chance explains (their scatter is {scatter}): the limits are chance's alone."
+
     def guarantee(self) -> str:
         """What a flag promises, in a manager's words."""
         one_in = round(1 / self.alpha) if self.alpha > 0 else 0
-        return (f"Of the reps flagged, at most 1 in {one_in} is expected to be a chance result; in a team where "
-                f"everyone converts alike, the chance that anyone is flagged at all is at most {self.alpha:.0%}.")
+        return (f"The limit is adjusted for judging {self.judged} reps at once: of the reps below it, at most 1 in "
+                f"{one_in} is expected to be there by chance, and in a team where everyone converts alike the "
+                f"chance that anyone is flagged at all is at most {self.alpha:.0%}.")
 
 
 def _between_reps(rate, trials, pooled: float) -> tuple[float, float, float]:
@@ -198,7 +214,7 @@ def _decide(won, trials, in_pool, candidates, alpha: float) -> tuple[FlagRule, n
 def flag_rule(reps: pd.DataFrame, confidence: float = 0.95) -> FlagRule:
     """The rule a rep_table was flagged by, recomputed from its columns: pass the whole team's table."""
     return _decide(reps["won"], reps["trials"], reps["status"] != STATUS_NO_DEALS, reps["status"].isin(JUDGED),
-                   1 - confidence)[0]
+                   round(1 - confidence, 12))[0]
 
 
 def reps_without_deals(data: Slice) -> set[str]:
@@ -359,7 +375,7 @@ def rep_table(data: Slice, thresholds: Thresholds, performance: str = "won",
     low, high = wilson_interval(reps["won"], reps["trials"], thresholds.confidence)
     reps["conversion_low"], reps["conversion_high"] = low, high
 
-    alpha = 1 - thresholds.confidence
+    alpha = round(1 - thresholds.confidence, 12)  # 0.05, not 0.050000000000000044
     rule, judged, p_value, p_adjusted = _decide(reps["won"], reps["trials"], ~no_deals,
                                                 volume >= thresholds.min_volume, alpha)
     reps["p_value"], reps["p_adjusted"] = p_value, p_adjusted
