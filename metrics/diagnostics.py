@@ -19,8 +19,9 @@ honest for counts: against Fisher's exact test of the rep against the rest (scip
 grid of teams, where p is between 0.0001 and 0.05), uncorrected p-values ran 30–40% too small; corrected,
 at win rates up to a half they were never below the exact ones (median 16% above). Above a half the
 binomial's long lower tail makes them run lighter (median 0.89 of the exact, 0.53 at the 5th percentile on
-50 trials or more); of 500 simulated teams of 30 equal reps winning 63%, 3.8% had a flag. With many reps and much volume z is Spiegelhalter's funnel-plot z-score. `conversion_low`/`_high`
-stay the rep's own Wilson interval, for reading; the flag does not use them.
+50 trials or more); of 500 simulated teams of 30 equal reps winning 63%, 3.8% had a flag. With many reps
+and much volume z is Spiegelhalter's funnel-plot z-score. `conversion_low`/`_high` stay the rep's own Wilson
+interval, for reading; the flag does not use them.
 
 Overdispersion (Spiegelhalter, "Funnel plots for comparing institutional performance", 2005, and the
 random-effects limits of Spiegelhalter et al. 2012). Reps differ by more than chance (territory, seniority,
