@@ -228,19 +228,19 @@ def reps_without_deals(data: Slice) -> set[str]:
     """
     if data.basis == "deals" or not (data.outcomes["won"] == 0).any():
         return set()
-    logging = set(data.activities.loc[data.activities["count"] > 0, "rep"].dropna())
-    return logging - set(data.outcomes["rep"].dropna())
+    logging = set(data.activities.loc[data.activities["count"] > 0, "rep"].dropna().unique())
+    return logging - set(data.outcomes["rep"].dropna().unique())
 
 
 def rep_totals(data: Slice, weights: Mapping[str, float] | None = None) -> pd.DataFrame:
     """Per rep: activities, effort (activities at their type's weight, unscaled; activity types without a
     weight count 1), deals, won, lost, decided, revenue, satisfaction (mean of `ratings` ratings), team."""
     weights = weights if weights and any(weight != 1 for weight in weights.values()) else None
-    counts = data.activities["count"]
+    counts, by_rep = data.activities["count"], data.activities["rep"]
+    effort = [counts.groupby(by_rep, observed=True).sum().rename("activities")]
     if weights:
-        counts = counts * data.activities["activity_type"].map(dict(weights)).astype(float).fillna(1.0)
-    per_rep = data.activities.assign(effort=counts).groupby("rep", observed=True)
-    effort = pd.concat([per_rep["count"].sum().rename("activities"), per_rep["effort"].sum()], axis=1)
+        weighted = counts * data.activities["activity_type"].map(dict(weights)).astype(float).fillna(1.0)
+        effort.append(weighted.groupby(by_rep, observed=True).sum().rename("effort"))
     deal_rows = data.outcomes[data.outcomes["status"].notna()]
     deals = deal_rows.groupby("rep", observed=True).size().rename("deals")
     results = data.outcomes.groupby("rep", observed=True).agg(
@@ -248,7 +248,7 @@ def rep_totals(data: Slice, weights: Mapping[str, float] | None = None) -> pd.Da
         ratings=("satisfaction", "count"))
     teams = pd.concat([data.activities[["rep", "team"]], data.outcomes[["rep", "team"]]]) \
         .dropna(subset=["rep"]).drop_duplicates("rep").set_index("rep")["team"]
-    totals = pd.concat([effort, deals, results], axis=1)
+    totals = pd.concat([*effort, deals, results], axis=1)
     totals.index.name = "rep"
     totals = totals.reset_index()
     for column in ("activities", "deals", "won", "lost", "ratings"):
@@ -275,17 +275,21 @@ def without_effort(reps: pd.DataFrame) -> pd.DataFrame:
     return reps[(reps["activities"] == 0) & ((reps["won"] > 0) | (reps["revenue"] > 0))]
 
 
-def _weeks(dates: pd.Series) -> pd.Series:
-    """Monday-based week numbers."""
-    days = (dates.dt.normalize() - pd.Timestamp("1970-01-05")).dt.days
-    return days // 7
+def _weeks(dates: pd.Series) -> np.ndarray:
+    """Monday-based week numbers (1970-01-05 was a Monday)."""
+    days = dates.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype("int64")
+    return (days - 4) // 7
 
 
-def _in_stretches(empty: np.ndarray) -> int:
-    """How many of the weeks are empty next to another empty one."""
-    before = np.r_[False, empty[:-1]]
-    after = np.r_[empty[1:], False]
-    return int((empty & (before | after)).sum())
+def _in_stretches(empty: np.ndarray, counted: np.ndarray) -> np.ndarray:
+    """Per row: how many of its counted cells are empty next to another empty counted cell of that row."""
+    rows, columns = np.nonzero(counted)  # row by row, left to right
+    blank = empty[rows, columns]
+    same_row = rows[1:] == rows[:-1]
+    beside = np.zeros(len(rows), dtype=bool)
+    beside[1:] |= blank[:-1] & same_row
+    beside[:-1] |= blank[1:] & same_row
+    return np.bincount(rows[blank & beside], minlength=len(counted))
 
 
 def log_gaps(data: Slice) -> pd.DataFrame:
@@ -295,26 +299,35 @@ def log_gaps(data: Slice) -> pd.DataFrame:
     busier ones is how a low-volume rep or one who logs in batches looks, and their effort is all there;
     weeks on end with nothing while the team logs are not. A rep × month sheet counts the week each row falls
     in, so a month without a row is a gap."""
-    logged = data.activities[(data.activities["count"] > 0)].dropna(subset=["rep", "date"])
-    if logged.empty:
+    activities = data.activities
+    logged = ((activities["count"] > 0) & activities["rep"].notna() & activities["date"].notna()).to_numpy()
+    if not logged.any():
         return pd.DataFrame({"rep": pd.Series(dtype="string"), "team_weeks": pd.Series(dtype="int64"),
                              "empty_weeks": pd.Series(dtype="int64")})
-    rep_codes, reps = pd.factorize(logged["rep"], sort=True)
-    week_codes, weeks = pd.factorize(_weeks(logged["date"]), sort=True)
-    grid = np.zeros((len(reps), len(weeks)), dtype=bool)
-    grid[rep_codes, week_codes] = True
-    records = pd.concat([logged[["rep", "date"]], data.outcomes[["rep", "date"]],
-                         data.outcomes[["rep", "engaged"]].rename(columns={"engaged": "date"})]).dropna()
-    span = _weeks(records["date"]).groupby(records["rep"]).agg(["min", "max"]).reindex(reps)
-    weeks = np.asarray(weeks)
-    active = (weeks >= span["min"].to_numpy()[:, None]) & (weeks <= span["max"].to_numpy()[:, None])
+    rep_codes, reps = pd.factorize(activities["rep"][logged], sort=True)
+    week = _weeks(activities["date"][logged])
+    first_week = int(week.min())
+    weeks = int(week.max()) - first_week + 1
+    grid = np.zeros((len(reps), weeks), dtype=bool)
+    grid[rep_codes, week - first_week] = True
+    start, end = grid.argmax(axis=1), weeks - 1 - grid[:, ::-1].argmax(axis=1)
+    # Deals stretch the span: a rep who stopped logging but kept winning has a gap, not an end.
+    deals = data.outcomes[data.outcomes["rep"].isin(reps)]
+    for column in ("date", "engaged"):
+        dated = deals.dropna(subset=[column])
+        if len(dated):
+            at = pd.Series(np.clip(_weeks(dated[column]) - first_week, 0, weeks - 1), index=dated.index) \
+                .groupby(dated["rep"]).agg(["min", "max"]).reindex(reps)
+            start = np.fmin(start, at["min"].to_numpy())
+            end = np.fmax(end, at["max"].to_numpy())
+    columns = np.arange(weeks)
+    active = (columns >= start[:, None]) & (columns <= end[:, None])
     logs = grid & active
     others_active = active.sum(axis=0) - active
     others_logging = logs.sum(axis=0) - logs
     team_logs = active & (others_active > 0) & (others_logging >= 0.5 * others_active)
-    empty = [_in_stretches(~row_logs[row_team]) for row_logs, row_team in zip(logs, team_logs)]
     return pd.DataFrame({"rep": pd.Series(reps, dtype="string"), "team_weeks": team_logs.sum(axis=1),
-                         "empty_weeks": np.asarray(empty, dtype="int64")})
+                         "empty_weeks": _in_stretches(~logs, team_logs).astype("int64")})
 
 
 def effort_caveats(data: Slice, reps: pd.DataFrame, pooled: float | None) -> pd.DataFrame:
