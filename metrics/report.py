@@ -62,6 +62,8 @@ def _plain(value):
 
 def to_dict(analysis: Analysis) -> dict:
     """The CLI's JSON shape (see PRODUCT.md), with findings, expected revenue, gaps and leak stages."""
+    from metrics.diagnostics import STATUS_NO_DEALS  # here, so the JSON's fields stay in this one function
+
     dataset, found = analysis.dataset, analysis.insights
     expected = found.expected.set_index("rep")
     worst = found.leaks.set_index("rep") if len(found.leaks) else pd.DataFrame()
@@ -83,7 +85,7 @@ def to_dict(analysis: Analysis) -> dict:
             "quadrant": row.quadrant,
             "flagged": bool(row.flagged),
             "status": row.status,
-            "owns_deals": row.status != diagnostics.STATUS_NO_DEALS,
+            "owns_deals": row.status != STATUS_NO_DEALS,
             "caveat": row.caveat or None,
             "expected_revenue": _plain(expected.loc[row.rep, "expected_revenue"]),
             "gap": _plain(expected.loc[row.rep, "gap"]),
