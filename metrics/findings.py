@@ -4,6 +4,7 @@ Every number in a sentence is read from the tables in Insights; nothing here com
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -56,9 +57,13 @@ class Insights:
 
 
 def insights(population: Slice, scenario: Scenario, reps: pd.DataFrame | None = None, frequency: str = "month",
-             lag: int = 0, limit: int = 6) -> Insights:
-    """Run every analysis on the population (dates and teams applied) and rank the findings."""
-    reps = diagnostics.rep_table(population, scenario.thresholds) if reps is None else reps
+             lag: int = 0, limit: int = 6, weights: Mapping[str, float] | None = None) -> Insights:
+    """Run every analysis on the population (dates and teams applied) and rank the findings.
+
+    `weights` (activity key → weight) default to the scenario's presets; pass the ones `reps` was made with.
+    """
+    weights = scenario.activity_weights if weights is None else weights
+    reps = diagnostics.rep_table(population, scenario.thresholds, weights=weights) if reps is None else reps
     funnel = funnel_table(population, scenario)
     found = Insights(
         reps=reps,
@@ -68,7 +73,7 @@ def insights(population: Slice, scenario: Scenario, reps: pd.DataFrame | None = 
         leaks=leaks.leak_stages(funnel) if len(funnel) else pd.DataFrame(columns=leaks.LEAK_COLUMNS),
         periods=period_table(population, frequency, scenario.thresholds.rise_pct, lag),
         mix=activity_mix.activity_mix(population, scenario, confidence=scenario.thresholds.confidence),
-        teams=teams.team_table(population, scenario.thresholds),
+        teams=teams.team_table(population, scenario.thresholds, weights),
         team_spread=teams.team_spread(reps),
         satisfaction=satisfaction.satisfaction_gaps(population, reps, scenario.thresholds.confidence),
     )
@@ -80,8 +85,22 @@ def rank(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (TIERS[f.kind], -f.impact))
 
 
-def _effort_word(basis: str) -> str:
-    return "deals engaged" if basis == "deals" else "activities"
+def _effort_word(basis: str, reps: pd.DataFrame | None = None) -> str:
+    if basis == "deals":
+        return "deals engaged"
+    weighted = reps is not None and not reps["effort"].equals(reps["activities"])
+    return "weighted activities" if weighted else "activities"
+
+
+def _caveat(row) -> str:
+    """The clause a flag or an 'efficient' sentence carries when the rep's effort is probably under-recorded."""
+    if diagnostics.CAVEAT_EMPTY_WEEKS in row.caveat:
+        return (f" — but their log is empty for {row.empty_weeks:,} weeks, in stretches, while the rest of the team "
+                "logged, so their effort is probably under-recorded")
+    if diagnostics.CAVEAT_THIN_LOG in row.caveat:
+        return (f" — but their log holds almost no activity for {row.won:,} won, so their effort is probably "
+                "under-recorded")
+    return ""
 
 
 def _all_findings(found: Insights, scenario: Scenario, basis: str) -> list[Finding]:
@@ -104,19 +123,19 @@ def _against_median(value: float, median: float) -> str:
 
 def _flagged(found: Insights, scenario: Scenario, basis: str) -> list[Finding]:
     reps, pooled = found.reps, diagnostics.pooled_rate(found.reps)
-    median = diagnostics.quadrant_lines(reps)["activities"]
+    median = diagnostics.quadrant_lines(reps)["effort"]
     extra = found.what_if.set_index("rep")["extra_won"] if len(found.what_if) else pd.Series(dtype=float)
     worst = found.leaks.set_index("rep") if len(found.leaks) else pd.DataFrame()
     results = []
     for row in reps[reps["flagged"]].itertuples():
-        text = (f"{row.rep} made {_against_median(row.activities, median)} {_effort_word(basis)} "
-                f"({row.activities:,} against {median:,.0f}) but converted {row.conversion:.1%} against the "
+        text = (f"{row.rep} made {_against_median(row.effort, median)} {_effort_word(basis, reps)} "
+                f"({row.effort:,.0f} against {median:,.0f}) but converted {row.conversion:.1%} against the "
                 f"team's {pooled:.1%}")
         if row.rep in worst.index:
             leak = worst.loc[row.rep]
             text += (f"; {row.rep} loses most between {leak['from_stage'].lower()} and {leak['stage'].lower()} "
                      f"({leak['rep_rate']:.0%} against the team's {leak['team_rate']:.0%})")
-        results.append(Finding("flagged", text + ".", float(extra.get(row.rep, 0.0)), row.rep))
+        results.append(Finding("flagged", text + _caveat(row) + ".", float(extra.get(row.rep, 0.0)), row.rep))
     return results
 
 
@@ -172,17 +191,17 @@ def _teams(found: Insights, basis: str) -> list[Finding]:
     if len(table) < 2:
         return []
     pooled = diagnostics.pooled_rate(table)
-    median = diagnostics.quadrant_lines(table)["activities"]
+    median = diagnostics.quadrant_lines(table)["effort"]
     return [Finding("team", f"Team {row.team} converted {row.conversion:.1%} against {pooled:.1%} across teams, on "
-                            f"{_against_median(row.activities, median).replace('team', 'teams')} "
-                            f"{_effort_word(basis)}.",
+                            f"{_against_median(row.effort, median).replace('team', 'teams')} "
+                            f"{_effort_word(basis, table)}.",
                     float(pooled * row.trials - row.won))
             for row in table[table["flagged"]].itertuples()]
 
 
 def _satisfaction(found: Insights, scenario: Scenario) -> list[Finding]:
     gaps = found.satisfaction
-    median_revenue = found.reps["revenue"].median()
+    median_revenue = satisfaction.median_seller_revenue(found.reps)
     label = scenario.satisfaction_label.lower()
     return [Finding("satisfaction",
                     f"{row.rep} brought in {row.revenue:,.0f} ({row.revenue / median_revenue:.1f}× the median rep) "
@@ -197,8 +216,9 @@ def _efficient(found: Insights, basis: str) -> list[Finding]:
     if not pooled:
         return []
     efficient = reps[(reps["quadrant"] == "low_activity_high_performance") & (reps["conversion_low"] > pooled)]
-    median = diagnostics.quadrant_lines(reps)["activities"]
+    median = diagnostics.quadrant_lines(reps)["effort"]
     return [Finding("efficient", f"{row.rep} converted {row.conversion:.1%} — {row.conversion / pooled:.1f}× the "
-                                 f"team's rate — on {_against_median(row.activities, median)} "
-                                 f"{_effort_word(basis)}.", float(row.won - pooled * row.trials), row.rep)
+                                 f"team's rate — on {_against_median(row.effort, median)} "
+                                 f"{_effort_word(basis, reps)}{_caveat(row)}.", float(row.won - pooled * row.trials),
+                    row.rep)
             for row in efficient.itertuples()]

@@ -52,6 +52,8 @@ def _plain(value):
 
 def to_dict(analysis: Analysis) -> dict:
     """The CLI's JSON shape (see PRODUCT.md), with findings, expected revenue, gaps and leak stages."""
+    from metrics.diagnostics import STATUS_NO_DEALS  # here, so the JSON's fields stay in this one function
+
     dataset, found = analysis.dataset, analysis.insights
     expected = found.expected.set_index("rep")
     worst = found.leaks.set_index("rep") if len(found.leaks) else pd.DataFrame()
@@ -65,9 +67,16 @@ def to_dict(analysis: Analysis) -> dict:
             "won": int(row.won),
             "revenue": float(row.revenue),
             "conversion": _plain(row.conversion),
+            "shrunk_conversion": _plain(row.shrunk_conversion),
+            "effort": float(row.effort),
+            "weight": float(row.effort) / row.activities if row.activities else None,
+            "p_value": _plain(row.p_value),
+            "p_adjusted": _plain(row.p_adjusted),
             "quadrant": row.quadrant,
             "flagged": bool(row.flagged),
             "status": row.status,
+            "owns_deals": row.status != STATUS_NO_DEALS,
+            "caveat": row.caveat or None,
             "expected_revenue": _plain(expected.loc[row.rep, "expected_revenue"]),
             "gap": _plain(expected.loc[row.rep, "gap"]),
             "leak_stage": f"{leak['from_stage']} → {leak['stage']}" if leak is not None else None,
@@ -81,6 +90,7 @@ def to_dict(analysis: Analysis) -> dict:
         "expected_curves": {measure: None if curve is None else {"intercept": curve.intercept, "slope": curve.slope,
                                                                  "form": "intercept + slope * ln(1 + activities)"}
                             for measure, curve in team_curves(found.reps).items()},
+        "weights": analysis.scenario.activity_weights,
         "what_if": {"extra_won": float(found.what_if["extra_won"].sum()),
                     "extra_revenue": float(found.what_if["extra_revenue"].sum())},
         "warnings": [str(error) for error in dataset.errors] + list(dataset.warnings),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from metrics.diagnostics import STATUS_NO_DEALS
 from metrics.filters import Slice
 from metrics.stats import welch_t
 
@@ -16,6 +17,11 @@ MIN_RATINGS = 5  # a mean of fewer ratings says little about a rep
 HIGH_REVENUE_LOW_SATISFACTION = "high revenue, low satisfaction"
 LOW_REVENUE_HIGH_SATISFACTION = "low revenue, high satisfaction"
 SATISFACTION_COLUMNS = ["rep", "team", "revenue", "satisfaction", "ratings", "others", "t", "p", "gap"]
+
+
+def median_seller_revenue(reps: pd.DataFrame) -> float:
+    """The median revenue of the reps who own deals: an SDR's zero is no seller's revenue."""
+    return float(reps.loc[reps["status"] != STATUS_NO_DEALS, "revenue"].median())
 
 
 def satisfaction_gaps(data: Slice, reps: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
@@ -37,7 +43,7 @@ def satisfaction_gaps(data: Slice, reps: pd.DataFrame, confidence: float = 0.95)
     table = reps.set_index("rep").loc[per_rep.index, ["team", "revenue"]].assign(
         satisfaction=per_rep["mean"], ratings=per_rep["count"].astype(int), others=mean_rest, t=t, p=p).reset_index()
     significant = table["p"] < 1 - confidence
-    median_revenue = reps["revenue"].median()
+    median_revenue = median_seller_revenue(reps)
     table["gap"] = np.select(
         [(table["revenue"] > median_revenue) & (table["t"] < 0) & significant,
          (table["revenue"] < median_revenue) & (table["t"] > 0) & significant],

@@ -18,6 +18,11 @@ class ActivityType:
     label: str
     stage: int  # index into Scenario.funnel: the furthest stage this activity shows a deal has reached
     synonyms: tuple[str, ...] = ()
+    # How much one of these counts as effort against the scenario's other types (see diagnostics.rep_table).
+    # Every preset is 1: a demo surely takes more than an email, but no data we have says how much more,
+    # and a guessed preset would decide who is flagged while looking like a measurement. Users who know
+    # their team's effort set their own in the sidebar.
+    weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,11 @@ class Scenario:
     @property
     def activity_stage(self) -> dict[str, int]:
         return {a.key: a.stage for a in self.activity_types}
+
+    @property
+    def activity_weights(self) -> dict[str, float]:
+        """Activity key → the preset weight of its effort."""
+        return {a.key: a.weight for a in self.activity_types}
 
 
 # Words for the first three funnel levels that CRMs and hand-kept sheets use in a deal's stage column,
@@ -129,6 +139,24 @@ SCENARIOS: dict[str, Scenario] = {
 }
 
 DEFAULT_SCENARIO = "startup"
+
+
+def activity_weights(scenario: Scenario, chosen: dict | None = None) -> dict[str, float]:
+    """The scenario's preset weights with the user's `chosen` ones (activity key → weight, as a mapping file
+    or the address holds them) laid over; a weight must be a number from 0 to 100."""
+    from metrics.errors import InputError
+
+    weights = scenario.activity_weights
+    for key, value in (chosen or {}).items():
+        try:
+            weight = float(value)
+        except (TypeError, ValueError):
+            weight = float("nan")
+        if not 0 <= weight <= 100:
+            raise InputError(f"The weight for '{key}' is '{value}'. Give a number from 0 to 100: 1 counts an "
+                             "activity like any other, 2 as two of them, 0 leaves it out of effort.")
+        weights[str(key)] = weight
+    return weights
 
 
 def get_scenario(key: str) -> Scenario:

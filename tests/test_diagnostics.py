@@ -1,6 +1,4 @@
-import math
-
-import pandas as pd
+import numpy as np
 import pytest
 
 from metrics.diagnostics import funnel_plot_limits, quadrant_lines, rep_against_team, rep_table
@@ -47,8 +45,10 @@ def test_busy_rep_below_the_limit_is_flagged_and_nobody_else():
 
 
 def test_a_busy_rep_with_too_little_volume_is_never_flagged():
-    # Quiet reps do 2 calls; Busy does 5 with no win. 5 is above the median but too few trials to judge.
-    data = make_slice(calls("Busy", 5) + calls("Q1", 2) + calls("Q2", 2), wins("Q1", 1) + wins("Q2", 1))
+    # Quiet reps do 2 calls; Busy does 5 and loses their one deal. 5 is above the median but too few trials
+    # to judge: even 0 of 5 against the rest's 2 of 4 has p ≈ 0.16 (Fisher's exact: 0.167).
+    data = make_slice(calls("Busy", 5) + calls("Q1", 2) + calls("Q2", 2),
+                      wins("Q1", 1) + wins("Q2", 1) + losses("Busy", 1))
     table = rep_table(data, Thresholds(min_volume=1)).set_index("rep")
     assert not table.loc["Busy", "flagged"]
     assert table.loc["Busy", "status"] == "not enough data"
@@ -71,9 +71,9 @@ def test_deals_only_data_converts_won_over_decided():
 
 def test_quadrant_lines_follow_targets_when_given():
     table = rep_table(team_of_four(), LOOSE)
-    assert quadrant_lines(table) == {"activities": 100.0, "won": 10.0}
+    assert quadrant_lines(table) == {"activities": 100.0, "effort": 100.0, "won": 10.0}
     assert quadrant_lines(table, "revenue", activity_line=60, performance_line=500) == \
-        {"activities": 60.0, "revenue": 500.0}
+        {"activities": 60.0, "effort": 60.0, "revenue": 500.0}
     moved = rep_table(team_of_four(), LOOSE, activity_line=60).set_index("rep")
     assert moved.loc["Steady", "quadrant"] == "high_activity_low_performance"
 
@@ -81,10 +81,21 @@ def test_quadrant_lines_follow_targets_when_given():
 def test_funnel_plot_limits_span_the_volumes():
     table = rep_table(team_of_four(), LOOSE)
     limits = funnel_plot_limits(table)
-    assert set(limits["confidence"]) == {0.95, 0.998}
+    assert set(limits["curve"]) == {"95%", "99.8%", "flag"}
+    assert set(limits.loc[limits["curve"] != "flag", "confidence"]) == {0.95, 0.998}
     assert limits["trials"].max() == pytest.approx(220.0)
     wide, narrow = (limits[limits["confidence"] == c].iloc[-1] for c in (0.998, 0.95))
     assert wide["lower"] < narrow["lower"] < 32 / 450 < narrow["upper"] < wide["upper"]
+
+
+def test_the_flag_curve_passes_through_the_last_rep_flagged():
+    # Busy is the only rep flagged, so the adjusted limit is drawn at Busy's own p-value: Busy sits on it.
+    table = rep_table(team_of_four(), LOOSE)
+    busy = table.set_index("rep").loc["Busy"]
+    flag = funnel_plot_limits(table).query("curve == 'flag'")
+    assert flag["confidence"].iloc[0] == pytest.approx(1 - busy["p_value"])
+    assert np.interp(200, flag["trials"], flag["lower"]) == pytest.approx(busy["conversion"], abs=2e-4)
+    assert busy["limit_low"] == pytest.approx(busy["conversion"])
 
 
 def test_rep_against_team():

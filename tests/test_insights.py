@@ -38,6 +38,17 @@ def test_fit_curve_matches_scipy_theil_sen():
     assert curve.intercept == pytest.approx(oracle.intercept)
 
 
+def test_fit_curve_matches_scipy_on_a_large_team_with_ties():
+    stats = pytest.importorskip("scipy.stats")
+    rng = np.random.default_rng(9)
+    activities = rng.integers(20, 60, 300)  # many reps share a volume: pairs with no run are left out
+    won = rng.poisson(activities / 10).astype(float)
+    curve = fit_curve(activities, won)
+    oracle = stats.theilslopes(won, np.log1p(activities), method="joint")
+    assert curve.slope == pytest.approx(max(oracle.slope, 0.0))
+    assert curve.intercept == pytest.approx(oracle.intercept)
+
+
 def test_one_star_rep_barely_moves_the_curve():
     activities = [100, 200, 300, 400, 500]
     honest = fit_curve(activities, [10, 14, 16, 18, 19])
@@ -220,7 +231,12 @@ def test_teams_as_units_and_spread():
     assert teams.loc[NO_TEAM, "activities"] == 50
     assert pooled_rate(teams.reset_index()) == pytest.approx(21 / 550)
     spread = team_spread(rep_table(data, LOOSE)).set_index("team")
-    assert spread.loc["North", ["reps", "conversion_min", "conversion_max"]].tolist() == [2, 0.06, 0.1]
+    # The spread is of shrunk rates: toward 21/550 by a beta prior fitted by moments, worked out here by hand.
+    mean, volumes = 21 / 550, [(10, 100), (6, 100), (3, 300), (2, 50)]
+    pearson = sum((k - n * mean) ** 2 / (n * mean * (1 - mean)) for k, n in volumes)
+    strength = 1 / ((pearson - 3) / (550 - sum(n * n for _, n in volumes) / 550 - 3)) - 1
+    assert spread.loc["North", ["reps", "conversion_min", "conversion_max"]].tolist() == \
+        [2, pytest.approx((6 + mean * strength) / (100 + strength)), pytest.approx((10 + mean * strength) / (100 + strength))]
 
 
 def test_satisfaction_gap_uses_welch_against_the_rest():

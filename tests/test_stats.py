@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from metrics.stats import funnel_limits, min_judgeable_volume, wilson_interval, z_value
+from metrics.stats import (BetaPrior, benjamini_hochberg, beta_binomial_prior, chi_square_sf, normal_cdf,
+                           wilson_interval, winsorise, z_value)
 
 
 @pytest.mark.parametrize("confidence, z", [(0.95, 1.959964), (0.998, 3.090232), (0.90, 1.644854)])
@@ -38,22 +39,62 @@ def test_wilson_zero_trials_is_undefined():
     assert np.isnan(lower[0]) and np.isnan(upper[0])
 
 
-def test_funnel_limits_are_the_inverted_wilson_test():
-    # A rate exactly on the lower limit has its Wilson upper bound exactly at the pooled rate.
-    pooled, n = 0.2, 150
-    lower, _ = funnel_limits(pooled, [n], 0.95)
-    _, upper = wilson_interval(lower[0] * n, n, 0.95)
-    assert float(upper) == pytest.approx(pooled, abs=1e-12)
+@pytest.mark.parametrize("z", [-12.0, -4.0, -1.644854, 0.0, 2.5])
+def test_normal_cdf_against_scipy(z):
+    stats = pytest.importorskip("scipy.stats")
+    assert normal_cdf([z])[0] == pytest.approx(stats.norm.cdf(z), rel=1e-12)
 
 
-def test_funnel_limits_values():
-    lower, upper = funnel_limits(0.1, [100], 0.95)
-    half = 1.959963985 * (0.1 * 0.9 / 100) ** 0.5
-    assert lower[0] == pytest.approx(0.1 - half)
-    assert upper[0] == pytest.approx(0.1 + half)
+@pytest.mark.parametrize("x, df", [(0.5, 3), (10.0, 4), (19.68, 11), (100.0, 30), (300.0, 30), (0.001, 1),
+                                   (45.0, 45), (2.0, 0.5)])
+def test_chi_square_tail_against_scipy(x, df):
+    stats = pytest.importorskip("scipy.stats")
+    assert chi_square_sf(x, df) == pytest.approx(stats.chi2.sf(x, df), rel=1e-10)
 
 
-def test_min_judgeable_volume():
-    # With a 4% pooled rate, zero wins become significant only beyond z²·0.96/0.04 ≈ 92.2 trials.
-    assert min_judgeable_volume(0.04, 0.95) == pytest.approx(1.959964**2 * 0.96 / 0.04, rel=1e-6)
-    assert min_judgeable_volume(0.0, 0.95) == float("inf")
+def test_benjamini_hochberg_by_hand():
+    # Sorted: 0.001, 0.01, 0.03, 0.04, 0.2 → ×5/rank: 0.005, 0.025, 0.05, 0.05, 0.2 (already monotone).
+    adjusted = benjamini_hochberg([0.01, 0.04, 0.03, 0.2, 0.001, np.nan])
+    assert adjusted[:5] == pytest.approx([0.025, 0.05, 0.05, 0.2, 0.005])
+    assert np.isnan(adjusted[5])
+
+
+def test_benjamini_hochberg_against_scipy():
+    stats = pytest.importorskip("scipy.stats")
+    p = np.random.default_rng(3).beta(0.4, 1.0, 40)
+    assert benjamini_hochberg(p) == pytest.approx(stats.false_discovery_control(p, method="bh"), rel=1e-12)
+
+
+@pytest.mark.parametrize("values, expected", [
+    # A dozen: the ⌈1.2⌉ = 2 most extreme at each end are pulled in to the third from each end.
+    ([-5, -4, -1, -0.5, -0.2, 0, 0.1, 0.3, 0.5, 0.8, 4, 6], [-1, -1, -1, -0.5, -0.2, 0, 0.1, 0.3, 0.5, 0.8, 0.8, 0.8]),
+    # Five: one at each end.
+    ([3, -2, 0, 1, 9], [3, 0, 0, 1, 3]),
+    # Two: nothing can be pulled in.
+    ([1, 5], [1, 5]),
+])
+def test_winsorise_pulls_in_the_extremes_by_count(values, expected):
+    assert winsorise(values).tolist() == expected
+
+
+def test_beta_binomial_prior_by_moments():
+    # Equal volumes: ρ is the one-way ANOVA estimator (X²/(I − 1) − 1)/(n − 1).
+    won, trials = np.array([10, 20, 30, 40]), np.array([100, 100, 100, 100])
+    mean = 0.25
+    pearson = float(np.sum((won - 100 * mean) ** 2) / (100 * mean * (1 - mean)))
+    rho = (pearson / 3 - 1) / 99
+    prior = beta_binomial_prior(won, trials)
+    assert prior.mean == pytest.approx(mean)
+    assert prior.strength == pytest.approx(1 / rho - 1)
+
+
+def test_beta_binomial_prior_is_capped_at_the_team_volume_without_spread():
+    # Every rep at exactly the pooled rate: no spread beyond chance, so the prior is worth the team's 300 trials.
+    prior = beta_binomial_prior([10, 10, 10], [100, 100, 100])
+    assert prior == BetaPrior(0.1, 300.0)
+    assert prior.shrink([3, 80], [3, 120]).tolist() == pytest.approx([(3 + 30) / 303, (80 + 30) / 420])
+
+
+def test_beta_binomial_prior_needs_two_reps_and_a_rate_inside_zero_and_one():
+    assert beta_binomial_prior([3], [10]) is None
+    assert beta_binomial_prior([0, 0], [10, 20]) is None
