@@ -26,7 +26,7 @@ from metrics.funnel import lost_without_stage, stages_unknown_for_lost_deals, un
 from metrics.ingest import Dataset
 from metrics.kpis import kpi_table
 from metrics.mix import activity_mix
-from metrics.scenarios import Scenario
+from metrics.scenarios import Scenario, activity_weights
 from metrics.trends import lag_effect, period_table
 
 COMPARISONS = ("chosen", "month", "quarter")
@@ -75,6 +75,7 @@ class Analysis:
     dataset: Dataset
     filters: Filters
     scoped: Slice  # every row, in the scenario's words
+    weights: dict[str, float]  # activity key → weight: how much one activity of each type counts as effort
     _kept: dict = field(default_factory=dict, repr=False)
 
     def _keep(self, key, compute):
@@ -109,7 +110,7 @@ class Analysis:
         if performance == "won":
             return self.insights.reps
         return self._keep(("team_reps", performance), lambda: diagnostics.rep_table(
-            self.population, self.scenario.thresholds, performance))
+            self.population, self.scenario.thresholds, performance, weights=self.weights))
 
     def reps(self, performance: str = "won") -> pd.DataFrame:
         """The team's rep table restricted to the reps the filter chose (all when it chose none)."""
@@ -120,7 +121,7 @@ class Analysis:
     @cached_property
     def insights(self) -> Insights:
         """Every analysis of the population, and the ranked findings."""
-        return insights(self.population, self.scenario)
+        return insights(self.population, self.scenario, weights=self.weights)
 
     @property
     def findings(self) -> list[Finding]:
@@ -129,6 +130,16 @@ class Analysis:
     @cached_property
     def pooled_rate(self) -> float | None:
         return diagnostics.pooled_rate(self.team_reps())
+
+    @cached_property
+    def flag_rule(self) -> diagnostics.FlagRule:
+        """How the flag was decided across the team: what it guarantees, and how far reps differ."""
+        return diagnostics.flag_rule(self.team_reps(), self.scenario.thresholds.confidence)
+
+    @property
+    def weighted(self) -> bool:
+        """Whether some activity type counts more or less than one activity."""
+        return any(weight != 1 for weight in self.weights.values())
 
     def quadrant_lines(self, performance: str = "won") -> dict[str, float]:
         return diagnostics.quadrant_lines(self.team_reps(performance), performance)
@@ -259,12 +270,14 @@ class Analysis:
 
 
 def analyse(dataset: Dataset, scenario: Scenario, filters: Filters | None = None,
-            scoped: Slice | None = None, assigned_types: dict[str, str] | None = None) -> Analysis:
+            scoped: Slice | None = None, assigned_types: dict[str, str] | None = None,
+            weights: dict[str, float] | None = None) -> Analysis:
     """The analysis of `dataset` in `scenario`'s words over `filters`.
 
     `scoped` is `metrics.filters.scope(dataset, scenario, assigned_types)` when the caller has it already
-    (the dashboard needs it first, to offer the filters).
+    (the dashboard needs it first, to offer the filters). `weights` are the user's activity weights laid
+    over the scenario's presets (metrics.scenarios.activity_weights).
     """
     if scoped is None:
         scoped = filtering.scope(dataset, scenario, assigned_types)
-    return Analysis(scenario, dataset, filters or Filters(), scoped)
+    return Analysis(scenario, dataset, filters or Filters(), scoped, activity_weights(scenario, weights))

@@ -152,7 +152,8 @@ class FlagRule:
             return (f"With fewer than {MIN_REPS_FOR_DISPERSION} reps judged, whether reps differ by more than chance "
                     "can't be tested: the limits are chance's alone.")
         p = "p < 0.001" if self.dispersion_p < 0.001 else f"p = {self.dispersion_p:.3f}"
-        scatter = f"{self.dispersion:.1f}× what chance alone gives, {p}"
+        scatter = f"{self.dispersion:.1f}× what chance alone gives, {p}" if self.dispersion >= 1 else \
+            f"{self.dispersion:.2f}× what chance alone gives, {p}"
         if self.dispersion_applied:
             return (f"Reps differ by more than chance explains (their scatter is {scatter}), as territories and "
                     f"leads do: the limits are widened by a spread between reps of ±{self.tau * 100:.1f} "

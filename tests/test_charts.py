@@ -2,6 +2,8 @@
 from types import SimpleNamespace
 
 import pandas as pd
+
+from sample_data.make_samples import PLANTED
 import pytest
 
 from metrics.diagnostics import funnel_plot_limits, quadrant_lines, rep_table
@@ -36,9 +38,22 @@ def test_quadrant_chart_selects_reps(startup):
     assert charts.REP_PICK in params(chart)
 
 
-def test_funnel_plot_and_stage_charts(startup):
+def datasets(chart) -> list[list[dict]]:
+    return list(chart.to_dict()["datasets"].values())
+
+
+def test_funnel_plot_draws_the_three_limits_and_marks_the_reps_below_the_flags(startup):
     reps = rep_table(startup, SCENARIOS["startup"].thresholds)
-    assert charts.REP_PICK in params(charts.funnel_plot(reps, funnel_plot_limits(reps), "Activities"))
+    chart = charts.funnel_plot(reps, funnel_plot_limits(reps), "Activities", "Flag limit, adjusted for 12 reps")
+    assert charts.REP_PICK in params(chart)
+    drawn = datasets(chart)
+    limits = {row["limit"] for rows in drawn for row in rows if "limit" in row}
+    assert limits == {"95% limits", "99.8% limits", "Flag limit, adjusted for 12 reps"}
+    below = sorted(row["rep"] for rows in drawn for row in rows if row.get("below") == "below the flag limit")
+    assert below == sorted(PLANTED["startup"]["busy"])
+
+
+def test_stage_charts(startup):
     funnel = funnel_table(startup, SCENARIOS["startup"])
     assert charts.REP_PICK in params(charts.stage_heatmap(funnel, TEAM))
     charts.stage_funnel_chart(funnel, [TEAM, "Nora Lie"]).to_dict()

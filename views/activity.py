@@ -34,10 +34,10 @@ with by_rep:
         charts.quadrant_chart(reps, lines, performance, view.effort_title, performance_title, curve=curve),
         width="stretch", key="quadrant", on_select="rerun", selection_mode=charts.REP_PICK)
     st.caption(
-        f"Dashed lines: team medians ({number(lines['activities'], 1)} {view.effort_title.lower()}, "
+        f"Dashed lines: team medians ({number(lines['effort'], 1)} {view.effort_title.lower()}, "
         f"{number(lines[performance], 1)} {performance_title.lower()}). Red triangles are flagged: above the median "
-        f"activity and converting below the team's pooled rate by more than the "
-        f"{view.scenario.thresholds.confidence:.0%} binomial limit for their volume. " +
+        "effort and converting below the rest of the team by more than chance explains, judged across all reps at "
+        f"once. {analysis.flag_rule.guarantee()} " +
         ("The green curve is what the team's own reps get for that much activity (a robust fit with diminishing "
          "returns). " if len(curve) else "") + "Click a rep to select it; double-click to clear.")
     flat = [measure for measure, fit in analysis.curves.items() if fit is not None and fit.slope == 0]
@@ -52,17 +52,21 @@ with by_rep:
                    f"({', '.join(map(md, unplaced['rep'].head(5)))}): they can't be placed or judged, and their results are "
                    "left out of the team's conversion. Check that the activity log covers them.")
     chosen = picked_reps(event, charts.REP_PICK)
-    table = reps.merge(analysis.expected, on="rep")
+    # Ranked by the fair rate: a rep with 3 won of 3 doesn't top one with 80 of 120.
+    table = reps.merge(analysis.expected, on="rep").sort_values("shrunk_conversion", ascending=False,
+                                                                 na_position="last")
     table = table[table["rep"].isin(chosen)] if chosen else table
     show_table(
         table.assign(quadrant=table["quadrant"].map(diagnostics.QUADRANT_LABELS))[
-            ["rep", "team", "activities", "won", "expected_won", "revenue", "expected_revenue", "gap", "conversion",
-             "conversion_high", "quadrant", "status"]],
-        key="rep-table", rates=("conversion", "conversion_high"),
-        titles={"activities": view.effort_title, "won": view.scenario.won_label,
+            ["rep", "team", "effort", "won", "expected_won", "revenue", "expected_revenue", "gap", "conversion",
+             "shrunk_conversion", "p_value", "p_adjusted", "quadrant", "status", "caveat"]],
+        key="rep-table", rates=("conversion", "shrunk_conversion"),
+        formats={"p_value": "%.4f", "p_adjusted": "%.4f"},
+        titles={"effort": view.effort_title, "won": view.scenario.won_label,
                 "expected_won": f"Expected {view.scenario.won_label.lower()}",
                 "revenue": view.scenario.revenue_label, "expected_revenue": "Expected revenue",
-                "gap": "Revenue gap", "conversion_high": "Upper limit"})
+                "gap": "Revenue gap", "shrunk_conversion": "Fair rate", "p_value": "p alone",
+                "p_adjusted": "p across the team", "caveat": "Note"})
     if chosen:
         st.page_link(state.REPS.path, label=f"{t('Reps')}: {md(chosen[-1])}", icon=":material/person:")
     download_csv(table, "reps.csv", key="reps-download")

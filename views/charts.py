@@ -8,11 +8,14 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from metrics.diagnostics import QUADRANT_LABELS, STATUS_FLAGGED, STATUS_OK, STATUS_THIN
+from metrics.diagnostics import QUADRANT_LABELS, STATUS_FLAGGED, STATUS_NO_DEALS, STATUS_OK, STATUS_THIN
 
 REP_PICK = "rep_pick"
 PERIOD_BRUSH = "period_brush"
-STATUS_COLOURS = alt.Scale(domain=[STATUS_FLAGGED, STATUS_OK, STATUS_THIN], range=["#d62728", "#4c78a8", "#b8b8b8"])
+STATUSES = [STATUS_FLAGGED, STATUS_OK, STATUS_THIN, STATUS_NO_DEALS]
+STATUS_COLOURS = alt.Scale(domain=STATUSES, range=["#d62728", "#4c78a8", "#b8b8b8", "#b07aa1"])
+STATUS_SHAPES = alt.Scale(domain=STATUSES, range=["triangle-down", "circle", "circle", "square"])
+FLAG_RED = "#d62728"
 BUSY_FILL = "#fbe3e1"
 MAX_POINTS = 5000
 
@@ -29,10 +32,12 @@ def _rep_tooltip(unit: str = "rep") -> list[alt.Tooltip]:
     return [
         *who,
         alt.Tooltip("activities:Q", title="Activities", format=","),
+        alt.Tooltip("effort:Q", title="Effort", format=",.0f"),
         alt.Tooltip("won:Q", title="Won", format=","),
         alt.Tooltip("revenue:Q", title="Revenue", format=",.0f"),
         alt.Tooltip("conversion:Q", title="Conversion", format=".1%"),
-        alt.Tooltip("conversion_high:Q", title="Upper limit of conversion", format=".1%"),
+        alt.Tooltip("shrunk_conversion:Q", title="Fair rate (shrunk to the team's)", format=".1%"),
+        alt.Tooltip("p_adjusted:Q", title="p across the team", format=".3f"),
         alt.Tooltip("quadrant_label:N", title="Quadrant"),
         alt.Tooltip("status:N", title="Status"),
     ]
@@ -42,12 +47,14 @@ def quadrant_chart(units: pd.DataFrame, lines: dict[str, float], performance: st
                    performance_title: str, curve: pd.DataFrame | None = None, unit: str = "rep") -> alt.LayerChart:
     """Reps (or teams) by activity (x) and performance (y), lines at the medians, the busy-but-not-converting
     quadrant shaded, flagged units drawn as labelled red triangles, and the team's expected curve if given."""
+    # Effort: activities weighed by type (the same as activities when every weight is 1), as the flag uses.
+    effort = "effort" if "effort" in units else "activities"
     points = _guard(units).assign(quadrant_label=units["quadrant"].map(QUADRANT_LABELS))
-    x_line, y_line = lines["activities"], lines[performance]
-    x_max = max(float(points["activities"].max()) * 1.08, x_line * 1.1, 1.0)
+    x_line, y_line = lines.get("effort", lines["activities"]), lines[performance]
+    x_max = max(float(points[effort].max()) * 1.08, x_line * 1.1, 1.0)
     y_max = max(float(points[performance].max()) * 1.08, y_line * 1.1, 1.0)
     pick = alt.selection_point(name=REP_PICK, fields=[unit], on="click", clear="dblclick")
-    x = alt.X("activities:Q", title=activity_title, scale=alt.Scale(domain=[0, x_max], nice=False))
+    x = alt.X(f"{effort}:Q", title=activity_title, scale=alt.Scale(domain=[0, x_max], nice=False))
     y = alt.Y(f"{performance}:Q", title=performance_title, scale=alt.Scale(domain=[0, y_max], nice=False))
     busy_zone = alt.Chart(pd.DataFrame({"x": [x_line], "x2": [x_max], "y": [0], "y2": [y_line]})).mark_rect(
         color=BUSY_FILL).encode(x="x:Q", x2="x2:Q", y="y:Q", y2="y2:Q")
@@ -60,8 +67,7 @@ def quadrant_chart(units: pd.DataFrame, lines: dict[str, float], performance: st
     dots = alt.Chart(points).mark_point(filled=True, size=140).encode(
         x=x, y=y,
         color=alt.Color("status:N", scale=STATUS_COLOURS, title="Status"),
-        shape=alt.Shape("status:N", scale=alt.Scale(domain=[STATUS_FLAGGED, STATUS_OK, STATUS_THIN],
-                                                     range=["triangle-down", "circle", "circle"]), legend=None),
+        shape=alt.Shape("status:N", scale=STATUS_SHAPES, legend=None),
         opacity=alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.35)),
         tooltip=_rep_tooltip(unit),
     ).add_params(pick)
@@ -72,40 +78,52 @@ def quadrant_chart(units: pd.DataFrame, lines: dict[str, float], performance: st
     if curve is not None and len(curve):
         layers.append(alt.Chart(curve.assign(label="Expected for this activity")).mark_line(
             color="#59a14f", strokeWidth=2, clip=True).encode(
-            x="activities:Q", y="expected:Q",
-            tooltip=[alt.Tooltip("activities:Q", title="Activities", format=",.0f"),
+            x=f"{effort if effort in curve else 'activities'}:Q", y="expected:Q",
+            tooltip=[alt.Tooltip(f"{effort if effort in curve else 'activities'}:Q", title=activity_title,
+                                 format=",.0f"),
                      alt.Tooltip("expected:Q", title="Expected", format=",.1f")]))
     return alt.layer(*layers, dots, names).properties(height=460)
 
 
-def funnel_plot(reps: pd.DataFrame, limits: pd.DataFrame, volume_title: str) -> alt.LayerChart:
-    """Conversion against volume with the pooled rate and its 95% and 99.8% control limits."""
+def funnel_plot(reps: pd.DataFrame, limits: pd.DataFrame, volume_title: str, flag_title: str) -> alt.LayerChart:
+    """Conversion against volume: the pooled rate, its 95% and 99.8% limits on both sides, and the lower
+    limit the flag uses once adjusted for judging every rep at once (`flag_title` names it). Reps below
+    that limit are drawn as triangles."""
     points = _guard(reps.dropna(subset=["conversion"])).assign(
         quadrant_label=reps["quadrant"].map(QUADRANT_LABELS))
     pick = alt.selection_point(name=REP_PICK, fields=["rep"], on="click", clear="dblclick")
-    curves = limits.melt(id_vars=["trials", "confidence"], value_vars=["lower", "upper"], var_name="side",
-                         value_name="rate")
-    curves["limit"] = curves["confidence"].map(lambda c: f"{c:.1%}".replace(".0%", "%") + " limits")
+    names = {"95%": "95% limits", "99.8%": "99.8% limits", "flag": flag_title}
+    curves = limits.melt(id_vars=["trials", "curve"], value_vars=["lower", "upper"], var_name="side",
+                         value_name="rate").dropna(subset=["rate"])
+    curves["limit"] = curves["curve"].map(names)
     curves["series"] = curves["limit"] + " " + curves["side"]
+    shown_limits = [name for key, name in names.items() if key in set(limits["curve"])]
     x = alt.X("trials:Q", title=volume_title, scale=alt.Scale(type="linear", zero=True))
     # The limits fan out towards 100% at tiny volumes; cut the view where the reps are, not where the curves go.
     top = min(1.0, max(float(points["conversion"].max()) * 1.3, float(limits["pooled"].max()) * 2.5, 0.05))
     y = alt.Y("rate:Q", title="Conversion", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, top]))
+    colours = {names["95%"]: "#7f7f7f", names["99.8%"]: "#c0c0c0", names["flag"]: FLAG_RED}
+    # One legend, by colour; the dashes follow the curve so a printout in grey still tells them apart.
     lines = alt.Chart(_guard(curves)).mark_line(clip=True).encode(
-        x=x, y=y,
-        detail="series:N",
-        strokeDash=alt.StrokeDash("limit:N", title="Limits", sort=alt.SortField("confidence"),
-                                  scale=alt.Scale(range=[[8, 4], [4, 3], [2, 2]][:curves["limit"].nunique()])),
-        color=alt.value("#888"))
+        x=x, y=y, detail="series:N",
+        color=alt.Color("limit:N", title="Limits", scale=alt.Scale(
+            domain=shown_limits, range=[colours[name] for name in shown_limits])),
+        strokeDash=alt.when(alt.datum.curve == "95%").then(alt.value([8, 4])).when(
+            alt.datum.curve == "99.8%").then(alt.value([2, 2])).otherwise(alt.value([1, 0])))
     pooled = alt.Chart(limits.head(1)).mark_rule(color="#333").encode(
         y="pooled:Q", tooltip=[alt.Tooltip("pooled:Q", title="Team pooled rate", format=".2%")])
-    dots = alt.Chart(points).mark_point(filled=True, size=110, clip=True).encode(
+    dots = alt.Chart(points.assign(below=points["below_limit"].map({True: "below the flag limit",
+                                                                     False: "within the limits"}))).mark_point(
+        filled=True, size=110, clip=True).encode(
         x=x, y=alt.Y("conversion:Q", scale=alt.Scale(domain=[0, top])),
-        color=alt.Color("status:N", scale=STATUS_COLOURS, title="Status"),
+        fill=alt.Fill("status:N", scale=STATUS_COLOURS, title="Status"),
+        stroke=alt.value("white"),
+        shape=alt.Shape("below:N", title=None, scale=alt.Scale(domain=["below the flag limit", "within the limits"],
+                                                               range=["triangle-down", "circle"])),
         opacity=alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.35)),
         tooltip=_rep_tooltip(),
     ).add_params(pick)
-    return alt.layer(lines, pooled, dots).properties(height=420)
+    return alt.layer(lines, pooled, dots).resolve_scale(color="independent").properties(height=420)
 
 
 def stage_funnel_chart(funnel: pd.DataFrame, who: list[str]) -> alt.Chart:

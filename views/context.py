@@ -17,7 +17,8 @@ from metrics import filters as filtering, sandbox
 from metrics.analysis import Analysis, analyse
 from metrics.filters import Filters, Slice
 from metrics.ingest import Dataset, RawFile, Upload, ingest, load
-from metrics.scenarios import DEFAULT_SCENARIO, SCENARIOS, Scenario, Thresholds
+from metrics.errors import InputError
+from metrics.scenarios import DEFAULT_SCENARIO, SCENARIOS, Scenario, Thresholds, activity_weights
 from views import state
 from views.escaping import md
 from views.i18n import LANGUAGES, t
@@ -45,7 +46,9 @@ class View:
 
     @property
     def effort_title(self) -> str:
-        return t("Deals engaged") if self.analysis.basis == "deals" else t("Activities")
+        if self.analysis.basis == "deals":
+            return t("Deals engaged")
+        return t("Weighted activities") if self.analysis.weighted else t("Activities")
 
 
 def current_view() -> View:
@@ -72,13 +75,14 @@ def _scope(data_key: str, scenario_key: str, assigned_json: str, _dataset: Datas
 
 
 @st.cache_resource(scope="session", max_entries=16, show_spinner=False)
-def _analysis(view_key: str, _dataset: Dataset, _scoped: Slice, _scenario: Scenario, _chosen: Filters) -> Analysis:
+def _analysis(view_key: str, _dataset: Dataset, _scoped: Slice, _scenario: Scenario, _chosen: Filters,
+              _weights: dict[str, float]) -> Analysis:
     """One Analysis per view; `view_key` names the data, scenario, thresholds and filters.
 
     Clicks, tabs and page switches rerun the script without changing any of these, so they reuse the same
     Analysis and what it has already computed.
     """
-    return analyse(_dataset, _scenario, _chosen, scoped=_scoped)
+    return analyse(_dataset, _scenario, _chosen, scoped=_scoped, weights=_weights)
 
 
 @st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
@@ -87,10 +91,11 @@ def _sample_scope(scenario_key: str, assigned_json: str) -> Slice:
 
 
 @st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
-def _sample_analysis(view_key: str, _scenario: Scenario, _chosen: Filters, assigned_json: str) -> Analysis:
+def _sample_analysis(view_key: str, _scenario: Scenario, _chosen: Filters, assigned_json: str,
+                     _weights: dict[str, float]) -> Analysis:
     """The sample's analyses are the same for every session that opens them: computed once for all."""
-    scenario_key = view_key.split("|", 1)[0]
-    return analyse(_sample(scenario_key), _scenario, _chosen, scoped=_sample_scope(scenario_key, assigned_json))
+    return analyse(_sample(_scenario.key), _scenario, _chosen, scoped=_sample_scope(_scenario.key, assigned_json),
+                   weights=_weights)
 
 
 def current_mapping() -> dict:
@@ -151,6 +156,24 @@ def read_address() -> None:
         "from": params.get(names.FROM), "to": params.get(names.TO),
         "team": params.get_all(names.TEAM), "rep": params.get_all(names.REP),
     }
+    scenario = SCENARIOS[st.session_state.get(state.SCENARIO, DEFAULT_SCENARIO)]
+    if params.get(names.WEIGHTS):
+        try:
+            asked = dict(part.split(":", 1) for part in params[names.WEIGHTS].split(",") if part)
+            known = {key: value for key, value in asked.items() if key in scenario.activity_labels}
+            for key, weight in activity_weights(scenario, known).items():
+                st.session_state[_weight_key(scenario, key)] = weight
+            if len(known) < len(asked):
+                address_note(t("The link's weights for {types} don't name an activity of the {scenario} scenario "
+                               "and were left out.", types=", ".join(map(md, set(asked) - set(known))),
+                               scenario=scenario.label))
+        except (ValueError, InputError):
+            address_note(t("The link's activity weights could not be read, so the scenario's own are used."))
+
+
+def address_note(text: str) -> None:
+    """Say that a value from the address did not fit and what was done instead: never change it silently."""
+    st.session_state.setdefault(state.ADDRESS_NOTES, []).append(text)
 
 
 def _url_date(text: str | None) -> dt.date | None:
@@ -158,6 +181,24 @@ def _url_date(text: str | None) -> dt.date | None:
         return dt.date.fromisoformat(text) if text else None
     except ValueError:
         return None
+
+
+def _weight_key(scenario: Scenario, activity_key: str) -> str:
+    return f"weight-{scenario.key}-{activity_key}"
+
+
+def _weights(scenario: Scenario) -> dict[str, float]:
+    """How much one activity of each type counts as effort: the scenario's presets unless the user sets them."""
+    with st.sidebar.expander(t("Activity weights")):
+        st.caption(t("How much one activity of each type counts as effort. 1 counts it like any other, 2 as two, "
+                     "0 leaves it out. Effort, conversion, the quadrant and the flag follow."))
+        chosen = {}
+        for activity in scenario.activity_types:
+            key = _weight_key(scenario, activity.key)
+            st.session_state.setdefault(key, float(activity.weight))
+            chosen[activity.key] = float(st.number_input(activity.label, min_value=0.0, max_value=100.0, step=0.5,
+                                                         key=key))
+    return chosen
 
 
 def _thresholds(defaults: Thresholds) -> Thresholds:
@@ -171,13 +212,46 @@ def _thresholds(defaults: Thresholds) -> Thresholds:
     return Thresholds(min_volume=int(min_volume), confidence=float(confidence), rise_pct=rise / 100)
 
 
+def _address_dates(remembered: dict, low: dt.date, high: dt.date) -> tuple[dt.date, dt.date]:
+    """The date range a link asked for, within the data's; a note says what was changed and why."""
+    asked = (remembered.get("from"), remembered.get("to"))
+    start, end = _url_date(asked[0]), _url_date(asked[1])
+    if not any(asked):
+        return low, high
+    if (asked[0] and start is None) or (asked[1] and end is None):
+        address_note(t("The link's dates could not be read, so the data's whole range is shown."))
+        return low, high
+    start, end = start or low, end or high
+    if start > end:
+        start, end = end, start
+        address_note(t("The link's date range ran backwards, so its ends were swapped."))
+    if end < low or start > high:
+        address_note(t("The link's dates ({start}–{end}) lie outside this data ({low}–{high}), so the whole range "
+                       "is shown.", start=f"{start:%d.%m.%Y}", end=f"{end:%d.%m.%Y}", low=f"{low:%d.%m.%Y}",
+                       high=f"{high:%d.%m.%Y}"))
+        return low, high
+    if start < low or end > high:
+        address_note(t("The link's dates reach beyond this data, so they were cut to {low}–{high}.",
+                       low=f"{max(start, low):%d.%m.%Y}", high=f"{min(end, high):%d.%m.%Y}"))
+    return max(start, low), min(end, high)
+
+
+def _address_choices(asked: list[str], options: list[str], kind: str) -> list[str]:
+    """The teams or reps a link asked for that this data has; a note names the ones it doesn't."""
+    missing = [value for value in asked if value not in options]
+    if missing:
+        address_note(t("The link asks for {kind} {names}, not in this data: left out.",
+                       kind=t("team") if kind == "team" else t("rep"), names=", ".join(map(md, missing))))
+    return [value for value in asked if value in options]
+
+
 def _filters(scoped: Slice, data_key: str) -> Filters:
     remembered = st.session_state.pop(state.ADDRESS_FILTERS, None) or {}
     bounds = filtering.date_bounds(scoped)
     start = end = None
     if bounds:
         low, high = bounds
-        chosen = (max(low, _url_date(remembered.get("from")) or low), min(high, _url_date(remembered.get("to")) or high))
+        chosen = _address_dates(remembered, low, high)
         picked = st.sidebar.date_input(t("Date range"), value=chosen, min_value=low, max_value=high,
                                        key=f"dates-{data_key}")
         if isinstance(picked, (tuple, list)) and len(picked) == 2:
@@ -186,16 +260,16 @@ def _filters(scoped: Slice, data_key: str) -> Filters:
             start, end = picked[0], high
     team_options = filtering.teams(scoped)
     teams = st.sidebar.multiselect(
-        t("Teams"), team_options, default=[x for x in remembered.get("team", []) if x in team_options],
+        t("Teams"), team_options, default=_address_choices(remembered.get("team", []), team_options, "team"),
         placeholder=t("All teams"), key=f"teams-{data_key}", disabled=not team_options)
     rep_options = filtering.reps(scoped, tuple(teams))
     reps = st.sidebar.multiselect(
-        t("Reps filter"), rep_options, default=[x for x in remembered.get("rep", []) if x in rep_options],
+        t("Reps filter"), rep_options, default=_address_choices(remembered.get("rep", []), rep_options, "rep"),
         placeholder=t("All reps"), key=f"reps-{data_key}-{'|'.join(teams)}")
     return Filters(start=start, end=end, teams=tuple(teams), reps=tuple(reps))
 
 
-def _write_url(scenario: Scenario, chosen: Filters, bounds, on_rep_page: bool) -> None:
+def _write_url(scenario: Scenario, chosen: Filters, bounds, on_rep_page: bool, weights: dict[str, float]) -> None:
     names = state.Param
     params = {names.SCENARIO: scenario.key, names.LANGUAGE: st.session_state.get(state.LANGUAGE, "en")}
     if bounds and chosen.start and (chosen.start, chosen.end) != bounds:
@@ -206,6 +280,9 @@ def _write_url(scenario: Scenario, chosen: Filters, bounds, on_rep_page: bool) -
         params[names.REP] = list(chosen.reps)
     if on_rep_page and st.session_state.get(state.FOCUS):
         params[names.FOCUS] = st.session_state[state.FOCUS]
+    changed = {key: weight for key, weight in weights.items() if weight != scenario.activity_weights.get(key, 1.0)}
+    if changed:
+        params[names.WEIGHTS] = ",".join(f"{key}:{weight:g}" for key, weight in sorted(changed.items()))
     wanted = {key: value if isinstance(value, list) else [value] for key, value in params.items()}
     if wanted != {key: st.query_params.get_all(key) for key in st.query_params}:
         st.query_params.from_dict(params)
@@ -269,16 +346,18 @@ def build_view(page_path: str = "") -> View:
         dataset, is_sample = _sample(scenario.key), True
 
     scenario = replace(scenario, thresholds=_thresholds(scenario.thresholds))
+    weights = _weights(scenario)
     assigned = json.dumps(current_mapping().get("activity_types", {}), sort_keys=True)
     scoped = _sample_scope(scenario.key, assigned) if is_sample else _scope(data_key, scenario.key, assigned, dataset)
     chosen = _filters(scoped, data_key)
-    _write_url(scenario, chosen, filtering.date_bounds(scoped), page_path == state.REPS.url_path)
+    _write_url(scenario, chosen, filtering.date_bounds(scoped), page_path == state.REPS.url_path, weights)
+    choices = f"{assigned}|{scenario.thresholds!r}|{chosen!r}|{json.dumps(weights, sort_keys=True)}"
     if is_sample:
-        analysis = _sample_analysis(f"{scenario.key}|{assigned}|{scenario.thresholds!r}|{chosen!r}", scenario, chosen,
-                                    assigned)
+        analysis = _sample_analysis(f"{scenario.key}|{choices}", scenario, chosen, assigned, weights)
     else:
-        analysis = _analysis(f"{data_key}|{scenario.key}|{assigned}|{scenario.thresholds!r}|{chosen!r}", dataset,
-                             scoped, scenario, chosen)
+        analysis = _analysis(f"{data_key}|{scenario.key}|{choices}", dataset, scoped, scenario, chosen, weights)
+    for note in st.session_state.pop(state.ADDRESS_NOTES, []):
+        st.info(note, icon=":material/link:")
     if is_sample:
         st.caption(t("Showing sample data for the {scenario} scenario. Upload your own files in the sidebar.",
                      scenario=scenario.label))

@@ -60,20 +60,24 @@ download_csv(funnel, "funnel.csv", key="funnel-download")
 
 st.subheader("Funnel plot")
 reps = analysis.reps()
-volume_title = "Decided deals" if analysis.basis == "deals" else t("Activities")
-st.altair_chart(charts.funnel_plot(reps, analysis.funnel_limits, volume_title),
-                width="stretch", key="funnel-plot", on_select=open_rep_on_click("funnel-plot", charts.REP_PICK),
-                selection_mode=charts.REP_PICK)
-st.caption(
-    f"Each point is a rep: conversion against volume. The solid line is the team's pooled rate "
-    f"({percent(analysis.pooled_rate)}); the curves are the 95% and 99.8% limits around it for "
-    "each volume" + (f" (and the {view.scenario.thresholds.confidence:.0%} limit the flag uses)"
-                     if view.scenario.thresholds.confidence != 0.95 else "") +
-    f". A point below the lower {view.scenario.thresholds.confidence:.0%} curve converts worse than chance "
-    "explains; a rep with "
-    "little volume sits inside wide limits and is never flagged. Click a rep to open their page.")
-download_csv(reps[["rep", "team", "trials", "won", "conversion", "conversion_low", "conversion_high",
-                   "limit_low", "status"]], "funnel_plot.csv", key="funnel-plot-download")
+rule = analysis.flag_rule
+volume_title = "Decided deals" if analysis.basis == "deals" else view.effort_title
+flag_title = f"Flag limit, adjusted for {rule.judged} reps" if rule.judged else "Flag limit"
+if analysis.funnel_limits.empty:
+    st.info("No rep has any trials yet, so there is nothing to place on the funnel plot.")
+else:
+    st.altair_chart(charts.funnel_plot(reps, analysis.funnel_limits, volume_title, flag_title),
+                    width="stretch", key="funnel-plot", on_select=open_rep_on_click("funnel-plot", charts.REP_PICK),
+                    selection_mode=charts.REP_PICK)
+    st.caption(
+        f"Each point is a rep: conversion against volume. The solid line is the team's pooled rate "
+        f"({percent(analysis.pooled_rate)}); the dashed curves are the 95% and 99.8% limits chance allows around "
+        f"it at each volume, and the red curve is the limit a rep must fall below to be flagged. " + rule.guarantee()
+        + " Triangles are below it; a rep is flagged when also above the team's median effort. A rep with little "
+        "volume sits inside wide limits and is never flagged. Click a rep to open their page.")
+    st.caption(rule.spread())
+download_csv(reps[["rep", "team", "trials", "won", "conversion", "shrunk_conversion", "p_value", "p_adjusted",
+                   "below_limit", "limit_low", "effort", "status"]], "funnel_plot.csv", key="funnel-plot-download")
 
 st.subheader(t("Activity mix"))
 mix = analysis.mix  # it follows the rep filter

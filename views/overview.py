@@ -70,21 +70,24 @@ else:
 st.subheader(t("Flagged reps"))
 reps = analysis.reps()
 counts = reps["status"].value_counts()
-left, middle, right, last = st.columns(4)
-left.metric(t("flagged"), int(counts.get("flagged", 0)))
-middle.metric(t("ok"), int(counts.get("ok", 0)))
-right.metric(t("not enough data"), int(counts.get("not enough data", 0)))
-last.metric("Won at the team's rate", number(analysis.what_if["extra_won"].sum()),
-            help="Extra won deals if every flagged rep converted at the team's pooled rate.")
+shown_statuses = ["flagged", "ok", "not enough data"] + (["owns no deals"] if counts.get("owns no deals") else [])
+*status_cards, extra_card = st.columns(len(shown_statuses) + 1)
+for column, status in zip(status_cards, shown_statuses):
+    column.metric(t(status), int(counts.get(status, 0)))
+extra_card.metric(
+    "Won at the team's rate", number(analysis.what_if["extra_won"].sum()),
+    help="Extra won deals if every flagged rep converted at the team's pooled rate.")
 flagged = reps[reps["flagged"]].reset_index(drop=True)
 if flagged.empty:
     st.success("No rep is busy without converting at the chosen confidence.")
 else:
-    st.markdown("Above the team's median activity **and** converting below the team's pooled rate by more than "
-                "the binomial limit for their volume. Click a row to open the rep.")
-    show_table(flagged[["rep", "team", "activities", "won", "conversion", "conversion_high", "revenue"]],
-               key="flagged-table", rates=("conversion", "conversion_high"),
-               titles={"activities": view.effort_title, "conversion_high": "Upper limit of conversion",
-                       "won": view.scenario.won_label},
+    st.markdown("Above the team's median effort **and** converting below the rest of the team by more than chance "
+                f"explains, judged across all reps at once. {md(analysis.flag_rule.guarantee())} Click a row to "
+                "open the rep.")
+    show_table(flagged[["rep", "team", "effort", "won", "conversion", "shrunk_conversion", "p_adjusted", "revenue",
+                        "caveat"]],
+               key="flagged-table", rates=("conversion", "shrunk_conversion"), formats={"p_adjusted": "%.4f"},
+               titles={"effort": view.effort_title, "won": view.scenario.won_label, "shrunk_conversion": "Fair rate",
+                       "p_adjusted": "p across the team", "caveat": "Note"},
                on_select=open_row_on_select("flagged-table", flagged["rep"].tolist()), selection_mode="single-row")
     follow_rep_click()

@@ -27,7 +27,10 @@ focus = analysis.rep(rep)
 row = focus.row
 
 status_text = {"flagged": ":material/flag: Flagged: busy but not converting", "ok": "No flag",
-               "not enough data": "Not enough data to judge"}[row["status"]]
+               "not enough data": "Not enough data to judge",
+               "owns no deals": "Owns no deals: activity shown, not judged"}[row["status"]]
+if isinstance(row["caveat"], str) and row["caveat"]:
+    status_text += f" · :material/warning: {md(row['caveat'])}"
 st.markdown(f"**{md(rep)}** · {md(row['team']) if isinstance(row['team'], str) else 'no team'} · "
             f"{diagnostics.QUADRANT_LABELS[row['quadrant']]} · {status_text}")
 

@@ -40,6 +40,7 @@ RAW_FILES = "_raw_files"  # (name, content digest) → RawFile, for this session
 DIGESTS = "_content_digests"  # upload file_id → content digest
 ADDRESS_READ = "_url_read"  # the address was read on this session's first run
 ADDRESS_FILTERS = "_url_filters"  # the filters the address asked for, until the sidebar applies them
+ADDRESS_NOTES = "_url_notes"  # what of the address did not fit the data, to say so once
 KEPT = "_kept_"  # prefix: a page's last choice, kept while the page is not shown
 
 
@@ -56,3 +57,4 @@ class Param:
     TEAM = "team"
     REP = "rep"
     FOCUS = "focus"
+    WEIGHTS = "weights"  # activity key:weight pairs that differ from the scenario's presets, comma-separated
