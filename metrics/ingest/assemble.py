@@ -245,8 +245,8 @@ def total_loss(report: TableReport, problems: pd.DataFrame) -> str | None:
     where = f"Sheet '{report.source.split(' › ', 1)[1]}': " if " › " in report.source else ""
     listed = "; ".join(f"{n:,} {reason}" for reason, n in reasons.head(3).items())
     if planned == reasons.sum() and not used:
-        return (f"{where}None of its {read:,} activities can be counted as effort: every one is planned, not done "
-                f"({listed}). Only done activities are effort; export it again once some are done, or export the "
+        return (f"{where}None of its {read:,} activities can be counted as effort, as none of them was done: "
+                f"{listed}. Only done activities are effort; export it again once some are done, or export the "
                 "completed ones.")
     kept = "None" if not used else f"Only {used:,}"
     return (f"{where}{kept} of its {read:,} rows could be used ({listed}), so it was left out. Check on the Data "

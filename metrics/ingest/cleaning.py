@@ -204,7 +204,8 @@ def team_key(teams: pd.Series) -> pd.Series:
 
 def team_spellings(teams: pd.Series) -> pd.Series:
     """Each spelling of a team → the one team it names: teams that differ only by case or spacing ('Mid',
-    'MID ') are one, written as most of its rows write it."""
+    'MID ') are one, written as most of its rows write it (on a tie, as it is first written: pass a roster's
+    teams first)."""
     known = teams.dropna().astype("string")
     known = known[known.str.strip() != ""]
     if known.empty:
@@ -214,7 +215,7 @@ def team_spellings(teams: pd.Series) -> pd.Series:
     counts["key"] = team_key(counts["spelling"])
     counts["tidy"] = counts["spelling"].str.split().str.join(" ")
     by_tidy = counts.groupby(["key", "tidy"], sort=False)["n"].sum().rename("n").reset_index()
-    best = by_tidy.sort_values(["key", "n", "tidy"], ascending=[True, False, True], kind="stable") \
+    best = by_tidy.sort_values(["key", "n"], ascending=[True, False], kind="stable") \
         .drop_duplicates("key").set_index("key")["tidy"]
     return pd.Series(counts["key"].map(best).to_numpy(), index=counts["spelling"].to_numpy(), dtype="string")
 

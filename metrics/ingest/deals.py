@@ -16,12 +16,22 @@ from metrics.scenarios import stage_level
 ID_COVERAGE = 0.95
 
 
+def _level_of(stage: str) -> int | None:
+    """A stage's funnel level; a stage named by two steps ('Proposal/Quote', 'Negotiation/Review') takes the
+    further one's."""
+    level = stage_level(stage)
+    if level is None and "/" in stage:
+        parts = [stage_level(part) for part in stage.split("/")]
+        level = max((p for p in parts if p is not None), default=None)
+    return level
+
+
 def _stage_levels(frame: pd.DataFrame, recognition: Recognition) -> pd.Series:
     level = pd.Series(pd.NA, index=frame.index, dtype="Int64")
     stage_text = role_values(frame, recognition, "stage")
     if stage_text is not None and stage_text.notna().any():
         codes, uniques = pd.factorize(stage_text)
-        levels = pd.array([stage_level(u) if isinstance(u, str) else None for u in uniques], dtype="Int64")
+        levels = pd.array([_level_of(u) if isinstance(u, str) else None for u in uniques], dtype="Int64")
         level = pd.Series(levels.take(np.where(codes < 0, 0, codes)), index=frame.index, dtype="Int64")
         level[codes < 0] = pd.NA
     return level

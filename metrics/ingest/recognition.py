@@ -408,8 +408,9 @@ def recognise(headers: list[str], overrides: dict[str, str | None] | None = None
     """Assign each role its best column, the surest matches first; the user's overrides win.
 
     An override maps a role to a column name, or to None to say the role is not in the table. With `frame`,
-    the table's cells, a column whose values don't fit a role is not given it, a wholly blank column is given
-    only a role that says what the table is (BLANK_ROLES), after any filled column that fits it, and a status
+    the table's cells, a column whose values don't fit a role is given it only when no column that fits does
+    (and never by a partial match), a wholly blank column is given only a role that says what the table is
+    (BLANK_ROLES), after any filled column that fits it, and a status
     column of task statuses (Completed, Not Started) is the done flag. A rep given only as ids ('OwnerId')
     is the rep.
     """
@@ -425,8 +426,9 @@ def recognise(headers: list[str], overrides: dict[str, str | None] | None = None
         ((confidence, position, role, header)
          for position, header in enumerate(headers)
          for role, confidence in _candidates(header)
-         if check.fits(role, header) and (not check.blank(header) or role in BLANK_ROLES and confidence > PARTIAL)),
-        key=lambda item: (check.blank(item[3]), -item[0], item[1]),
+         if (confidence > PARTIAL or check.fits(role, header))
+         and (not check.blank(header) or role in BLANK_ROLES and confidence > PARTIAL)),
+        key=lambda item: (check.blank(item[3]), not check.fits(item[2], item[3]), -item[0], item[1]),
     )
     for confidence, _, role, header in proposals:
         if header in taken or role in recognition.roles or role in overrides:

@@ -86,19 +86,22 @@ def has_user_names(recognition: Recognition) -> bool:
 
 def _is_user_table(recognition: Recognition) -> bool:
     """People with their ids and names and nothing about deals or activities: a CRM's user export."""
-    ids = recognition.has("record_id") or recognition.has("rep_id")
+    named_rep = recognition.has("rep") and not recognition.rep_is_id
+    ids = recognition.has("record_id") or recognition.has("rep_id") or recognition.rep_is_id
     evidence = ("status", "stage", "amount", "won", "converted", "activity_type", "date", "period", "revenue")
-    return (not recognition.has("rep") and ids and has_user_names(recognition)
-            and not any(recognition.has(role) for role in evidence) and not recognition.activity_columns)
+    return (not named_rep and ids and has_user_names(recognition)
+            and not any(recognition.has(role) for role in evidence))
 
 
 def _candidates(recognition: Recognition) -> list[tuple[int, str, str, str]]:
     """(strength, precedence key, shape, reason) for every shape whose needed roles the table has."""
     found = []
     if _is_user_table(recognition):
-        found.append((STRONG, "roster", "roster",
-                      f"it lists people: {_named(recognition, 'record_id', 'rep_id', 'person_name', 'first_name')}"))
-    if not recognition.has("rep"):
+        people = _named(recognition, "person_name") or _named(recognition, "first_name", "last_name")
+        ids = recognition.column("rep_id") or recognition.column("record_id")
+        found.append((STRONG, "roster", "roster", f"it lists people by id ('{ids}') and name ({people}), so the "
+                      "reps other tables give as ids are named from it"))
+    if not recognition.has("rep") or found:
         return found
     has = recognition.has
     if has("date", "activity_type"):
