@@ -159,7 +159,8 @@ def failed_section(table: TableReport, number: int) -> None:
     """A table read as its shape of which no row, or nearly none, could be used: why, and how to fix it."""
     title = f"{md(table.source)} — {SHAPE_TITLES[table.shape]}: {table.rows_used:,} of {table.rows_read:,} rows used"
     with st.expander(title, expanded=True):
-        st.error(f"**{md(table.source)}** — {md(table.message or '')}", icon=":material/error:")
+        # The error itself is at the top of every page; here it says what to change.
+        st.markdown(f":material/error: **{t('Why it was left out')}:** {md(table.message or '')}")
         how_read(table, 100 + number, editable=True)
         st.markdown(f"**{t('Change a column')}**")
         role_pickers(table, 100 + number, SHAPE_ROLES[table.shape], editable=True)

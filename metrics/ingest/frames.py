@@ -127,7 +127,9 @@ class Dataset:
 
     @property
     def rows_dropped(self) -> int:
-        return int((self.problems["action"] == "dropped").sum())
+        """Dropped rows of the tables counted in rows_read (a shared view keeps no failed table, only its rows)."""
+        sources = {t.source for t in [*self.tables, *self.failed]}
+        return int(((self.problems["action"] == "dropped") & self.problems["source"].isin(sources)).sum())
 
     @property
     def rows_used(self) -> int:

@@ -137,7 +137,7 @@ EXACT_ONLY_ROLES = ("person_name", "first_name", "last_name")
 # Known words too general to stand for their role at the end of a longer header ('User Type', 'Lead
 # Conversion Time', 'Product group', 'Deal - Done activities' are none of them).
 GENERIC_TAILS = {"type", "name", "user", "time", "day", "deal", "opportunity", "group", "done", "completed",
-                 "activity", "activities", "id", "closed", "opened", "subtype", "employee", "agent", "value"}
+                 "activity", "activities", "id", "closed", "opened", "subtype", "employee"}
 # Words that qualify a field into another one: a header with one is matched only as a whole.
 QUALIFIERS = {"last", "next", "modified", "updated", "update", "viewed", "referenced", "modstamp", "expected",
               "weighted", "annual", "potential", "forecast", "projected", "previous", "reminder", "bounced", "by",

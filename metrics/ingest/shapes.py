@@ -120,8 +120,9 @@ def _candidates(recognition: Recognition) -> list[tuple[int, str, str, str]]:
     outcome = has("status") or has("stage") or has("converted")
     if outcome or has("won") and has("amount"):
         strong = outcome and (has("amount") or has("won") or has("converted"))
+        rows = "each row is a lead, won once converted" if has("converted") else "each row is a deal"
         found.append((STRONG if strong else WEAK, "deals", "deals",
-                      f"each row is a deal: {_named(recognition, 'stage', 'status', 'converted', 'won', 'amount')}"))
+                      f"{rows}: {_named(recognition, 'stage', 'status', 'converted', 'won', 'amount')}"))
     if has("date") and (has("won") or has("revenue")) and not any(c[2] == "summary" for c in found):
         found.append((WEAK, "summary dates", "summary",
                       f"it sums results per rep and date: {_named(recognition, 'date', 'won', 'revenue')}"))

@@ -5,7 +5,7 @@ from collections import defaultdict
 import pytest
 
 from metrics.errors import InputError
-from metrics.ingest import Upload, load
+from metrics.ingest import Dataset, Upload, load
 from tests.ingest.helpers import TODAY, xlsx
 
 
@@ -113,3 +113,13 @@ def test_a_sheet_that_loses_every_row_is_named_in_its_workbook_error():
     [error] = dataset.errors
     assert (error.file, error.message.split(":")[0]) == ("book.xlsx", "Sheet 'Log'")
     assert [t.source for t in dataset.tables] == ["book.xlsx › Deals"]
+
+
+def test_rows_read_and_dropped_count_the_same_tables():
+    text = log_of(["2026-01-05"])
+    dataset = load([Upload("log.csv", text), Upload("Task.csv", log_of(["2026-01-05"] * 4, "Not Started"))],
+                   today=TODAY)
+    assert (dataset.rows_read, dataset.rows_used, dataset.rows_dropped) == (5, 1, 4)
+    # A shared view keeps the counted tables only; the failed table's rows are then neither read nor dropped.
+    shared = Dataset(dataset.activities, dataset.outcomes, dataset.roster, dataset.problems, dataset.tables)
+    assert (shared.rows_read, shared.rows_used, shared.rows_dropped) == (1, 1, 0)
