@@ -151,6 +151,9 @@ def unused_section(table: TableReport, number: int) -> None:
         st.warning(f"**{md(table.source)}** was not recognised as any table. Pick the columns it has; each kind of "
                    f"table still needs:\n{needs}", icon=":material/help:")
         role_pickers(table, 100 + number, UNUSED_ROLES, editable=True)
+        if table.source in mapping.get("shapes", {}):
+            st.button(t("Back to the automatic choice of table kind"), key=f"shape-reset-{KEY}-{number}",
+                      on_click=choose_shape, args=(table.source, None, True))
         st.markdown(f"**{t('Preview')}**")
         st.dataframe(table.preview, hide_index=True, key=f"unused-preview-{number}")
 

@@ -82,12 +82,7 @@ def ingest(files: list[RawFile], mapping: dict | None = None, today: pd.Timestam
             _reader_findings(table, parsed.rows, found.warnings)
             problems = parsed.rows.frame()
             found.problems.append(problems[PROBLEM_COLUMNS])
-            report = _report(table, choice.shape, recognition, problems)
-            report.activity_types, report.unknown_statuses = parsed.type_counts, parsed.unknown_statuses
-            report.reason, report.alternative, report.alternative_reason = (choice.reason, choice.alternative,
-                                                                            choice.alternative_reason)
-            report.shape_by_user, report.notes, report.unused_roles = (choice.shape_by_user, parsed.notes,
-                                                                       parsed.unused_roles)
+            report = _report(table, choice.shape, recognition, problems, choice=choice, parsed=parsed)
             loss = total_loss(report, problems)
             if loss is not None:
                 report.message = loss
@@ -101,8 +96,7 @@ def ingest(files: list[RawFile], mapping: dict | None = None, today: pd.Timestam
             closest = max(recognitions, key=lambda r: len(r.roles) + len(r.activity_columns))
             found.errors.append(InputError("No sheet in this workbook holds a known table. For the closest one: "
                                            + missing_roles_message(closest), file.name))
-    dataset = found.dataset()
-    return dataset
+    return found.dataset()
 
 
 class _Found:
@@ -122,8 +116,8 @@ class _Found:
             if pairs is not None and len(pairs):
                 self.rep_names.append(pairs.assign(source=report.source))
         if recognition.rep_is_id and report.shape != "roster":
-            self.rep_ids[len(self.reports)] = set(parsed.activities["rep"].dropna()) | set(
-                parsed.outcomes["rep"].dropna())
+            self.rep_ids[len(self.reports)] = set(parsed.activities["rep"].dropna().unique()) | set(
+                parsed.outcomes["rep"].dropna().unique())
         self.reports.append(report)
 
     def dataset(self) -> Dataset:
@@ -137,8 +131,8 @@ class _Found:
 
     def _log_deals_not_in_a_deals_table(self) -> list[pd.DataFrame]:
         """Deals read from an activity log's rows, less those a deals table gives: each deal is counted once."""
-        known = set(pd.concat([o["deal_id"] for o in self.outcomes if len(o)]).dropna()) if any(
-            len(o) for o in self.outcomes) else set()
+        known = pd.concat([o["deal_id"] for o in self.outcomes if len(o)]).dropna().unique() if any(
+            len(o) for o in self.outcomes) else []
         kept = []
         for outcomes in self.log_outcomes:
             if not len(outcomes):
@@ -154,11 +148,11 @@ class _Found:
     def _say_how_reps_are_named(self, names: pd.DataFrame) -> None:
         named_by = names.set_index("rep_id")["source"] if len(names) else pd.Series(dtype="string")
         for position, ids in self.rep_ids.items():
+            if not ids:
+                continue
             report = self.reports[position]
             named = ids & set(named_by.index)
             example = ", ".join(f"'{i}'" for i in sorted(ids - named)[:2])
-            if not ids:
-                continue
             if not named:
                 report.notes.append(f"Its reps are user ids ({example}…), shown as they are. Upload your CRM's user "
                                     "export or a roster beside it (an id column and each person's name) to show "
@@ -181,11 +175,10 @@ def _shape_of(table: RawTable, recognition: Recognition, mapping: dict) -> tuple
     lacking = missing_roles(recognition)[chosen]
     if lacking:
         return ShapeChoice(None), lacking
-    title = f"{SHAPE_TITLES[chosen].lower()}"
-    alternative = choice.shape if choice.shape != chosen else None
-    return ShapeChoice(chosen, f"Read as {'an' if chosen == 'activities' else 'a'} {title}: your choice.",
-                       alternative, choice.reason.replace("Read as", "Its columns read as", 1) if alternative
-                       else None, shape_by_user=True), []
+    article = "an" if chosen == "activities" else "a"
+    automatic = choice.reason.replace("Read as", "Its columns alone would make it", 1) if choice.shape else None
+    return ShapeChoice(chosen, f"Read as {article} {SHAPE_TITLES[chosen].lower()}: your choice.", choice.shape,
+                       automatic, shape_by_user=True), []
 
 
 def _not_used(found: _Found, file: RawFile, tables: list[RawTable], table: RawTable, recognition: Recognition,
@@ -269,7 +262,8 @@ def _reader_findings(table: RawTable, rows: RowProblems, warnings: list[str]) ->
 
 
 def _report(table: RawTable, shape: str | None, recognition: Recognition, found: pd.DataFrame,
-            message: str | None = None) -> TableReport:
+            message: str | None = None, choice: ShapeChoice | None = None, parsed: ParsedTable | None = None
+            ) -> TableReport:
     positions = found["position"].to_numpy(dtype=int)
     behind = table.frame.iloc[np.where(positions >= 0, positions, 0)].reset_index(drop=True)
     if (positions < 0).any():  # lines the reader could not split have no cells, only their text
@@ -282,11 +276,18 @@ def _report(table: RawTable, shape: str | None, recognition: Recognition, found:
     problem_rows = pd.concat([*parts, behind], axis=1)
     dropped_positions = found.loc[(found["action"] == "dropped") & (found["position"] >= 0), "position"].nunique()
     skipped = len(table.skipped) if table.skipped is not None else 0
-    return TableReport(
+    report = TableReport(
         source=table.source, shape=shape, recognition=recognition, columns=list(table.frame.columns),
         rows_read=len(table.frame) + skipped, rows_used=len(table.frame) - int(dropped_positions),
         preview=table.frame.head(PREVIEW_ROWS), problem_rows=problem_rows, message=message,
     )
+    if choice is not None:
+        report.reason, report.alternative, report.alternative_reason, report.shape_by_user = (
+            choice.reason, choice.alternative, choice.alternative_reason, choice.shape_by_user)
+    if parsed is not None:
+        report.activity_types, report.unknown_statuses = parsed.type_counts, parsed.unknown_statuses
+        report.notes, report.unused_roles = parsed.notes, parsed.unused_roles
+    return report
 
 
 def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:

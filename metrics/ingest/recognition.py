@@ -145,6 +145,8 @@ QUALIFIERS = {"last", "next", "modified", "updated", "update", "viewed", "refere
               "converted"}
 FLAG_WORDS = ("is", "has")
 ID_WORDS = {"id", "ids", "key", "number", "nr", "nummer"}
+UNIT_WORDS = {"nok", "kr", "usd", "eur", "sek", "dkk", "gbp", "chf"}  # a currency after a field: 'Beløp NOK'
+
 NAME_WORDS = {"name", "title", "navn", "tittel"}
 DATE_ROLES = ("date", "closed", "created", "expected_close", "modified")
 NUMBER_ROLES = ("amount", "revenue", "target", "satisfaction", "activities_count", "duration")
@@ -254,17 +256,20 @@ def _exact(label: str) -> tuple[str, float] | None:
 
 
 def _labels(header: str) -> list[str]:
-    """The header's label, and the same with an API name split into words when that differs."""
-    plain = normalise_label(header)
-    split = header_label(header)
-    return [plain] if split == plain else [split, plain]
+    """The header's label: with an API name split into words, as it is, and without a unit ('Amount (NOK)',
+    'Beløp kr'), each when it differs."""
+    text = str(header)
+    bare = _PARENTHESIS.sub(" ", text) if "(" in text else text
+    labels = [header_label(header), normalise_label(header), header_label(bare)]
+    words = labels[-1].split()
+    if len(words) > 1 and words[-1] in UNIT_WORDS:
+        labels.append(" ".join(words[:-1]))
+    return list(dict.fromkeys(label for label in labels if label))
 
 
 def _candidates(header: str) -> list[tuple[str, float]]:
     found: dict[str, float] = {}
     for label in _labels(header):
-        if not label:
-            continue
         if label in _IGNORED:
             return []
         exact = _exact(label)
@@ -293,7 +298,6 @@ def _candidates(header: str) -> list[tuple[str, float]]:
 
 def _partial(label: str) -> list[tuple[str, float]]:
     """Roles whose word ends the header: 'Total revenue' → revenue. See the module's docstring for the rules."""
-    label = normalise_label(_PARENTHESIS.sub(" ", label)) if "(" in label else label
     words = label.split()
     if len(words) < 2 or words[0] in FLAG_WORDS or QUALIFIERS & set(words) or label in _IGNORED:
         return []

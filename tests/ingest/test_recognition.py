@@ -152,6 +152,9 @@ def test_a_header_that_only_contains_a_known_word_gets_no_role(header):
 @pytest.mark.parametrize("headers, role, column", [
     (["Total Amount Currency", "Total Amount"], "amount", "Total Amount"),  # the head of a header is its last word
     (["Total revenue"], "revenue", "Total revenue"),
+    (["Amount (NOK)"], "amount", "Amount (NOK)"),  # a unit after the field
+    (["Beløp NOK"], "amount", "Beløp NOK"),
+    (["Total revenue (USD)"], "revenue", "Total revenue (USD)"),
     (["Deal - Total activities", "Deal - Done activities"], "activities_count", "Deal - Done activities"),
     (["Deal - Won time", "Deal - Deal closed on"], "closed", "Deal - Deal closed on"),  # won time: won deals only
     (["TaskSubtype", "Type__c"], "activity_type", "Type__c"),
