@@ -57,7 +57,8 @@ def test_reps_given_as_ids_are_shown_and_the_page_says_a_roster_would_name_them(
 
 def test_a_table_none_of_whose_rows_can_be_used_shows_its_error_and_the_rows_behind_it():
     at = data_page_with(("Task.csv", PLANNED_TASKS), ("x.csv", LOG_OR_DEALS))
-    assert any(e.startswith("**Task.csv** — None of its 5 activities can be counted as effort") for e in texts(at.error))
+    assert any(e.startswith("**Task.csv** — None of its 5 activities can be counted as effort")
+               for e in texts(at.error))
     assert any(m.startswith(":material/error: **Why it was left out:** None of its 5 activities") for m in
                texts(at.markdown))
     assert "Task.csv — Activity log: 0 of 5 rows used" in [visible(e.label) for e in at.expander]

@@ -147,6 +147,10 @@ class _Found:
 
     def _say_how_reps_are_named(self, names: pd.DataFrame) -> None:
         named_by = names.set_index("rep_id")["source"] if len(names) else pd.Series(dtype="string")
+
+        def sources(ids: set) -> str:
+            return ", ".join(sorted(set(named_by[list(ids)])))
+
         for position, ids in self.rep_ids.items():
             if not ids:
                 continue
@@ -158,11 +162,10 @@ class _Found:
                                     "export or a roster beside it (an id column and each person's name) to show "
                                     "their names.")
             elif named != ids:
-                report.notes.append(f"{len(named):,} of its {len(ids):,} rep ids are named from "
-                                    f"{', '.join(sorted(set(named_by[list(named)])))}; the other "
-                                    f"{len(ids - named):,} ({example}…) are not in it and are shown as ids.")
+                report.notes.append(f"{len(named):,} of its {len(ids):,} rep ids are named from {sources(named)}; "
+                                    f"the other {len(ids - named):,} ({example}…) are not in it and are shown as ids.")
             else:
-                report.notes.append(f"Its reps are user ids, named from {', '.join(sorted(set(named_by[list(named)])))}.")
+                report.notes.append(f"Its reps are user ids, named from {sources(named)}.")
 
 
 def _shape_of(table: RawTable, recognition: Recognition, mapping: dict) -> tuple[ShapeChoice, list[str]]:

@@ -113,7 +113,8 @@ def _candidates(recognition: Recognition) -> list[tuple[int, str, str, str]]:
     if recognition.activity_columns and (has("period") or has("date")):
         counted = ", ".join(f"'{c}'" for c in list(recognition.activity_columns)[:3])
         found.append((STRONG, "summary counts", "summary",
-                      f"it counts activities per rep and period: {counted} per {_named(recognition, 'period', 'date')}"))
+                      f"it counts activities per rep and period: {counted} per "
+                      f"{_named(recognition, 'period', 'date')}"))
     elif has("period") and (has("won") or has("revenue")):
         found.append((STRONG if period_strong else WEAK, "summary", "summary",
                       f"it sums results per rep and period: {_named(recognition, 'period', 'won', 'revenue')}"))

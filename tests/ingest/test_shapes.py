@@ -43,7 +43,8 @@ def test_a_table_is_unused_exactly_when_every_shape_lacks_a_role(seed):
 def test_missing_roles_are_named():
     dataset = load([Upload("people.csv", b"Selger,Favourite colour\nKari,red\n")], today=TODAY)
     [error] = dataset.errors
-    assert "Missing for a deals table: status, stage, won with amount or converted flag. Missing for a roster: team" in error.message
+    assert ("Missing for a deals table: status, stage, won with amount or converted flag. Missing for a roster: team"
+            in error.message)
     assert "template" in error.message and "Data page" in error.message
 
 
