@@ -15,17 +15,17 @@ from metrics.findings import Insights, insights
 from metrics.ingest import Dataset, Upload, ingest
 from metrics.scenarios import Scenario, get_scenario
 
-# What a spreadsheet may run as a formula when a cell starts with it, the full-width forms included: Excel
-# and LibreOffice read '＝1+1' as a formula in East Asian locales.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
-
 class NothingToAnalyse(InputError):
     """No file gave a row to analyse: every file's own error, so that each can be reported."""
 
     def __init__(self, errors: list[InputError]):
         super().__init__(" ".join(str(error) for error in errors))
         self.errors = errors
+
+
+# What a spreadsheet may run as a formula when a cell starts with it, the full-width forms included: Excel
+# and LibreOffice read '＝1+1' as a formula in East Asian locales.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 @dataclass
@@ -61,13 +61,12 @@ def analyze_files(paths: list[str], scenario_key: str, mapping: dict | None = No
     dataset = ingest([sandbox.read(upload) for upload in uploads], mapping)
     if not dataset.tables:
         raise NothingToAnalyse(dataset.errors or [InputError("No file holds a table to analyse.")])
-    analysis = analyze(dataset, scenario, assigned_types=(mapping or {}).get("activity_types"))
-    if analysis.reps.empty:
+    if dataset.activities.empty and dataset.outcomes.empty:
         # A roster alone names reps but gives nothing to analyse: never a report of zero reps.
         raise NothingToAnalyse([*dataset.errors, InputError(
             "No rep has an activity or a deal in these files, so there is nothing to analyse. Add the activity log "
             "or the deals export.")])
-    return analysis
+    return analyze(dataset, scenario, assigned_types=(mapping or {}).get("activity_types"))
 
 
 def _plain(value):
