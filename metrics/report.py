@@ -15,6 +15,7 @@ from metrics.findings import Insights, insights
 from metrics.ingest import Dataset, Upload, ingest
 from metrics.scenarios import Scenario, get_scenario
 
+
 class NothingToAnalyse(InputError):
     """No file gave a row to analyse: every file's own error, so that each can be reported."""
 
