@@ -1,4 +1,9 @@
-"""Command line: python -m metrics analyze FILE [FILE ...] --scenario startup --format json."""
+"""Command line: python -m metrics analyze FILE [FILE ...] --scenario startup --format json.
+
+Exit codes: 0 when every file was used; 1 when the report was written but a file (or a table in it) could not
+be used, each such file named on standard error; 2 when there was nothing to analyse, every file's error
+named, or the command itself was wrong.
+"""
 from __future__ import annotations
 
 import argparse
@@ -7,12 +12,14 @@ import sys
 
 from metrics.errors import InputError
 from metrics.ingest import MAX_MAPPING_BYTES, validate_mapping
-from metrics.report import analyze_files, to_csv, to_dict, to_xlsx
+from metrics.report import NothingToAnalyse, analyze_files, to_csv, to_dict, to_xlsx
 from metrics.scenarios import SCENARIOS
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m metrics", description="Sales activity vs performance.")
+    parser = argparse.ArgumentParser(prog="python -m metrics", description="Sales activity vs performance.",
+                                     epilog="Exit codes: 0 all files used; 1 report written, but a file could not be "
+                                            "used; 2 nothing to analyse.")
     commands = parser.add_subparsers(dest="command", required=True)
     analyze = commands.add_parser("analyze", help="analyse spreadsheets and print the per-rep results")
     analyze.add_argument("files", nargs="+", metavar="FILE", help=".xlsx or .csv files")
@@ -28,11 +35,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         mapping = _read_mapping(args.mapping) if args.mapping else None
         analysis = analyze_files(args.files, args.scenario, mapping)
+    except NothingToAnalyse as nothing:
+        for error in nothing.errors:
+            print(f"error: {error}", file=sys.stderr)
+        return 2
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     for error in analysis.dataset.errors:
-        print(f"warning: {error}", file=sys.stderr)
+        print(f"error: {error}", file=sys.stderr)
     for warning in analysis.dataset.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if args.format == "json":
@@ -49,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
             out.write(payload)
     else:
         sys.stdout.buffer.write(payload)
-    return 0
+    return 1 if analysis.dataset.errors else 0
 
 
 def _read_mapping(path: str) -> dict:

@@ -14,6 +14,15 @@ from metrics.expected import team_curves
 from metrics.ingest import Dataset, Upload, ingest
 from metrics.scenarios import Scenario, get_scenario
 
+
+class NothingToAnalyse(InputError):
+    """No file gave a row to analyse: every file's own error, so that each can be reported."""
+
+    def __init__(self, errors: list[InputError]):
+        super().__init__(" ".join(str(error) for error in errors))
+        self.errors = errors
+
+
 # What a spreadsheet may run as a formula when a cell starts with it, the full-width forms included: Excel
 # and LibreOffice read '＝1+1' as a formula in East Asian locales.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -37,8 +46,13 @@ def analyze_files(paths: list[str], scenario_key: str, mapping: dict | None = No
     # Each file is read in a sandboxed worker, as the dashboard reads uploads: a file that would abort or
     # exhaust the reader costs that file, not the scheduled report's other files.
     dataset = ingest([sandbox.read(upload) for upload in uploads], mapping)
-    if dataset.errors and not dataset.tables:
-        raise dataset.errors[0]
+    if not dataset.tables:
+        raise NothingToAnalyse(dataset.errors or [InputError("No file holds a table to analyse.")])
+    if dataset.activities.empty and dataset.outcomes.empty:
+        # A roster alone names reps but gives nothing to analyse: never a report of zero reps.
+        raise NothingToAnalyse([*dataset.errors, InputError(
+            "No rep has an activity or a deal in these files, so there is nothing to analyse. Add the activity log "
+            "or the deals export.")])
     return analyze(dataset, scenario, assigned_types=(mapping or {}).get("activity_types"))
 
 

@@ -69,3 +69,40 @@ def test_json_carries_findings_expected_revenue_and_leak_stages(capsys):
     flagged = [r for r in payload["reps"] if r["flagged"]]
     assert {r["leak_stage"] for r in flagged} == {"Presentation → Client won"}
     assert payload["what_if"]["extra_won"] > 0
+
+
+PLANNED_TASKS = "ActivityDate,OwnerId,Type,Status\n2026-01-05,U1,Call,Not Started\n2026-01-06,U1,Email,Not Started\n"
+GOOD_LOG = "Date,Rep,Activity type\n2026-01-05,Kari,Call\n2026-01-06,Ola,Email\n"
+
+
+def write(tmp_path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_a_file_of_planned_tasks_only_exits_non_zero_with_the_reason(tmp_path, capsys):
+    assert main(["analyze", write(tmp_path, "Task.csv", PLANNED_TASKS)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("error: Task.csv: None of its 2 activities can be counted as effort")
+
+
+def test_when_every_file_fails_the_cli_reports_every_files_error(tmp_path, capsys):
+    files = [write(tmp_path, "Task.csv", PLANNED_TASKS), write(tmp_path, "notes.csv", "Colour,Size\nred,3\n")]
+    assert main(["analyze", *files]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(":")[:2] for line in lines] == [["error", " Task.csv"], ["error", " notes.csv"]]
+
+
+def test_a_file_lost_beside_a_good_one_is_an_error_and_the_report_is_still_written(tmp_path, capsys):
+    files = [write(tmp_path, "log.csv", GOOD_LOG), write(tmp_path, "Task.csv", PLANNED_TASKS)]
+    assert main(["analyze", *files, "--format", "json"]) == 1
+    captured = capsys.readouterr()
+    assert [r["rep"] for r in json.loads(captured.out)["reps"]] == ["Kari", "Ola"]
+    assert "error: Task.csv: None of its 2 activities" in captured.err
+
+
+def test_a_roster_alone_is_never_a_report_of_zero_reps(tmp_path, capsys):
+    assert main(["analyze", write(tmp_path, "roster.csv", "Rep,Team\nKari,Mid\n")]) == 2
+    assert "nothing to analyse" in capsys.readouterr().err

@@ -6,8 +6,7 @@ does) or, on a developer's machine, in tests/real_exports/ (git-ignored). A test
 is skipped.
 
 Every expected number is worked out here from the raw file with plain pandas and the export's own meaning (which
-stage is won, which task is done, which user an id names), never with the app's code. Tests marked xfail show what
-issue 8 has still to fix: a fix turns them into XPASS failures, and then the mark comes off.
+stage is won, which task is done, which user an id names), never with the app's code.
 """
 from __future__ import annotations
 
@@ -139,32 +138,19 @@ def test_the_file_is_byte_for_byte_the_one_in_its_repository(name):
 
 # ----------------------------------------------------------------------------- each table is read as its shape
 
-API_NAMES = "issue 8: Salesforce API-name headers (OwnerId, StageName, CloseDate, IsWon) not recognised"
-HEADER_ROW = "issue 8: the real header is made of API names, so a data row is taken for the header"
-LEADS = "issue 8: lead exports (OwnerId, Status, IsConverted) not recognised"
-PLANNED = "issue 8: Salesforce tasks (OwnerId, ActivityDate, Status) not recognised, so planned ones can't be left out"
-USERS = "issue 8: a Salesforce user export (Id, Name) is not read as a roster"
-
-
 @pytest.mark.parametrize("names, source, shape, rows_used", [
-    pytest.param((TCRM_OPPORTUNITY, TCRM_USER), TCRM_OPPORTUNITY, "deals", 4831, marks=pytest.mark.xfail(
-        strict=True, reason=API_NAMES)),
-    pytest.param((TCRM_OPPORTUNITY, TCRM_USER), TCRM_USER, "roster", 4, marks=pytest.mark.xfail(
-        strict=True, reason=USERS)),
-    pytest.param((TCRM_EVENT,), TCRM_EVENT, "activities", 2182, marks=pytest.mark.xfail(strict=True, reason=(
-        "issue 8: Salesforce events (OwnerId, ActivityDate, EventSubtype) not recognised"))),
+    pytest.param((TCRM_OPPORTUNITY, TCRM_USER), TCRM_OPPORTUNITY, "deals", 4831),
+    pytest.param((TCRM_OPPORTUNITY, TCRM_USER), TCRM_USER, "roster", 4),
+    pytest.param((TCRM_EVENT,), TCRM_EVENT, "activities", 2182),
     # 505 of the 2,303 tasks are Not Started, In Progress, Open or Waiting: planned, not done.
-    pytest.param((TCRM_TASK,), TCRM_TASK, "activities", 1798, marks=pytest.mark.xfail(strict=True, reason=PLANNED)),
-    pytest.param((TCRM_LEAD,), TCRM_LEAD, "deals", 294, marks=pytest.mark.xfail(strict=True, reason=LEADS)),
-    pytest.param((WORKSHOP_OPPORTUNITY,), WORKSHOP_OPPORTUNITY, "deals", 50, marks=pytest.mark.xfail(
-        strict=True, reason=API_NAMES)),
+    pytest.param((TCRM_TASK,), TCRM_TASK, "activities", 1798),
+    pytest.param((TCRM_LEAD,), TCRM_LEAD, "deals", 294),
+    pytest.param((WORKSHOP_OPPORTUNITY,), WORKSHOP_OPPORTUNITY, "deals", 50),
     # Every one of its 75 tasks is Not Started.
-    pytest.param((WORKSHOP_TASK,), WORKSHOP_TASK, "activities", 0, marks=pytest.mark.xfail(
-        strict=True, reason=PLANNED)),
-    pytest.param((GENAI_OPPORTUNITY,), GENAI_OPPORTUNITY, "deals", 58, marks=pytest.mark.xfail(
-        strict=True, reason=HEADER_ROW)),
-    pytest.param((GENAI_LEAD,), GENAI_LEAD, "deals", 14, marks=pytest.mark.xfail(strict=True, reason=LEADS)),
-    pytest.param((POWERBI_LEAD,), POWERBI_LEAD, "deals", 22, marks=pytest.mark.xfail(strict=True, reason=LEADS)),
+    pytest.param((WORKSHOP_TASK,), WORKSHOP_TASK, "activities", 0),
+    pytest.param((GENAI_OPPORTUNITY,), GENAI_OPPORTUNITY, "deals", 58),
+    pytest.param((GENAI_LEAD,), GENAI_LEAD, "deals", 14),
+    pytest.param((POWERBI_LEAD,), POWERBI_LEAD, "deals", 22),
     ((WAREHOUSE,), WAREHOUSE, "deals", 6000),
 ], ids=["tcrm-opportunity", "tcrm-user", "tcrm-event", "tcrm-task", "tcrm-lead", "workshop-opportunity",
         "workshop-task", "genai-opportunity", "genai-lead", "powerbi-lead", "warehouse"])
@@ -175,14 +161,12 @@ def test_each_table_is_read_as_its_shape_and_keeps_its_rows(names, source, shape
 
 # ------------------------------------------------------------------------ per-rep won, revenue and conversion
 
-@pytest.mark.xfail(strict=True, reason=API_NAMES)
 def test_salesforce_opportunities_keyed_by_owner_id_are_named_from_the_user_export():
     opportunities, users = raw(TCRM_OPPORTUNITY), raw(TCRM_USER)
     named = opportunities.assign(OwnerId=opportunities["OwnerId"].map(users.set_index("Id")["Name"]))
     assert_reps_match(loaded(TCRM_OPPORTUNITY, TCRM_USER), stage_outcomes(named, "OwnerId", "StageName", "Amount"))
 
 
-@pytest.mark.xfail(strict=True, reason=API_NAMES)
 def test_salesforce_events_are_each_named_reps_effort_beside_their_opportunities():
     opportunities, users, events = raw(TCRM_OPPORTUNITY), raw(TCRM_USER), raw(TCRM_EVENT)
     name_of = users.set_index("Id")["Name"]
@@ -194,14 +178,12 @@ def test_salesforce_events_are_each_named_reps_effort_beside_their_opportunities
     assert_reps_match(loaded(TCRM_OPPORTUNITY, TCRM_USER, TCRM_EVENT), want)
 
 
-@pytest.mark.xfail(strict=True, reason=PLANNED)
 def test_salesforce_tasks_count_only_the_completed_ones_for_each_owner_id():
     no_deals = pd.Series([], dtype=str)
     want = expected(no_deals, no_deals.astype(bool), no_deals.astype(bool), activities=completed(raw(TCRM_TASK)))
     assert_reps_match(loaded(TCRM_TASK), want)
 
 
-@pytest.mark.xfail(strict=True, reason=PLANNED)
 def test_a_task_export_of_planned_tasks_only_is_an_error_not_an_empty_success():
     assert set(raw(WORKSHOP_TASK)["Status"]) == {"Not Started"}
     dataset = loaded(WORKSHOP_TASK)
@@ -210,19 +192,16 @@ def test_a_task_export_of_planned_tasks_only_is_an_error_not_an_empty_success():
     assert [error.file for error in dataset.errors] == [WORKSHOP_TASK]
 
 
-@pytest.mark.xfail(strict=True, reason=LEADS)
 @pytest.mark.parametrize("name", [TCRM_LEAD, GENAI_LEAD, POWERBI_LEAD])
 def test_salesforce_leads_are_won_when_converted_and_lost_when_disqualified(name):
     assert_reps_match(loaded(name), lead_outcomes(raw(name)))
 
 
-@pytest.mark.xfail(strict=True, reason=API_NAMES)
 def test_salesforce_opportunities_without_a_user_export_are_counted_by_owner_id():
     opportunities = raw(WORKSHOP_OPPORTUNITY)
     assert_reps_match(loaded(WORKSHOP_OPPORTUNITY), stage_outcomes(opportunities, "OwnerId", "StageName", "Amount"))
 
 
-@pytest.mark.xfail(strict=True, reason=HEADER_ROW)
 def test_salesforce_opportunities_whose_names_repeat_are_all_counted():
     opportunities = raw(GENAI_OPPORTUNITY)
     assert not opportunities["Name"].is_unique  # the premise: two deals share a name, their Ids differ
@@ -234,7 +213,6 @@ def test_a_snake_case_warehouse_extract_gives_each_owner_their_wins():
     assert_reps_match(loaded(WAREHOUSE), stage_outcomes(opportunities, "owner", "stage", "amount"))
 
 
-@pytest.mark.xfail(strict=True, reason=API_NAMES)
 def test_an_opportunity_export_without_an_owner_says_only_the_rep_is_missing():
     dataset = loaded(POWERBI_OPPORTUNITY)
     assert [error.file for error in dataset.errors] == [POWERBI_OPPORTUNITY]
@@ -283,17 +261,14 @@ ZOHO_DEALS = ["Record Id", "Deal Owner", "Deal Name", "Amount", "Closing Date", 
               "Created By", "Modified By", "Created Time", "Modified Time", "Last Activity Time", "Description",
               "Lead Conversion Time", "Sales Cycle Duration", "Overall Sales Duration"]
 
-ACTIVITY_WORDS = ("issue 8: 'Type', 'Last Activity Date', 'Deal - Next activity date' or 'Closing Date' make a deals "
-                  "export read as an activity log")
 DEFAULT_HEADERS = [
     pytest.param(SALESFORCE_REPORT, id="salesforce-report"),
     pytest.param(SALESFORCE_COMPANY_REPORT, id="salesforce-company-report"),
-    pytest.param(PIPEDRIVE_DEALS, id="pipedrive", marks=pytest.mark.xfail(strict=True, reason=ACTIVITY_WORDS)),
+    pytest.param(PIPEDRIVE_DEALS, id="pipedrive"),
     pytest.param(HUBSPOT_DEALS, id="hubspot"),
-    pytest.param(HUBSPOT_DEALS_MORE, id="hubspot-more", marks=pytest.mark.xfail(strict=True, reason=ACTIVITY_WORDS)),
-    pytest.param(HUBSPOT_PROPERTIES, id="hubspot-properties", marks=pytest.mark.xfail(strict=True, reason=(
-        "issue 8: HubSpot property names (dealstage, closedate, hubspot_owner_id) not recognised"))),
-    pytest.param(ZOHO_DEALS, id="zoho", marks=pytest.mark.xfail(strict=True, reason=ACTIVITY_WORDS)),
+    pytest.param(HUBSPOT_DEALS_MORE, id="hubspot-more"),
+    pytest.param(HUBSPOT_PROPERTIES, id="hubspot-properties"),
+    pytest.param(ZOHO_DEALS, id="zoho"),
 ]
 
 
@@ -306,14 +281,12 @@ def test_default_deal_export_columns_classify_as_a_deals_table(headers):
     pytest.param(SALESFORCE_REPORT, {"rep": "Opportunity Owner", "stage": "Stage", "amount": "Amount"},
                  id="salesforce-report"),
     pytest.param(SALESFORCE_COMPANY_REPORT, {"rep": "Opportunity Owner", "stage": "Stage", "amount": "Total Amount"},
-                 id="salesforce-company-report", marks=pytest.mark.xfail(strict=True, reason=(
-                     "issue 8: 'Total Amount Currency' is taken for the amount, not 'Total Amount'"))),
+                 id="salesforce-company-report"),
     pytest.param(PIPEDRIVE_DEALS, {"rep": "Deal - Owner", "status": "Deal - Status", "amount": "Deal - Value"},
                  id="pipedrive"),
     pytest.param(HUBSPOT_DEALS, {"rep": "Deal owner", "stage": "Deal Stage", "amount": "Amount"}, id="hubspot"),
     pytest.param(HUBSPOT_PROPERTIES, {"rep": "hubspot_owner_id", "stage": "dealstage", "amount": "amount"},
-                 id="hubspot-properties", marks=pytest.mark.xfail(strict=True, reason=(
-                     "issue 8: HubSpot property names not recognised"))),
+                 id="hubspot-properties"),
     pytest.param(ZOHO_DEALS, {"rep": "Deal Owner", "stage": "Stage", "amount": "Amount"}, id="zoho"),
 ])
 def test_default_deal_export_columns_give_the_rep_the_outcome_and_the_amount(headers, want):

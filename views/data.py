@@ -79,9 +79,18 @@ def role_pickers(table: TableReport, number: int, roles: tuple[str, ...], editab
                   args=(table.source,))
 
 
+def choose_shape(source: str, shape: str, automatic: bool) -> None:
+    shapes = mapping.setdefault("shapes", {})
+    if automatic:
+        shapes.pop(source, None)
+    else:
+        shapes[source] = shape
+
+
 def understood(table: TableReport, number: int) -> None:
     rows = [{"role": m.role, "meaning": ROLE_WORDS.get(m.role, m.role), "column": m.column,
-             "confidence": m.confidence, "matched by": "your choice" if m.by_user else "header"}
+             "confidence": m.confidence, "matched by": ("your choice" if m.by_user else "header")
+             + (f" ({table.unused_roles[m.role]})" if m.role in table.unused_roles else "")}
             for m in table.recognition.roles.values()]
     rows += [{"role": "activity_count", "meaning": f"count of {activity}", "column": column, "confidence": 1.0,
               "matched by": "header"}
@@ -92,9 +101,34 @@ def understood(table: TableReport, number: int) -> None:
                                                                    format="percent")})
 
 
+def how_read(table: TableReport, number: int, editable: bool) -> None:
+    """Which kind of table it was read as and why, what the reader noticed, and a switch to the close alternative."""
+    st.markdown(f"**{t('Read as')}: {SHAPE_TITLES[table.shape]}**")
+    st.caption(md(table.reason))
+    for note in table.notes:
+        st.info(md(note), icon=":material/info:")
+    if table.alternative is None:
+        return
+    if table.alternative_reason:
+        st.caption(md(table.alternative_reason))
+    if editable:
+        title = SHAPE_TITLES[table.alternative].lower()
+        st.button(t("Read it as {kind} instead", kind=f"{'an' if table.alternative == 'activities' else 'a'} {title}"),
+                  key=f"shape-{KEY}-{number}", icon=":material/swap_horiz:", on_click=choose_shape,
+                  args=(table.source, table.alternative, table.shape_by_user))
+
+
+def problems_of(table: TableReport, number: int) -> None:
+    if len(table.problem_rows):
+        st.markdown(f"**{t('Rows dropped, repaired or flagged')}** ({len(table.problem_rows):,})")
+        st.dataframe(table.problem_rows.head(200), hide_index=True, key=f"problems-{number}")
+        download_csv(table.problem_rows, f"problem-rows-{number + 1}.csv", key=f"problems-download-{number}")
+
+
 def table_section(table: TableReport, number: int, editable: bool) -> None:
     title = f"{md(table.source)} — {SHAPE_TITLES[table.shape]}: {table.rows_used:,} of {table.rows_read:,} rows used"
     with st.expander(title, expanded=number == 0):
+        how_read(table, number, editable)
         st.markdown(f"**{t('How the columns were understood')}**")
         understood(table, number)
         st.markdown(f"**{t('Change a column')}**")
@@ -102,21 +136,38 @@ def table_section(table: TableReport, number: int, editable: bool) -> None:
         if table.recognition.unrecognised:
             st.markdown(f"**{t('Not used')}** (not recognised; pick one above to use it): "
                         + ", ".join(f"“{md(column)}”" for column in table.recognition.unrecognised))
-        if len(table.problem_rows):
-            st.markdown(f"**{t('Rows dropped, repaired or flagged')}** ({len(table.problem_rows):,})")
-            st.dataframe(table.problem_rows.head(200), hide_index=True, key=f"problems-{number}")
-            download_csv(table.problem_rows, f"problem-rows-{number + 1}.csv", key=f"problems-download-{number}")
+        problems_of(table, number)
         st.markdown(f"**{t('Preview')}**")
         st.dataframe(table.preview, hide_index=True, key=f"preview-{number}")
 
 
 def unused_section(table: TableReport, number: int) -> None:
+    if table.shape is not None:
+        failed_section(table, number)
+        return
     with st.expander(f"{md(table.source)} — {t('not used yet')}", expanded=True):
         needs = "\n".join(f"- {SHAPE_TITLES[shape]}: {'; '.join(roles)}"
                            for shape, roles in missing_roles(table.recognition).items())
         st.warning(f"**{md(table.source)}** was not recognised as any table. Pick the columns it has; each kind of "
                    f"table still needs:\n{needs}", icon=":material/help:")
         role_pickers(table, 100 + number, UNUSED_ROLES, editable=True)
+        if table.source in mapping.get("shapes", {}):
+            st.button(t("Back to the automatic choice of table kind"), key=f"shape-reset-{KEY}-{number}",
+                      on_click=choose_shape, args=(table.source, None, True))
+        st.markdown(f"**{t('Preview')}**")
+        st.dataframe(table.preview, hide_index=True, key=f"unused-preview-{number}")
+
+
+def failed_section(table: TableReport, number: int) -> None:
+    """A table read as its shape of which no row, or nearly none, could be used: why, and how to fix it."""
+    title = f"{md(table.source)} — {SHAPE_TITLES[table.shape]}: {table.rows_used:,} of {table.rows_read:,} rows used"
+    with st.expander(title, expanded=True):
+        # The error itself is at the top of every page; here it says what to change.
+        st.markdown(f":material/error: **{t('Why it was left out')}:** {md(table.message or '')}")
+        how_read(table, 100 + number, editable=True)
+        st.markdown(f"**{t('Change a column')}**")
+        role_pickers(table, 100 + number, SHAPE_ROLES[table.shape], editable=True)
+        problems_of(table, 100 + number)
         st.markdown(f"**{t('Preview')}**")
         st.dataframe(table.preview, hide_index=True, key=f"unused-preview-{number}")
 

@@ -1,34 +1,64 @@
-"""An activity log: one row per activity."""
+"""An activity log: one row per activity. Only activities that were done are effort: where the export says
+which are planned (a task's status, a done flag), those are left out, and each is counted by its reason."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from metrics.ingest.cleaning import (RowProblems, cleaned_text, drop_duplicates, drop_future, has_times,
-                                     parsed_dates, rep_and_totals, role_values, team_values)
+from metrics.ingest.cleaning import (ParsedTable, RowProblems, cleaned_text, drop_duplicates, drop_future,
+                                     filled_values, has_times, parsed_dates, rep_and_totals, role_values,
+                                     team_values)
+from metrics.ingest.deals import log_deals
 from metrics.ingest.frames import RawTable
 from metrics.ingest.recognition import Recognition
 from metrics.ingest.values import parse_done
 
+PLANNED = "planned, not done"
+MAX_PLANNED_REASONS = 12  # distinct done-column values named in a reason; rarer ones share one reason
+
+
+def _left_out_planned(frame: pd.DataFrame, recognition: Recognition, rows: RowProblems,
+                      dropped: np.ndarray) -> np.ndarray:
+    """Drop the activities the export marks as not done, one reason per value: "planned, not done (Status is
+    'Not Started')"."""
+    column = recognition.column("done")
+    if column is None:
+        return dropped
+    values = cleaned_text(frame[column])
+    not_done = parse_done(values).eq(False).fillna(False).to_numpy() & ~dropped
+    if not not_done.any():
+        return dropped
+    counts = values[not_done].value_counts()
+    named = set(counts.index[:MAX_PLANNED_REASONS])
+    for value in counts.index[:MAX_PLANNED_REASONS]:
+        rows.add(not_done & values.eq(value).fillna(False).to_numpy(), f"{PLANNED} ({column} is '{value}')",
+                 "dropped")
+    rows.add(not_done & ~values.isin(named).fillna(False).to_numpy(), f"{PLANNED} ({column})", "dropped")
+    return dropped | not_done
+
+
+def _carries_deals(recognition: Recognition) -> bool:
+    return (recognition.has("status") or recognition.has("stage")) and (
+        recognition.has("amount") or recognition.has("won")) or recognition.has("won") and recognition.has("amount")
+
 
 def parse_activities(table: RawTable, recognition: Recognition, today: pd.Timestamp,
-                     assigned_types: dict[str, str | None] | None = None
-                     ) -> tuple[pd.DataFrame, RowProblems, pd.Series]:
-    """The activity rows of a log, its problems, and how many activities each raw type text has."""
+                     assigned_types: dict[str, str | None] | None = None,
+                     statuses: dict[str, str] | None = None) -> ParsedTable:
+    """The activity rows of a log, its problems, how many activities each raw type text has, and the deals
+    its rows carry when they name a deal and its status."""
     frame, rows = table.frame, RowProblems(table)
     rep, dropped = rep_and_totals(frame, recognition, rows)
     dates, dropped = parsed_dates(frame[recognition.column("date")], rows, dropped, "date")
     dropped = drop_future(dates, rows, dropped, today)
-    activity_type = cleaned_text(frame[recognition.column("activity_type")])
+    activity_type = filled_values(frame, recognition, "activity_type")
     no_type = activity_type.isna().to_numpy() & ~dropped
     rows.add(no_type, "no activity type", "dropped")
     dropped |= no_type
-    done = role_values(frame, recognition, "done")
-    if done is not None:
-        not_done = parse_done(done).eq(False).fillna(False).to_numpy() & ~dropped
-        rows.add(not_done, "activity not marked done (planned)", "dropped")
-        dropped |= not_done
-    identified = recognition.has("record_id") or recognition.has("time") or has_times(dates)
-    dropped = drop_duplicates(table, rows, dropped, identified)
+    dropped = _left_out_planned(frame, recognition, rows, dropped)
+    record_id = role_values(frame, recognition, "record_id")
+    dropped = drop_duplicates(table, rows, dropped, cleaned_text(record_id) if record_id is not None else None,
+                              timed=recognition.has("time") or has_times(dates))
     type_counts = activity_type[~dropped].value_counts()
     left_out = [raw for raw, choice in (assigned_types or {}).items() if choice is None]
     if left_out:
@@ -46,4 +76,29 @@ def parse_activities(table: RawTable, recognition: Recognition, today: pd.Timest
         "count": 1,
         "source": table.source,
     })
-    return activities[~dropped], rows, type_counts
+    parsed = ParsedTable(rows, activities=activities[~dropped], type_counts=type_counts)
+    if _carries_deals(recognition):
+        _deals_of_the_log(parsed, table, recognition, rep, dates, ~dropped, statuses)
+    return parsed
+
+
+def _deals_of_the_log(parsed: ParsedTable, table: RawTable, recognition: Recognition, rep: pd.Series,
+                      dates: pd.Series, used: np.ndarray, statuses: dict[str, str] | None) -> None:
+    """Use the deal status and amount an activity log's rows carry, each deal once; without a deal id they can't
+    be told apart as deals, and the Data page says so."""
+    named = [f"'{recognition.column(r)}'" for r in ("status", "stage", "won", "amount") if recognition.has(r)]
+    if recognition.has("deal_id"):
+        parsed.outcomes, parsed.unknown_statuses = log_deals(table, recognition, rep, dates, used, parsed.rows,
+                                                             statuses)
+        parsed.notes.append(f"Its rows also carry each deal's outcome ({', '.join(named)}): "
+                            f"{len(parsed.outcomes):,} deals were read from them by '{recognition.column('deal_id')}', "
+                            "each deal once, decided by its last activity that says won or lost.")
+        return
+    why = ("not used: the rows name no deal, so the app can't tell which activities belong to one deal, and would "
+           "count a deal once per activity. Pick the deal id column on the Data page, or upload the deals export "
+           "beside the log, to count won deals and revenue.")
+    parsed.notes.append(f"{', '.join(named)} {'is' if len(named) == 1 else 'are'} {why}")
+    parsed.warnings.append(f"{table.source}: the deal status and amount on its rows ({', '.join(named)}) are {why}")
+    for role in ("status", "stage", "won", "amount"):
+        if recognition.has(role):
+            parsed.unused_roles[role] = "not used: no deal id"

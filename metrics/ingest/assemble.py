@@ -7,15 +7,16 @@ import pandas as pd
 
 from metrics.errors import InputError
 from metrics.ingest.activities import parse_activities
-from metrics.ingest.cleaning import RowProblems
+from metrics.ingest.cleaning import ParsedTable, RowProblems, rep_name_pairs, team_spellings
 from metrics.ingest.deals import parse_deals
-from metrics.ingest.frames import (ACTIVITY_COLUMNS, OUTCOME_COLUMNS, PROBLEM_COLUMNS, ROSTER_COLUMNS, Dataset,
-                                   RawFile, RawTable, TableReport, Upload, empty_frame)
-from metrics.ingest.mapping import overrides_for
+from metrics.ingest.frames import (ACTIVITY_COLUMNS, OUTCOME_COLUMNS, PROBLEM_COLUMNS, REP_NAME_COLUMNS,
+                                   ROSTER_COLUMNS, Dataset, RawFile, RawTable, TableReport, Upload, empty_frame)
+from metrics.ingest.mapping import overrides_for, shape_for
 from metrics.ingest.reading import read
 from metrics.ingest.recognition import Recognition, recognise
 from metrics.ingest.roster import parse_roster
-from metrics.ingest.shapes import classify, missing_roles_message
+from metrics.ingest.shapes import (SHAPE_TITLES, ShapeChoice, decide_shape, missing_roles,
+                                   missing_roles_message)
 from metrics.ingest.summary import parse_summary
 from metrics.ingest.values import normalised_choices, parse_dates, parse_periods
 
@@ -51,76 +52,201 @@ def load(uploads: list[Upload], mapping: dict | None = None, today: pd.Timestamp
 def ingest(files: list[RawFile], mapping: dict | None = None, today: pd.Timestamp | None = None) -> Dataset:
     """Recognise and parse the tables of every file read into one Dataset.
 
-    A file that can't be used becomes an entry in Dataset.errors; the others still load. `mapping` holds
-    the user's choices, as validate_mapping returns them. Its statuses apply here; its activity types are
-    named later, by filters.scope, except those set to None, whose rows are left out here.
+    A file that can't be used becomes an entry in Dataset.errors; the others still load. So does a table none
+    (or nearly none) of whose rows could be used: it goes to Dataset.unused with its shape and its problems,
+    never into the analysis as an empty success. `mapping` holds the user's choices, as validate_mapping
+    returns them. Its statuses apply here; its activity types are named later, by filters.scope, except those
+    set to None, whose rows are left out here.
     """
     today = (today or pd.Timestamp.now()).normalize() + pd.Timedelta(days=1)
     mapping = mapping or {}
     columns = mapping.get("columns", {})
     statuses = normalised_choices(mapping.get("statuses"))
     assigned_types = mapping.get("activity_types", {})
-    activities, outcomes, rosters, problems, reports, errors, warnings, unused = [], [], [], [], [], [], [], []
-    notes = []
+    found = _Found()
     for file in files:
         if file.error is not None:
-            errors.append(file.error)
+            found.errors.append(file.error)
             continue
         tables = file.tables
-        recognitions = [recognise(list(t.frame.columns), overrides_for(t, columns)) for t in tables]
+        recognitions = [recognise(list(t.frame.columns), overrides_for(t, columns), t.frame) for t in tables]
         file_year = _file_year(tables, recognitions)
         used = 0
         for table, recognition in zip(tables, recognitions):
-            warnings.extend(f"{table.source}: {note}" for note in table.notes)
-            shape = classify(recognition)
-            if shape is None or table.frame.empty:
-                message = ("The file has a header but no data rows. Export it again with the data (check the "
-                           "filters or the date range in your CRM's export)." if table.frame.empty and shape
-                           else missing_roles_message(recognition))
-                if len(tables) == 1:
-                    errors.append(InputError(message, file.name))
-                elif table.frame.empty and shape:
-                    warnings.append(f"{table.source}: the sheet has a header but no data rows, so it was not used.")
-                elif len(table.frame.columns) == 1:
-                    notes.append(f"{table.source}: one column of text (notes, not a table), so it was not used.")
-                    continue
-                else:
-                    warnings.append(f"{table.source}: not used, as its columns name no known table. Pick its "
-                                    "columns on the Data page if it holds data.")
-                if not table.frame.empty:
-                    unused.append(_report(table, None, recognition, pd.DataFrame(columns=[*PROBLEM_COLUMNS,
-                                                                                           "position"]), message))
+            found.warnings.extend(f"{table.source}: {note}" for note in table.notes)
+            choice, lacking = _shape_of(table, recognition, mapping)
+            if choice.shape is None or table.frame.empty:
+                _not_used(found, file, tables, table, recognition, choice.shape, lacking)
                 continue
-            type_counts, unknown_statuses = pd.Series(dtype="int64"), pd.Series(dtype="int64")
-            if shape == "activities":
-                frame, rows, type_counts = parse_activities(table, recognition, today, assigned_types)
-                activities.append(frame)
-            elif shape == "deals":
-                frame, counted, rows, unknown_statuses = parse_deals(table, recognition, today, statuses)
-                outcomes.append(frame)
-                activities.append(counted)
-            elif shape == "summary":
-                frame, counted, rows, type_counts = parse_summary(table, recognition, today, file_year,
-                                                                  assigned_types)
-                outcomes.append(frame)
-                activities.append(counted)
-            else:
-                frame, rows = parse_roster(table, recognition)
-                rosters.append(frame)
-            _reader_findings(table, rows, warnings)
-            found = rows.frame()
-            problems.append(found[PROBLEM_COLUMNS])
-            report = _report(table, shape, recognition, found)
-            report.activity_types, report.unknown_statuses = type_counts, unknown_statuses
-            reports.append(report)
+            parsed = _parse(choice.shape, table, recognition, today, file_year, assigned_types, statuses)
+            _reader_findings(table, parsed.rows, found.warnings)
+            problems = parsed.rows.frame()
+            found.problems.append(problems[PROBLEM_COLUMNS])
+            report = _report(table, choice.shape, recognition, problems, choice=choice, parsed=parsed)
+            loss = total_loss(report, problems)
+            if loss is not None:
+                report.message = loss
+                found.errors.append(InputError(loss, file.name))
+                found.unused.append(report)
+                continue
+            found.warnings.extend(parsed.warnings)
+            found.add(report, parsed, recognition, table.frame)
             used += 1
-        if not used and not any(e.file == file.name for e in errors):
+        if not used and not any(e.file == file.name for e in found.errors):
             closest = max(recognitions, key=lambda r: len(r.roles) + len(r.activity_columns))
-            errors.append(InputError("No sheet in this workbook holds a known table. For the closest one: "
-                                     + missing_roles_message(closest), file.name))
-    dataset = _assemble(activities, outcomes, rosters, problems, reports, errors)
-    dataset.warnings, dataset.notes, dataset.unused = warnings, notes, unused
-    return dataset
+            found.errors.append(InputError("No sheet in this workbook holds a known table. For the closest one: "
+                                           + missing_roles_message(closest), file.name))
+    return found.dataset()
+
+
+class _Found:
+    """What the tables of every file gave, gathered until they are joined into one Dataset."""
+
+    def __init__(self):
+        self.activities, self.outcomes, self.log_outcomes, self.rosters, self.rep_names = [], [], [], [], []
+        self.problems, self.reports, self.errors, self.warnings, self.notes, self.unused = [], [], [], [], [], []
+        self.rep_ids: dict[int, set] = {}  # report position → the rep ids its rows name, when its reps are ids
+
+    def add(self, report: TableReport, parsed: ParsedTable, recognition: Recognition, frame: pd.DataFrame) -> None:
+        self.activities.append(parsed.activities)
+        (self.log_outcomes if report.shape == "activities" else self.outcomes).append(parsed.outcomes)
+        if parsed.roster is not None:
+            self.rosters.append(parsed.roster)
+        for pairs in (parsed.rep_names, rep_name_pairs(frame, recognition)):
+            if pairs is not None and len(pairs):
+                self.rep_names.append(pairs.assign(source=report.source))
+        if recognition.rep_is_id and report.shape != "roster":
+            self.rep_ids[len(self.reports)] = set(parsed.activities["rep"].dropna().unique()) | set(
+                parsed.outcomes["rep"].dropna().unique())
+        self.reports.append(report)
+
+    def dataset(self) -> Dataset:
+        names = _concat(self.rep_names, [*REP_NAME_COLUMNS, "source"]).drop_duplicates("rep_id", keep="first")
+        self._say_how_reps_are_named(names)
+        outcomes = [*self.outcomes, *self._log_deals_not_in_a_deals_table()]
+        dataset = _assemble(self.activities, outcomes, self.rosters, self.problems, self.reports, self.errors,
+                            names)
+        dataset.warnings, dataset.notes, dataset.unused = self.warnings, self.notes, self.unused
+        return dataset
+
+    def _log_deals_not_in_a_deals_table(self) -> list[pd.DataFrame]:
+        """Deals read from an activity log's rows, less those a deals table gives: each deal is counted once."""
+        known = pd.concat([o["deal_id"] for o in self.outcomes if len(o)]).dropna().unique() if any(
+            len(o) for o in self.outcomes) else []
+        kept = []
+        for outcomes in self.log_outcomes:
+            if not len(outcomes):
+                continue
+            in_deals = outcomes["deal_id"].isin(known)
+            if in_deals.any():
+                report = next(r for r in self.reports if r.source == outcomes["source"].iloc[0])
+                report.notes.append(f"{int(in_deals.sum()):,} of the deals its rows carry are in a deals table too; "
+                                    "they are counted from the deals table, once.")
+            kept.append(outcomes[~in_deals])
+        return kept
+
+    def _say_how_reps_are_named(self, names: pd.DataFrame) -> None:
+        named_by = names.set_index("rep_id")["source"] if len(names) else pd.Series(dtype="string")
+
+        def sources(ids: set) -> str:
+            return ", ".join(sorted(set(named_by[list(ids)])))
+
+        for position, ids in self.rep_ids.items():
+            if not ids:
+                continue
+            report = self.reports[position]
+            named = ids & set(named_by.index)
+            example = ", ".join(f"'{i}'" for i in sorted(ids - named)[:2])
+            if not named:
+                report.notes.append(f"Its reps are user ids ({example}…), shown as they are. Upload your CRM's user "
+                                    "export or a roster beside it (an id column and each person's name) to show "
+                                    "their names.")
+            elif named != ids:
+                report.notes.append(f"{len(named):,} of its {len(ids):,} rep ids are named from {sources(named)}; "
+                                    f"the other {len(ids - named):,} ({example}…) are not in it and are shown as ids.")
+            else:
+                report.notes.append(f"Its reps are user ids, named from {sources(named)}.")
+
+
+def _shape_of(table: RawTable, recognition: Recognition, mapping: dict) -> tuple[ShapeChoice, list[str]]:
+    """The shape a table is read as: the user's choice when they made one and the table has its roles, else
+    the one its columns show; and the roles a chosen shape lacks."""
+    choice = decide_shape(recognition)
+    chosen = shape_for(table, mapping)
+    if chosen is None or chosen == choice.shape:
+        return choice, []
+    lacking = missing_roles(recognition)[chosen]
+    if lacking:
+        return ShapeChoice(None), lacking
+    article = "an" if chosen == "activities" else "a"
+    automatic = choice.reason.replace("Read as", "Its columns alone would make it", 1) if choice.shape else None
+    return ShapeChoice(chosen, f"Read as {article} {SHAPE_TITLES[chosen].lower()}: your choice.", choice.shape,
+                       automatic, shape_by_user=True), []
+
+
+def _not_used(found: _Found, file: RawFile, tables: list[RawTable], table: RawTable, recognition: Recognition,
+              shape: str | None, lacking: list[str]) -> None:
+    """A table no shape could be read from (or an empty one): an error for a file of one table, else a warning."""
+    if lacking:
+        message = (f"It can't be read as the kind of table chosen for it on the Data page: it has no "
+                   f"{' and no '.join(lacking)}. Pick those columns, or go back to the automatic choice.")
+    elif table.frame.empty and shape:
+        message = ("The file has a header but no data rows. Export it again with the data (check the filters or "
+                   "the date range in your CRM's export).")
+    else:
+        message = missing_roles_message(recognition)
+    if len(tables) == 1:
+        found.errors.append(InputError(message, file.name))
+    elif table.frame.empty and shape:
+        found.warnings.append(f"{table.source}: the sheet has a header but no data rows, so it was not used.")
+    elif len(table.frame.columns) == 1:
+        found.notes.append(f"{table.source}: one column of text (notes, not a table), so it was not used.")
+        return
+    else:
+        found.warnings.append(f"{table.source}: not used, as its columns name no known table. Pick its columns on "
+                              "the Data page if it holds data.")
+    if not table.frame.empty:
+        found.unused.append(_report(table, None, recognition, pd.DataFrame(columns=[*PROBLEM_COLUMNS, "position"]),
+                                    message))
+
+
+def _parse(shape: str, table: RawTable, recognition: Recognition, today: pd.Timestamp, file_year,
+           assigned_types: dict, statuses: dict) -> ParsedTable:
+    if shape == "activities":
+        return parse_activities(table, recognition, today, assigned_types, statuses)
+    if shape == "deals":
+        return parse_deals(table, recognition, today, statuses)
+    if shape == "summary":
+        return parse_summary(table, recognition, today, file_year, assigned_types)
+    return parse_roster(table, recognition)
+
+
+# A table is lost as a whole, and that is an error, when it keeps no row, or when it keeps at most this share
+# of at least MIN_ROWS rows and most were dropped as misread (not as planned or future activities).
+NEARLY_NONE, MIN_ROWS = 0.05, 20
+BY_DESIGN = ("planned, not done", "date in the future", "activity type left out on the Data page")
+
+
+def total_loss(report: TableReport, problems: pd.DataFrame) -> str | None:
+    """Why a table gives nothing to analyse, in words for the user, or None when it gives enough."""
+    read, used = report.rows_read, report.rows_used
+    if read == 0 or used > 0 and (read < MIN_ROWS or used > NEARLY_NONE * read):
+        return None
+    dropped = problems[problems["action"] == "dropped"]
+    reasons = dropped.drop_duplicates("position").groupby("reason", sort=False).size().sort_values(
+        ascending=False, kind="stable")
+    planned = int(reasons[reasons.index.str.startswith(BY_DESIGN)].sum())
+    if used and planned * 2 >= reasons.sum():
+        return None  # few done among many planned: the done ones are right
+    where = f"Sheet '{report.source.split(' › ', 1)[1]}': " if " › " in report.source else ""
+    listed = "; ".join(f"{n:,} {reason}" for reason, n in reasons.head(3).items())
+    if planned == reasons.sum() and not used:
+        return (f"{where}None of its {read:,} activities can be counted as effort, as none of them was done: "
+                f"{listed}. Only done activities are effort; export it again once some are done, or export the "
+                "completed ones.")
+    kept = "None" if not used else f"Only {used:,}"
+    return (f"{where}{kept} of its {read:,} rows could be used ({listed}), so it was left out. Check on the Data "
+            "page which column was taken for each role, or export the file again.")
 
 
 def _reader_findings(table: RawTable, rows: RowProblems, warnings: list[str]) -> None:
@@ -139,7 +265,8 @@ def _reader_findings(table: RawTable, rows: RowProblems, warnings: list[str]) ->
 
 
 def _report(table: RawTable, shape: str | None, recognition: Recognition, found: pd.DataFrame,
-            message: str | None = None) -> TableReport:
+            message: str | None = None, choice: ShapeChoice | None = None, parsed: ParsedTable | None = None
+            ) -> TableReport:
     positions = found["position"].to_numpy(dtype=int)
     behind = table.frame.iloc[np.where(positions >= 0, positions, 0)].reset_index(drop=True)
     if (positions < 0).any():  # lines the reader could not split have no cells, only their text
@@ -152,11 +279,18 @@ def _report(table: RawTable, shape: str | None, recognition: Recognition, found:
     problem_rows = pd.concat([*parts, behind], axis=1)
     dropped_positions = found.loc[(found["action"] == "dropped") & (found["position"] >= 0), "position"].nunique()
     skipped = len(table.skipped) if table.skipped is not None else 0
-    return TableReport(
+    report = TableReport(
         source=table.source, shape=shape, recognition=recognition, columns=list(table.frame.columns),
         rows_read=len(table.frame) + skipped, rows_used=len(table.frame) - int(dropped_positions),
         preview=table.frame.head(PREVIEW_ROWS), problem_rows=problem_rows, message=message,
     )
+    if choice is not None:
+        report.reason, report.alternative, report.alternative_reason, report.shape_by_user = (
+            choice.reason, choice.alternative, choice.alternative_reason, choice.shape_by_user)
+    if parsed is not None:
+        report.activity_types, report.unknown_statuses = parsed.type_counts, parsed.unknown_statuses
+        report.notes, report.unused_roles = parsed.notes, parsed.unused_roles
+    return report
 
 
 def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
@@ -166,12 +300,17 @@ def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
     return pd.concat([f[columns] for f in frames], ignore_index=True)
 
 
-def _assemble(activities, outcomes, rosters, problems, reports, errors) -> Dataset:
+def _assemble(activities, outcomes, rosters, problems, reports, errors, rep_names: pd.DataFrame) -> Dataset:
     roster = _concat(rosters, ROSTER_COLUMNS).drop_duplicates("rep", keep="first")
     activities = _concat(activities, ACTIVITY_COLUMNS)
     outcomes = _concat(outcomes, OUTCOME_COLUMNS)
+    name_of = rep_names.set_index("rep_id")["rep"] if len(rep_names) else None
+    if name_of is not None and len(roster):
+        roster = roster.assign(rep=roster["rep"].map(name_of).fillna(roster["rep"])).drop_duplicates("rep")
     for frame in (activities, outcomes):
         frame["rep"] = frame["rep"].astype("string")
+        if name_of is not None:
+            frame["rep"] = frame["rep"].map(name_of).fillna(frame["rep"]).astype("string")
         frame["team"] = frame["team"].astype("string")
         frame["deal_id"] = frame["deal_id"].astype("string")
         frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
@@ -185,14 +324,19 @@ def _assemble(activities, outcomes, rosters, problems, reports, errors) -> Datas
     outcomes["status"] = outcomes["status"].astype("string")
     outcomes["stage_level"] = pd.to_numeric(outcomes["stage_level"]).astype("Int64")
     outcomes["engaged"] = pd.to_datetime(outcomes["engaged"]).astype("datetime64[ns]")
-    activities, outcomes = _attach_teams(activities, outcomes, roster)
+    roster, activities, outcomes = _attach_teams(activities, outcomes, roster)
     problem_frame = _concat(problems, PROBLEM_COLUMNS)
-    return Dataset(activities, outcomes, roster, problem_frame, reports, errors)
+    return Dataset(activities, outcomes, roster, problem_frame, reports, errors,
+                   rep_names=rep_names[REP_NAME_COLUMNS].reset_index(drop=True))
 
 
-def _attach_teams(activities, outcomes, roster) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Give every row its rep's team: the roster's first, else the team the rep's own rows name most."""
+def _attach_teams(activities, outcomes, roster) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Give every row its rep's team: the roster's first, else the team the rep's own rows name most. Teams
+    that differ only by case or spacing are one team."""
+    spelling = team_spellings(pd.concat([roster["team"], activities["team"], outcomes["team"]]))
+    roster = roster.assign(team=roster["team"].map(spelling).astype("string"))
     named = pd.concat([activities[["rep", "team"]], outcomes[["rep", "team"]]]).dropna()
+    named = named.assign(team=named["team"].map(spelling)).dropna()
     if len(named):
         # The most named team per rep (ties: the first in order of name), without a Python call per rep.
         pairs = named.value_counts(sort=False).rename("n").reset_index()
@@ -202,5 +346,5 @@ def _attach_teams(activities, outcomes, roster) -> tuple[pd.DataFrame, pd.DataFr
         most_named = pd.Series(dtype="string")
     team_of = roster.dropna(subset=["team"]).set_index("rep")["team"] if len(roster) else pd.Series(dtype="string")
     team_of = team_of.combine_first(most_named)
-    return (activities.assign(team=activities["rep"].map(team_of).astype("string")),
+    return (roster, activities.assign(team=activities["rep"].map(team_of).astype("string")),
             outcomes.assign(team=outcomes["rep"].map(team_of).astype("string")))

@@ -2,10 +2,12 @@
 and the rows it drops as totals, copies, blanks or dates in the future."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 import pandas as pd
 
-from metrics.ingest.frames import PROBLEM_COLUMNS, RawTable
+from metrics.ingest.frames import ACTIVITY_COLUMNS, OUTCOME_COLUMNS, PROBLEM_COLUMNS, RawTable, empty_frame
 from metrics.ingest.recognition import Recognition
 from metrics.ingest.values import parse_dates, parse_periods
 from metrics.text import normalise_label
@@ -50,6 +52,22 @@ class RowProblems:
         return pd.concat(self.records, ignore_index=True)
 
 
+@dataclass
+class ParsedTable:
+    """What a shape's parser made of one table: its canonical rows, its problems, and what the Data page shows."""
+
+    rows: RowProblems
+    activities: pd.DataFrame = field(default_factory=lambda: empty_frame(ACTIVITY_COLUMNS))
+    outcomes: pd.DataFrame = field(default_factory=lambda: empty_frame(OUTCOME_COLUMNS))
+    roster: pd.DataFrame | None = None
+    rep_names: pd.DataFrame | None = None  # rep_id, rep
+    type_counts: pd.Series = field(default_factory=lambda: pd.Series(dtype="int64"))
+    unknown_statuses: pd.Series = field(default_factory=lambda: pd.Series(dtype="int64"))
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    unused_roles: dict[str, str] = field(default_factory=dict)
+
+
 def cleaned_text(values: pd.Series) -> pd.Series:
     text = values.astype("string").str.strip()
     return text.mask(text == "")
@@ -86,8 +104,10 @@ def _total_rows(frame: pd.DataFrame, rep: pd.Series) -> np.ndarray:
     return totals
 
 
-def rep_and_totals(frame, recognition, rows: RowProblems) -> tuple[pd.Series, np.ndarray]:
-    rep = cleaned_text(frame[recognition.column("rep")])
+def rep_and_totals(frame, recognition, rows: RowProblems, rep: pd.Series | None = None
+                   ) -> tuple[pd.Series, np.ndarray]:
+    """Each row's rep (the rep column's, unless `rep` gives them), and the rows dropped as totals or with no rep."""
+    rep = cleaned_text(frame[recognition.column("rep")]) if rep is None else rep
     totals = _total_rows(frame, rep)
     rows.add(totals, "total row, not data", "dropped")
     no_rep = rep.isna().to_numpy() & ~totals
@@ -127,16 +147,83 @@ def has_times(dates: pd.Series) -> bool:
     return bool(len(known)) and bool((known != known.dt.normalize()).any())
 
 
-def drop_duplicates(table: RawTable, rows: RowProblems, dropped: np.ndarray, identified: bool) -> np.ndarray:
-    """Rows equal to an earlier row in every column.
+def drop_duplicates(table: RawTable, rows: RowProblems, dropped: np.ndarray, record_id: pd.Series | None = None,
+                    timed: bool = False) -> np.ndarray:
+    """Rows that are one record written twice: rows equal to an earlier row in every column of the file, or
+    rows with the same record id as an earlier one. Rows that differ in any column and share no record id are
+    never duplicates.
 
-    With a time or an id among the columns, two equal rows are one event recorded twice: the copy is
-    dropped. Without one, a log of date, rep and type repeats itself whenever a rep makes two calls in a
-    day, so equal rows are legitimate and kept; they are only flagged, in case the export doubled them.
+    With a time or an id, two equal rows are one event recorded twice: the copy is dropped. Without one, a log
+    of date, rep and type repeats itself whenever a rep makes two calls in a day, so equal rows are legitimate
+    and kept; they are only flagged, in case the export doubled them.
     """
-    duplicate = table.frame.duplicated(keep="first").to_numpy() & ~dropped
-    if identified:
-        rows.add(duplicate, "duplicate row", "dropped")
-        return dropped | duplicate
-    rows.add(duplicate, "possible duplicate (same values in every column; kept)", "warning")
+    identical = table.frame.duplicated(keep="first").to_numpy() & ~dropped
+    if record_id is not None:
+        same_id = record_id.notna().to_numpy() & record_id.duplicated(keep="first").to_numpy() & ~dropped & ~identical
+        rows.add(identical, "duplicate row", "dropped")
+        rows.add(same_id, "duplicate record id (an earlier row has the same id)", "dropped")
+        return dropped | identical | same_id
+    if timed:
+        rows.add(identical, "duplicate row", "dropped")
+        return dropped | identical
+    rows.add(identical, "possible duplicate (same values in every column; kept)", "warning")
     return dropped
+
+
+def filled_values(frame: pd.DataFrame, recognition: Recognition, role: str) -> pd.Series | None:
+    """The role's column as text, its blanks filled from the other columns that fit the role ('Type' blank on a
+    row: that row's 'TaskSubtype')."""
+    values = role_values(frame, recognition, role)
+    if values is None:
+        return None
+    text = cleaned_text(values)
+    for column in recognition.fallbacks.get(role, []):
+        if not text.isna().any():
+            break
+        text = text.fillna(cleaned_text(frame[column]))
+    return text
+
+
+def filled_dates(frame: pd.DataFrame, recognition: Recognition, role: str) -> pd.Series | None:
+    """The role's dates, a blank or unparseable one taken from the next column that fits the role ('Won time'
+    for a won deal, 'Lost time' for a lost one)."""
+    values = role_values(frame, recognition, role)
+    if values is None:
+        return None
+    dates = parse_dates(values)
+    for column in recognition.fallbacks.get(role, []):
+        if not dates.isna().any():
+            break
+        dates = dates.fillna(parse_dates(frame[column]))
+    return dates
+
+
+def team_key(teams: pd.Series) -> pd.Series:
+    return teams.astype("string").str.split().str.join(" ").str.casefold()
+
+
+def team_spellings(teams: pd.Series) -> pd.Series:
+    """Each spelling of a team → the one team it names: teams that differ only by case or spacing ('Mid',
+    'MID ') are one, written as most of its rows write it (on a tie, as it is first written: pass a roster's
+    teams first)."""
+    known = teams.dropna().astype("string")
+    known = known[known.str.strip() != ""]
+    if known.empty:
+        return pd.Series(dtype="string")
+    counts = known.value_counts(sort=False).rename("n").reset_index().rename(columns={"index": "spelling"})
+    counts.columns = ["spelling", "n"]
+    counts["key"] = team_key(counts["spelling"])
+    counts["tidy"] = counts["spelling"].str.split().str.join(" ")
+    by_tidy = counts.groupby(["key", "tidy"], sort=False)["n"].sum().rename("n").reset_index()
+    best = by_tidy.sort_values(["key", "n"], ascending=[True, False], kind="stable") \
+        .drop_duplicates("key").set_index("key")["tidy"]
+    return pd.Series(counts["key"].map(best).to_numpy(), index=counts["spelling"].to_numpy(), dtype="string")
+
+
+def rep_name_pairs(frame: pd.DataFrame, recognition: Recognition) -> pd.DataFrame | None:
+    """rep_id, rep from a table that gives both ('OwnerId' beside 'Owner.Name'), so ids elsewhere can be named."""
+    if recognition.rep_is_id or not recognition.has("rep", "rep_id"):
+        return None
+    pairs = pd.DataFrame({"rep_id": cleaned_text(frame[recognition.column("rep_id")]),
+                          "rep": cleaned_text(frame[recognition.column("rep")])}).dropna()
+    return pairs.drop_duplicates("rep_id")

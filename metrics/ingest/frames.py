@@ -11,6 +11,8 @@ outcomes    date, rep, team, deal_id, status ('won'|'lost'|'open'|<NA>), stage_l
             (won is a count, revenue a sum). `date` is the close date, else the created date: when the
             result fell. `engaged` is the created date, else `date`: when the effort began.
 roster      rep, team, manager, region, target
+rep_names   rep_id, rep: the person each rep id stands for, from a roster or user table ('0053F…' → 'Amanda
+            Miller'); every rep id in activities and outcomes that is listed here is replaced by the name.
 
 problems    source, row, reason, action ('dropped'|'repaired'|'warning'): one row per affected input row.
 
@@ -31,6 +33,7 @@ ACTIVITY_COLUMNS = ["date", "rep", "team", "activity_type", "deal_id", "count", 
 OUTCOME_COLUMNS = ["date", "rep", "team", "deal_id", "status", "stage_level", "won", "lost", "revenue", "amount",
                    "satisfaction", "engaged", "source"]
 ROSTER_COLUMNS = ["rep", "team", "manager", "region", "target"]
+REP_NAME_COLUMNS = ["rep_id", "rep"]
 PROBLEM_COLUMNS = ["source", "row", "reason", "action"]
 
 
@@ -89,7 +92,13 @@ class TableReport:
     problem_rows: pd.DataFrame  # row, reason, action, then the input row as it was in the file
     activity_types: pd.Series = field(default_factory=lambda: pd.Series(dtype="int64"))  # raw text → activities
     unknown_statuses: pd.Series = field(default_factory=lambda: pd.Series(dtype="int64"))  # raw text → deals
-    message: str | None = None  # for an unused table: what is missing
+    message: str | None = None  # for an unused table: what is missing, or why none of its rows could be used
+    reason: str = ""  # why it was read as its shape, in words
+    alternative: str | None = None  # the other shape it could be, which the Data page offers to switch to
+    alternative_reason: str | None = None
+    shape_by_user: bool = False
+    notes: list[str] = field(default_factory=list)  # what the user should know about how it was read
+    unused_roles: dict[str, str] = field(default_factory=dict)  # role → why its recognised column is not used
 
 
 @dataclass
@@ -102,15 +111,25 @@ class Dataset:
     errors: list[InputError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # what may make numbers wrong: every page says so
     notes: list[str] = field(default_factory=list)  # what was passed over harmlessly, such as a notes sheet
-    unused: list[TableReport] = field(default_factory=list)  # tables whose columns named no known shape
+    # Tables not used: their columns named no known shape (shape None), or none (or nearly none) of their rows
+    # could be used, which is an error in `errors` too (shape set, problems counted in `problems`).
+    unused: list[TableReport] = field(default_factory=list)
+    rep_names: pd.DataFrame = field(default_factory=lambda: empty_frame(REP_NAME_COLUMNS))
+
+    @property
+    def failed(self) -> list[TableReport]:
+        """Tables read as a shape of which no row, or nearly none, could be used."""
+        return [t for t in self.unused if t.shape is not None]
 
     @property
     def rows_read(self) -> int:
-        return sum(t.rows_read for t in self.tables)
+        return sum(t.rows_read for t in self.tables) + sum(t.rows_read for t in self.failed)
 
     @property
     def rows_dropped(self) -> int:
-        return int((self.problems["action"] == "dropped").sum())
+        """Dropped rows of the tables counted in rows_read (a shared view keeps no failed table, only its rows)."""
+        sources = {t.source for t in [*self.tables, *self.failed]}
+        return int(((self.problems["action"] == "dropped") & self.problems["source"].isin(sources)).sum())
 
     @property
     def rows_used(self) -> int:

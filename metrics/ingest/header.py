@@ -18,6 +18,10 @@ GROUP_WORDS = {"activities", "activity", "aktiviteter", "aktivitet", "results", 
                "deals", "avtale", "avtaler", "sales", "salg", "outcome", "outcomes", "performance", "effort",
                "innsats", "counts", "antall"}
 _NUMBER_LIKE = re.compile(r"^[\d\s.,:/%+\-–()kr$€£]*\d[\d\s.,:/%+\-–()kr$€£]*$", re.IGNORECASE)
+# An API field name: one word of letters, digits, '_' and '.', as Data Loader, warehouses and CRM APIs write them.
+_API_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[_.][A-Za-z0-9]+)*(?:__[a-z])?$")
+# ... and one that shows it is one: StageName, owner_id, Owner.Name, Type__c.
+_API_SHAPED = re.compile(r"[a-z][A-Z]|[A-Za-z0-9][_.][A-Za-z]")
 
 
 @dataclass
@@ -85,13 +89,25 @@ def _combined(upper: list, lower: list) -> list[str | None] | None:
     return names
 
 
+def is_api_header(cells: list) -> bool:
+    """A row of API field names ('Id, StageName, OwnerId, IsWon'): a header, since data rows hold values with
+    spaces, numbers, dates and ids, not a run of names like these."""
+    filled = [c.strip() for c in cells if is_filled(c)]
+    if len(filled) < 3:
+        return False
+    names = [c for c in filled if _API_NAME.match(c)]
+    return len(names) >= 0.8 * len(filled) and sum(bool(_API_SHAPED.search(c)) for c in names) >= max(
+        2, len(filled) // 4) and len(set(filled)) == len(filled)
+
+
 def detect_header(rows: list[list], label=lambda position: f"column {position + 1}") -> Header:
     """The header among a table's first rows, combined with a group row above or below it when the header
     spans two rows.
 
     Title rows and logo blocks above a table fill one or two cells; the header fills about as many as the
     data, with text rather than numbers. The first such row is the header, unless a later one names at
-    least two more known columns (a data row may hold a word like 'Call' or 'Sales', a header holds several).
+    least two more known columns (a data row may hold a word like 'Call' or 'Sales', a header holds several);
+    a first row of API field names ('StageName', 'OwnerId') is always the header.
     """
     first = next((i for i, row in enumerate(rows) if any(is_filled(c) for c in row)), None)
     if first is None:
@@ -105,7 +121,8 @@ def detect_header(rows: list[list], label=lambda position: f"column {position + 
     candidates = [i for i, cells in enumerate(texts) if len(cells) >= max(1, (width + 1) // 2)] or [0]
     recognised = {i: count_recognised(texts[i]) for i in candidates}
     best = candidates[0]
-    for i in candidates[1:]:
+    # A header of API names is the header, however many known words a data row below it happens to hold.
+    for i in [] if is_api_header(rows[best]) else candidates[1:]:
         if recognised[i] >= recognised[best] + 2:
             best = i
     chosen = Header(best, unique_names(rows[best], label))

@@ -7,6 +7,7 @@ import json
 from metrics.errors import InputError
 from metrics.ingest.frames import RawTable
 from metrics.ingest.recognition import ROLE_SYNONYMS
+from metrics.ingest.shapes import SHAPES
 from metrics.ingest.values import STATUSES
 from metrics.scenarios import SCENARIOS
 
@@ -20,7 +21,8 @@ def validate_mapping(raw: bytes | str | dict) -> dict:
     {"version": 1,
      "columns": {source: {role: column or null}},        source is 'file.csv' or 'book.xlsx › Sheet'
      "statuses": {raw text: "won" | "lost" | "open"},
-     "activity_types": {raw text: activity key, or null to leave those rows out}}
+     "activity_types": {raw text: activity key, or null to leave those rows out},
+     "shapes": {source: "activities" | "deals" | "summary" | "roster"}}   what a table is read as
     """
     if isinstance(raw, (bytes, str)):
         if len(raw) > MAX_MAPPING_BYTES:
@@ -60,31 +62,58 @@ def validate_mapping(raw: bytes | str | dict) -> dict:
     for text, key in activity_types.items():
         if key is not None and key not in activity_keys:
             problems.append(f"'{key}' (for '{text}') is not an activity type of any scenario")
+    shapes = raw.get("shapes", {})
+    if not isinstance(shapes, dict):
+        problems.append("'shapes' should map each table to what it is read as")
+        shapes = {}
+    for source, shape in shapes.items():
+        if shape not in SHAPES:
+            problems.append(f"'{shape}' (for {source}) is not a kind of table this app reads; use one of "
+                            + ", ".join(SHAPES))
     if problems:
         raise InputError("This mapping file can't be used: " + "; ".join(problems[:5]) + ". Save a new one on the "
                          "Data page.")
-    return {"columns": {s: dict(r) for s, r in columns.items()}, "statuses": dict(statuses),
-            "activity_types": dict(activity_types)}
+    valid = {"columns": {s: dict(r) for s, r in columns.items()}, "statuses": dict(statuses),
+             "activity_types": dict(activity_types)}
+    if shapes:
+        valid["shapes"] = dict(shapes)
+    return valid
 
 
 def mapping_json(mapping: dict) -> str:
     """The mapping as the file the Data page offers for download."""
     return json.dumps({"version": MAPPING_VERSION, "columns": mapping.get("columns", {}),
-                       "statuses": mapping.get("statuses", {}), "activity_types": mapping.get("activity_types", {})},
-                      ensure_ascii=False, indent=2, sort_keys=True)
+                       "statuses": mapping.get("statuses", {}), "activity_types": mapping.get("activity_types", {}),
+                       "shapes": mapping.get("shapes", {})}, ensure_ascii=False, indent=2, sort_keys=True)
 
 
 def _sheet_of(source: str) -> str | None:
     return source.split(" › ", 1)[1] if " › " in source else None
 
 
-def overrides_for(table: RawTable, columns: dict[str, dict]) -> dict[str, str | None] | None:
-    """The user's column choices for a table: saved under its own name, or else under any table of the same
-    sheet name whose chosen columns all exist here (next week's export of the same CRM has a new file name)."""
+def _saved_source(table: RawTable, columns: dict[str, dict]) -> str | None:
+    """The table the user's choices were saved under: its own name, or else any table of the same sheet name
+    whose chosen columns all exist here (next week's export of the same CRM has a new file name)."""
     if table.source in columns:
-        return columns[table.source]
+        return table.source
     headers = set(table.frame.columns)
     fitting = [(sum(c is not None for c in roles.values()), source) for source, roles in columns.items()
                if _sheet_of(source) == table.sheet and any(c is not None for c in roles.values())
                and all(c is None or c in headers for c in roles.values())]
-    return columns[max(fitting)[1]] if fitting else None
+    return max(fitting)[1] if fitting else None
+
+
+def overrides_for(table: RawTable, columns: dict[str, dict]) -> dict[str, str | None] | None:
+    """The user's column choices for a table (see _saved_source)."""
+    source = _saved_source(table, columns)
+    return columns[source] if source is not None else None
+
+
+def shape_for(table: RawTable, mapping: dict) -> str | None:
+    """What the user chose to read a table as, if they did: saved under its name, or under the table whose
+    column choices it takes."""
+    shapes = mapping.get("shapes", {})
+    if table.source in shapes:
+        return shapes[table.source]
+    source = _saved_source(table, mapping.get("columns", {}))
+    return shapes.get(source) if source is not None else None

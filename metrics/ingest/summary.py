@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.ingest.cleaning import RowProblems, drop_future, rep_and_totals, role_values, team_values
+from metrics.ingest.cleaning import ParsedTable, RowProblems, drop_future, rep_and_totals, role_values, team_values
 from metrics.ingest.frames import ACTIVITY_COLUMNS, RawTable, empty_frame
 from metrics.ingest.recognition import Recognition, activity_text_of_header
 from metrics.ingest.values import lacks_year, parse_amounts, parse_periods, year_for_periods
@@ -49,8 +49,7 @@ def _years(table: RawTable, recognition: Recognition, period: pd.Series, kind: s
 
 
 def parse_summary(table: RawTable, recognition: Recognition, today: pd.Timestamp, file_year=lambda: None,
-                  assigned_types: dict[str, str | None] | None = None
-                  ) -> tuple[pd.DataFrame, pd.DataFrame, RowProblems, pd.Series]:
+                  assigned_types: dict[str, str | None] | None = None) -> ParsedTable:
     frame, rows = table.frame, RowProblems(table)
     rep, dropped = rep_and_totals(frame, recognition, rows)
     period_role = "period" if recognition.has("period") else "date"
@@ -100,4 +99,5 @@ def parse_summary(table: RawTable, recognition: Recognition, today: pd.Timestamp
         "engaged": dates,
         "source": table.source,
     })[~dropped]
-    return outcomes, activities, rows, pd.Series(type_counts, dtype="int64")
+    return ParsedTable(rows, activities=activities, outcomes=outcomes,
+                       type_counts=pd.Series(type_counts, dtype="int64"))

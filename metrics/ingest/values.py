@@ -17,6 +17,9 @@ from metrics.text import normalise_label
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 # Excel serials for 1954..2119: numbers outside this are not dates in a sales log.
 SERIAL_RANGE = (20_000, 80_000)
+# Dates written as yyyymmdd integers (20210101), as warehouse extracts and some CRMs' APIs give them.
+_YMD = r"(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+YMD_RANGE = (19_000_101, 20_991_231)
 
 
 def _by_distinct(values: pd.Series, parse_distinct) -> pd.Series:
@@ -109,6 +112,10 @@ def _text_dates(texts: pd.Series) -> np.ndarray:
         numbers[(numbers < SERIAL_RANGE[0]) | (numbers > SERIAL_RANGE[1])] = np.nan
         pending = settle(np.flatnonzero(serial), (EXCEL_EPOCH + pd.to_timedelta(numbers, unit="D")).to_numpy(
             dtype="datetime64[ns]"))
+    ymd = _matches(texts.iloc[pending], _YMD)
+    if ymd.any():
+        parsed = pd.to_datetime(texts.iloc[pending][ymd], format="%Y%m%d", errors="coerce")
+        pending = settle(pending[ymd], parsed.astype("datetime64[ns]").to_numpy())
     rest = texts.iloc[pending]
     iso = rest.str.contains("^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}", regex=True).to_numpy(dtype=bool)
     if iso.any():
@@ -157,6 +164,9 @@ def _parse_distinct_dates(uniques: pd.Series) -> pd.Series:
         serial = numbers.between(*SERIAL_RANGE)
         result[serial[serial].index] = (EXCEL_EPOCH + pd.to_timedelta(numbers[serial], unit="D")).astype(
             "datetime64[ns]")
+        ymd = numbers.between(*YMD_RANGE) & (numbers % 1 == 0)
+        if ymd.any():
+            result[ymd[ymd].index] = _ymd_dates(numbers[ymd])
     texts = texts[texts != ""]
     if len(texts) == len(result):
         return pd.Series(_text_dates(texts), index=uniques.index, dtype="datetime64[ns]")
@@ -166,16 +176,24 @@ def _parse_distinct_dates(uniques: pd.Series) -> pd.Series:
 
 
 def parse_dates(values: pd.Series) -> pd.Series:
-    """Dates from datetimes, Excel serial numbers, or text: ISO, dd.mm.yyyy, dd/mm/yyyy or mm/dd/yyyy (decided
-    per column), optionally with a time, or '5. januar 2025'."""
+    """Dates from datetimes, Excel serial numbers, yyyymmdd integers, or text: ISO, dd.mm.yyyy, dd/mm/yyyy or
+    mm/dd/yyyy (decided per column), optionally with a time, or '5. januar 2025'."""
     if pd.api.types.is_datetime64_any_dtype(values):
         converted = values.dt.tz_localize(None) if getattr(values.dt, "tz", None) is not None else values
         return converted.astype("datetime64[ns]")
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         numbers = pd.to_numeric(values, errors="coerce").astype(float)
         serial = numbers.where((numbers >= SERIAL_RANGE[0]) & (numbers <= SERIAL_RANGE[1]))
-        return (EXCEL_EPOCH + pd.to_timedelta(serial, unit="D")).astype("datetime64[ns]")
+        dates = (EXCEL_EPOCH + pd.to_timedelta(serial, unit="D")).astype("datetime64[ns]")
+        ymd = numbers.between(*YMD_RANGE) & (numbers % 1 == 0)
+        return dates.mask(ymd, _ymd_dates(numbers[ymd])) if ymd.any() else dates
     return _by_distinct(values, _parse_distinct_dates)
+
+
+def _ymd_dates(numbers: pd.Series) -> pd.Series:
+    """20210101 → 2021-01-01; a number that is no calendar day becomes NaT."""
+    return pd.to_datetime(numbers.astype("int64").astype(str), format="%Y%m%d", errors="coerce").astype(
+        "datetime64[ns]")
 
 
 # -------------------------------------------------------------------------------------------- amounts
@@ -267,11 +285,16 @@ def parse_amounts(values: pd.Series, decimal_comma: bool | None = None) -> pd.Se
 
 STATUS_WORDS = {
     "won": ("won", "win", "closed won", "closedwon", "vunnet", "vunnen", "signed", "signert", "contract signed",
-            "true", "yes", "ja", "1", "closed won stage", "deal won", "won deal", "sold", "solgt", "success"),
+            "true", "yes", "ja", "1", "closed won stage", "deal won", "won deal", "sold", "solgt", "success",
+            "converted", "closed converted", "konvertert"),
     "lost": ("lost", "closed lost", "closedlost", "tapt", "tapte", "false", "no", "nei", "0", "lose", "lost deal",
              "closed lost stage", "deal lost", "cancelled", "canceled", "disqualified", "avbrutt", "avslatt",
-             "rejected", "declined"),
-    "open": ("open", "apen", "in progress", "pagaende", "active", "aktiv", "pending", "ongoing", "under arbeid"),
+             "rejected", "declined", "unqualified", "closed not converted", "not converted", "junk", "junk lead",
+             "not interested", "diskvalifisert"),
+    # Lead statuses name an open lead; a lead is won only once converted.
+    "open": ("open", "apen", "in progress", "pagaende", "active", "aktiv", "pending", "ongoing", "under arbeid",
+             "new", "contacted", "qualified", "working", "nurturing", "working contacted", "open not contacted",
+             "attempted to contact", "attempting contact", "ny", "kontaktet", "kvalifisert"),
 }
 STATUSES = tuple(STATUS_WORDS)
 _STATUS_INDEX = {normalise_label(word): status for status, words in STATUS_WORDS.items() for word in words}
@@ -309,11 +332,35 @@ def parse_statuses(values: pd.Series, assigned: dict[str, str] | None = None) ->
 
 DONE_WORDS = {
     True: ("done", "yes", "true", "1", "ja", "completed", "complete", "utfort", "ferdig", "fullfort", "x", "held",
-           "gjennomfort"),
+           "gjennomfort", "closed"),
+    # Salesforce's task statuses, HubSpot's (NOT_STARTED, IN_PROGRESS, WAITING, DEFERRED) and Pipedrive's 0.
     False: ("no", "false", "0", "nei", "to do", "todo", "not done", "planned", "ikke utfort", "scheduled",
-            "not started", "planlagt", "ikke startet", "open", "pending"),
+            "not started", "planlagt", "ikke startet", "open", "pending", "in progress", "on hold",
+            "waiting on someone else", "waiting", "deferred", "pagaende"),
 }
 _DONE_INDEX = {normalise_label(word): done for done, words in DONE_WORDS.items() for word in words}
+# Words only a task's status uses: a 'Status' column with one of them (and no won or lost) says whether
+# each activity was done, not how a deal ended.
+TASK_STATUS_WORDS = {normalise_label(word) for word in ("completed", "not started", "waiting on someone else",
+                                                         "waiting", "deferred", "on hold", "done", "to do",
+                                                         "not done", "ikke startet", "utfort")}
+FLAG_WORDS = {True: ("1", "true", "yes", "ja", "y", "x"), False: ("0", "false", "no", "nei", "n")}
+_FLAG_INDEX = {word: flag for flag, words in FLAG_WORDS.items() for word in words}
+
+
+def is_task_status(values: pd.Series) -> bool:
+    """Whether a status column holds task statuses (Completed, Not Started, ...) rather than deal outcomes."""
+    labels = {normalise_label(v) for v in values.dropna().unique()[:1000] if isinstance(v, str)}
+    return bool(labels & TASK_STATUS_WORDS) and not any(_STATUS_INDEX.get(label) in ("won", "lost")
+                                                        for label in labels - set(_DONE_INDEX))
+
+
+def parse_flags(values: pd.Series) -> pd.Series:
+    """True for 1/true/yes, False for 0/false/no, <NA> for anything else, as a flag column such as
+    Salesforce's IsConverted writes them."""
+    return _by_distinct(values, lambda uniques: uniques.map(
+        lambda v: _FLAG_INDEX.get(normalise_label(v)) if isinstance(v, (str, int, float, bool)) else None
+    ).astype("boolean"))
 
 
 def parse_done(values: pd.Series) -> pd.Series:

@@ -5,7 +5,7 @@ from collections import defaultdict
 import pytest
 
 from metrics.errors import InputError
-from metrics.ingest import Upload, load
+from metrics.ingest import Dataset, Upload, load
 from tests.ingest.helpers import TODAY, xlsx
 
 
@@ -62,3 +62,64 @@ def test_maven_pipeline_matches_a_hand_count(maven_pipeline):
     assert per_rep["revenue"].to_dict() == pytest.approx(dict(revenue))
     # The 500 prospecting deals have no date at all and are reported as dropped, by reason.
     assert dataset.problems.groupby("reason").size().to_dict() == {"no date": 500}
+
+
+# --------------------------------------------------------------------------------- total loss is an error
+
+def log_of(dates: list[str], status: str | None = None) -> bytes:
+    header = "Date,Rep,Activity type" + (",Status" if status else "") + "\n"
+    return (header + "".join(f"{d},Kari,Call{',' + status if status else ''}\n" for d in dates)).encode()
+
+
+def test_a_table_that_loses_every_row_is_an_error_naming_the_file_and_the_reason():
+    dataset = load([Upload("log.csv", log_of(["soon", "later", "someday"]))], today=TODAY)
+    [error] = dataset.errors
+    assert (error.file, error.message) == ("log.csv", "None of its 3 rows could be used (3 unparseable date), so it "
+                                           "was left out. Check on the Data page which column was taken for each "
+                                           "role, or export the file again.")
+    assert dataset.tables == [] and [(t.shape, t.rows_used) for t in dataset.unused] == [("activities", 0)]
+    assert (dataset.rows_read, dataset.rows_dropped, len(dataset.problems)) == (3, 3, 3)
+
+
+def test_a_table_that_keeps_nearly_none_of_its_rows_is_an_error_too():
+    dataset = load([Upload("log.csv", log_of(["2026-01-05"] + ["soon"] * 29))], today=TODAY)
+    assert [e.message.split(" (")[0] for e in dataset.errors] == ["Only 1 of its 30 rows could be used"]
+    assert dataset.activities.empty
+
+
+def test_a_task_export_of_planned_tasks_only_says_no_activity_was_done():
+    dataset = load([Upload("Task.csv", log_of(["2026-01-05", "2026-01-06"], "Not Started"))], today=TODAY)
+    [error] = dataset.errors
+    assert error.message.startswith("None of its 2 activities can be counted as effort, as none of them was done: "
+                                    "2 planned, not done (Status is 'Not Started').")
+
+
+def test_a_few_done_tasks_among_many_planned_are_used():
+    text = log_of(["2026-01-05"] * 2, "Completed") + log_of(["2026-01-06"] * 40, "Not Started").split(b"\n", 1)[1]
+    dataset = load([Upload("Task.csv", text)], today=TODAY)
+    assert (dataset.errors, len(dataset.activities)) == ([], 2)
+
+
+def test_when_every_file_fails_each_one_has_its_error():
+    dataset = load([Upload("a.csv", log_of(["soon"])), Upload("b.csv", log_of(["2026-01-05"], "Not Started")),
+                    Upload("c.csv", b"Colour,Size\nred,3\n")], today=TODAY)
+    assert [e.file for e in dataset.errors] == ["a.csv", "b.csv", "c.csv"]
+
+
+def test_a_sheet_that_loses_every_row_is_named_in_its_workbook_error():
+    book = xlsx({"Log": [["Date", "Rep", "Activity type"], ["soon", "Kari", "Call"]],
+                 "Deals": [["Rep", "Status", "Amount"], ["Kari", "Won", 10]]})
+    dataset = load([Upload("book.xlsx", book)], today=TODAY)
+    [error] = dataset.errors
+    assert (error.file, error.message.split(":")[0]) == ("book.xlsx", "Sheet 'Log'")
+    assert [t.source for t in dataset.tables] == ["book.xlsx › Deals"]
+
+
+def test_rows_read_and_dropped_count_the_same_tables():
+    text = log_of(["2026-01-05"])
+    dataset = load([Upload("log.csv", text), Upload("Task.csv", log_of(["2026-01-05"] * 4, "Not Started"))],
+                   today=TODAY)
+    assert (dataset.rows_read, dataset.rows_used, dataset.rows_dropped) == (5, 1, 4)
+    # A shared view keeps the counted tables only; the failed table's rows are then neither read nor dropped.
+    shared = Dataset(dataset.activities, dataset.outcomes, dataset.roster, dataset.problems, dataset.tables)
+    assert (shared.rows_read, shared.rows_used, shared.rows_dropped) == (1, 1, 0)

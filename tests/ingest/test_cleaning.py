@@ -45,3 +45,18 @@ def test_summary_exact_duplicate_is_dropped():
     dataset = load([Upload("s.csv", text.encode())], today=TODAY)
     assert dataset.outcomes["won"].sum() == 1
     assert problems_of(dataset) == {("duplicate row", "dropped"): [3]}
+
+
+def test_rows_that_differ_in_any_column_are_never_possible_duplicates():
+    # Tasks have a date and no time: two calls by Kari on one day are two tasks when anything else differs.
+    text = "Date,Rep,Activity type,Subject\n2026-01-05,Kari,Call,Acme\n2026-01-05,Kari,Call,Fjord\n"
+    dataset = load([Upload("log.csv", text.encode())], today=TODAY)
+    assert len(dataset.activities) == 2
+    assert dataset.problems.empty
+
+
+def test_rows_with_the_same_record_id_are_one_record_twice():
+    text = "Id,Date,Rep,Activity type\nT1,2026-01-05,Kari,Call\nT1,2026-01-06,Kari,Call\nT2,2026-01-05,Kari,Call\n"
+    dataset = load([Upload("log.csv", text.encode())], today=TODAY)
+    assert len(dataset.activities) == 2
+    assert problems_of(dataset) == {("duplicate record id (an earlier row has the same id)", "dropped"): [3]}

@@ -49,3 +49,34 @@ def test_mapping_file_round_trip():
     mapping = {"columns": {"book.xlsx › Log": {"rep": "Selger", "team": None}}, "statuses": {"Signert": "won"},
                "activity_types": {"Kaffeprat": "follow_up", "Note": None}}
     assert validate_mapping(mapping_json(mapping).encode()) == mapping
+
+
+LOG_OR_DEALS = "Date,Rep,Type,Status,Amount\n2026-01-05,Kari,Call,Won,100\n2026-01-06,Ola,Demo,Lost,50\n"
+
+
+def test_the_shape_a_table_is_read_as_can_be_switched_to_its_alternative():
+    auto = load([Upload("x.csv", LOG_OR_DEALS.encode())], today=TODAY)
+    [table] = auto.tables
+    assert (table.shape, table.alternative, len(auto.outcomes), len(auto.activities)) == ("deals", "activities", 2, 0)
+    switched = load([Upload("x.csv", LOG_OR_DEALS.encode())], {"shapes": {"x.csv": "activities"}}, today=TODAY)
+    [table] = switched.tables
+    assert (table.shape, table.shape_by_user, table.alternative) == ("activities", True, "deals")
+    assert (len(switched.activities), len(switched.outcomes)) == (2, 0)
+    assert table.reason == "Read as an activity log: your choice."
+
+
+def test_a_shape_the_table_lacks_the_columns_for_is_not_forced_on_it():
+    dataset = load([Upload("x.csv", b"Rep,Status,Amount\nKari,Won,10\n")], {"shapes": {"x.csv": "activities"}},
+                   today=TODAY)
+    [error] = dataset.errors
+    assert error.message.startswith("It can't be read as the kind of table chosen for it on the Data page: it has "
+                                    "no date and no activity type.")
+
+
+def test_a_saved_shape_round_trips_and_a_wrong_one_is_refused():
+    from metrics.ingest import mapping_json, validate_mapping
+
+    mapping = {"columns": {}, "statuses": {}, "activity_types": {}, "shapes": {"book.xlsx › Log": "activities"}}
+    assert validate_mapping(mapping_json(mapping).encode()) == mapping
+    with pytest.raises(InputError, match="'ledger' .* is not a kind of table"):
+        validate_mapping({"shapes": {"x.csv": "ledger"}})

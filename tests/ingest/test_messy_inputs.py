@@ -78,7 +78,7 @@ def test_salesforce_us_dates_and_dollar_amounts():
 def test_pipedrive_serial_dates_en_dash_headers_and_done():
     dataset = loaded("pipedrive_activities_bom.csv")
     assert dataset.activities["date"].tolist() == [pd.Timestamp(d) for d in ("2025-01-03", "2025-01-04", "2025-01-05")]
-    assert reasons(dataset) == {("activity not marked done (planned)", "dropped"): 1}
+    assert reasons(dataset) == {("planned, not done (Activity – Done is 'To do')", "dropped"): 1}
 
 
 def test_hubspot_activity_export():

@@ -144,3 +144,30 @@ def test_periods_without_a_year_take_the_given_year(label, kind, start):
 def test_year_for_periods_is_the_latest_year_the_period_has_begun():
     years = year_for_periods(pd.Series(["uke 7", "uke 52", "jan", "des"]), None, pd.Timestamp("2026-03-01"))
     assert years.tolist() == [2026, 2025, 2026, 2025]
+
+
+@pytest.mark.parametrize("values, expected", [
+    (["20210101", "20211231"], ["2021-01-01", "2021-12-31"]),  # yyyymmdd, as text
+    ([20210101, 20211231], ["2021-01-01", "2021-12-31"]),  # and as integers
+    (["2022-04-05T12:39:49.000+0000", "2022-04-05"], ["2022-04-05 12:39:49", "2022-04-05"]),  # ISO with a time
+    (["2024-01-05T09:30:00Z", "2024-01-05 09:30"], ["2024-01-05 09:30", "2024-01-05 09:30"]),
+    (["3/14/2024 9:05", "12/1/2024 13:30"], ["2024-03-14 09:05", "2024-12-01 13:30"]),  # m/d/yyyy h:mm
+    (["02/24/26", "02/23/26 08:55 PM"], ["2026-02-24", "2026-02-23 20:55"]),  # Excel's mm/dd/yy
+    (["5-1-2024", "13-2-2024"], ["2024-01-05", "2024-02-13"]),  # d-m-yyyy with one-digit parts
+])
+def test_parse_dates_in_crm_and_warehouse_formats(values, expected):
+    assert parse_dates(pd.Series(values)).tolist() == [pd.Timestamp(e) for e in expected]
+
+
+@pytest.mark.parametrize("values", [["20210230"], ["0053F00000D3CCNQA3"], ["True", "False"]])
+def test_what_is_no_date_stays_missing(values):
+    assert parse_dates(pd.Series(values, dtype=object)).isna().all()
+
+
+def test_a_created_by_id_column_is_never_a_date():
+    from metrics.ingest import Upload, load
+
+    text = "Rep,Status,Amount,created_by_id,created_date\nKari,Won,10,20210105,2026-01-05\n"
+    dataset = load([Upload("deals.csv", text.encode())], today=pd.Timestamp("2026-06-30"))
+    assert dataset.tables[0].recognition.column("created") == "created_date"
+    assert dataset.outcomes["date"].tolist() == [pd.Timestamp("2026-01-05")]
