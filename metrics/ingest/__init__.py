@@ -1,6 +1,7 @@
 """From uploaded files to canonical frames plus a quality report.
 
-    read(upload) -> RawFile           bytes to raw tables of text (reading, sniff, xlsx, delimited, header)
+    read(upload) -> RawFile           bytes to raw tables of text (reading, sniff, preflight, xlsx, delimited,
+                                      header); see docs/SECURITY.md for what it refuses
     ingest(files, mapping) -> Dataset raw tables to canonical frames (recognition, shapes, cleaning, the
                                       per-shape parsers activities/deals/summary/roster, values, assemble)
     load(uploads, mapping) -> Dataset both at once

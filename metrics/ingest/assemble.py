@@ -250,11 +250,15 @@ def total_loss(report: TableReport, problems: pd.DataFrame) -> str | None:
 
 
 def _reader_findings(table: RawTable, rows: RowProblems, warnings: list[str]) -> None:
-    """What the reader found that the parsers can't see: lines that didn't fit, formulas with no saved value."""
+    """What the reader found that the parsers can't see: lines that didn't fit, lines it repaired, formulas
+    with no saved value."""
     if table.skipped is not None and len(table.skipped):
         rows.add_lines(table.skipped)
+    file_rows_of_frame = np.asarray(table.file_row(table.frame.index.to_numpy()))
+    for reason, file_rows in table.repaired.items():
+        rows.add(np.isin(file_rows_of_frame, file_rows), reason, "repaired")
     for column, file_rows in table.uncached_formulas.items():
-        positions = np.flatnonzero(np.isin(np.asarray(table.file_row(table.frame.index.to_numpy())), file_rows))
+        positions = np.flatnonzero(np.isin(file_rows_of_frame, file_rows))
         mask = np.zeros(len(table.frame), dtype=bool)
         mask[positions] = True
         rows.add(mask, f"formula without a saved result in '{column}' (read as blank or 0)", "warning")

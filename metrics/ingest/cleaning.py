@@ -78,15 +78,17 @@ def role_values(frame: pd.DataFrame, recognition: Recognition, role: str) -> pd.
     return frame[column] if column is not None else None
 
 
+def _is_total(value: str) -> bool:
+    """'Sum', 'Total', 'Totalt', 'Total North', 'SMB sum'."""
+    words = normalise_label(value).split()
+    label = " ".join(words)
+    return label in TOTAL_WORDS or bool(words) and len(words) <= 4 and (
+        words[0] in TOTAL_HEADS or words[-1] in TOTAL_TAILS or label.endswith(" i alt"))
+
+
 def _says_total(values: pd.Series) -> np.ndarray:
     """Cells that say Sum, Total, Totalt (or 'Total North', 'SMB sum'), decided on the distinct values."""
-    totals = []
-    for value in values.dropna().unique():
-        words = normalise_label(value).split()
-        label = " ".join(words)
-        if label in TOTAL_WORDS or words and len(words) <= 4 and (
-                words[0] in TOTAL_HEADS or words[-1] in TOTAL_TAILS or label.endswith(" i alt")):
-            totals.append(value)
+    totals = [value for value in values.dropna().unique() if _is_total(value)]
     return values.isin(totals).to_numpy(dtype=bool) if totals else np.zeros(len(values), dtype=bool)
 
 
@@ -96,10 +98,11 @@ def _total_rows(frame: pd.DataFrame, rep: pd.Series) -> np.ndarray:
     totals = _says_total(rep) | _says_total(frame.iloc[:, 0])
     tail = min(len(frame), 20)
     if tail:
-        last = frame.iloc[-tail:]
-        labelled = np.zeros(tail, dtype=bool)
-        for column in last.columns:
-            labelled |= _says_total(last[column].astype("string"))
+        # The last rows' cells as one array: a wide sheet (10,000 columns) costs one pass, not one per column.
+        cells = frame.iloc[-tail:].to_numpy(dtype=object)
+        labels = {value for value in cells.ravel() if isinstance(value, str) and _is_total(value)}
+        labelled = np.array([any(cell in labels for cell in row) for row in cells], dtype=bool) if labels else \
+            np.zeros(tail, dtype=bool)
         totals[-tail:] |= labelled & rep.iloc[-tail:].isna().to_numpy()
     return totals
 

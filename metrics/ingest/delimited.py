@@ -1,14 +1,17 @@
 """Read a CSV (or tab-separated) upload into one raw table of text cells.
 
 Only the first lines are decoded and split in Python, to find the separator and the header; the rest goes to
-Arrow's reader, or to pandas' when some lines don't fit the header, so that each can be reported by line.
+Arrow's reader in one pass. Lines that don't fit the header are handed back by Arrow one by one: a short one
+is padded and kept, a long one is reported by its line, and a file where most lines are long is refused as
+soon as that is clear, so no file costs more than one pass.
 """
 from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
-import warnings
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -16,10 +19,19 @@ import pandas as pd
 from metrics.errors import InputError
 from metrics.ingest.frames import RawTable
 from metrics.ingest.header import HEADER_SEARCH_ROWS, Header, detect_header, drop_empty, unique_names
-from metrics.ingest.messages import short_reason
-from metrics.ingest.sniff import HEAD_CHARS, decode_text, encoding_of, looks_binary, sniff_separator
+from metrics.ingest.sniff import HEAD_CHARS, MAX_HEADER_LINE_CHARS, decode, decode_text, looks_binary, sniff_separator
 
-_SKIPPED_LINE = re.compile(r"Skipping line (\d+)")
+log = logging.getLogger(__name__)
+HEAD_LINES = HEADER_SEARCH_ROWS + 30
+# Lines with more cells than the header are reported one by one: at most this many, and never more than
+# half of the lines read once a thousand have been.
+MAX_LONG_LINES = 100_000
+MOSTLY_LONG_AFTER = 1_000
+BLOCK_BYTES = 8 * 1024 * 1024  # Arrow's unit of reading; a quoted value longer than one is read again in one
+LONG_LINE = "row has more cells than the header (a separator inside a value without quotes?)"
+RECODED_LINE = "line in Windows-1252, not UTF-8 like the rest of the file (its letters were read as Windows-1252)"
+NOT_A_TABLE = ("The file could not be read as a table. Check that it is a CSV export from Excel or your CRM, or "
+               "save it from Excel as CSV UTF-8 and upload that.")
 
 
 def text_in_disguise(name: str, content: bytes) -> RawTable | None:
@@ -38,8 +50,8 @@ def text_in_disguise(name: str, content: bytes) -> RawTable | None:
 
 
 def read_csv(name: str, content: bytes) -> RawTable:
-    encoding = encoding_of(name, content)
-    text = content.decode(encoding, errors="replace").lstrip("\ufeff")
+    decoded = decode(name, content)
+    text, exact = decoded.text, decoded.exact_utf8
     if not text.strip():
         raise InputError("The file is empty. Export it again and upload the new file.", name)
     if looks_binary(text):
@@ -47,11 +59,8 @@ def read_csv(name: str, content: bytes) -> RawTable:
                          "file.", name)
     if "\r" in text[:HEAD_CHARS] and "\n" not in text[:HEAD_CHARS]:
         # Lines ended by a carriage return alone, as Excel for Mac's "CSV (Macintosh)" writes them.
-        text, encoding = text.replace("\r", "\n"), "recoded"
-    lines = _lines(text[:HEAD_CHARS])
-    if len(text) > HEAD_CHARS:
-        lines = lines[:-1]  # the last one may be cut off
-    lines = lines[:HEADER_SEARCH_ROWS + 30]
+        text, exact = text.replace("\r", "\n"), False
+    lines = _head_lines(name, text)
     skip_lines = 0
     declared = re.fullmatch(r'"?sep=(.)"?[\r\n]*', lines[0]) if lines else None
     if declared:  # Excel's own hint on the first line: sep=;
@@ -61,8 +70,9 @@ def read_csv(name: str, content: bytes) -> RawTable:
     try:
         rows = list(csv.reader(lines[skip_lines:skip_lines + HEADER_SEARCH_ROWS], delimiter=separator))
     except csv.Error as error:
-        raise InputError(f"The file could not be read as a table ({error}). Check that it is a CSV export from "
-                         "Excel or your CRM.", name) from None
+        log.info("csv could not split the first lines of %r: %s", name, error)
+        raise InputError("The file's first lines could not be split into cells (a cell there may be longer than "
+                         "131,072 characters). " + NOT_A_TABLE, name) from None
     header = detect_header(rows) if rows else Header(0, ["column 1"])
     # Rows ending in empty cells ('a;b;c;') widen the table, and so do values most rows have beyond the
     # header (a column nobody named); a few rows with more values than the header don't.
@@ -74,73 +84,133 @@ def read_csv(name: str, content: bytes) -> RawTable:
     generated = {n for n in names if re.fullmatch(r"column \d+", n)}
     header_lines = skip_lines + header.row + 1
     prefix = "".join(lines[:header_lines])
-    data = content[len(prefix.encode("utf-8")):] if encoding == "utf-8" else text[len(prefix):].encode("utf-8")
-    frame, row_numbers, skipped = _parse_csv(name, data, separator, names, header_lines)
-    frame = drop_empty(frame, generated)
+    data = content[len(prefix.encode("utf-8")):] if exact else text[len(prefix):].encode("utf-8")
+    parsed = _parse_csv(name, data, separator, names, header_lines)
+    frame = drop_empty(parsed.frame, generated)
     if not len(frame.columns):
         raise InputError("The file holds no table: no header and no values. Export it again and upload the new "
                          "file.", name)
-    return RawTable(name, None, frame, header_lines, decimal_comma=separator == ";", row_numbers=row_numbers,
-                    skipped=skipped)
+    table = RawTable(name, None, frame, header_lines, decimal_comma=separator == ";",
+                     row_numbers=parsed.row_numbers, skipped=parsed.skipped)
+    recoded = [line for line in decoded.repaired if line > header_lines]
+    if recoded:
+        table.repaired[RECODED_LINE] = recoded
+    if len(recoded) < len(decoded.repaired):
+        table.notes.append("The header is in Windows-1252, not UTF-8 like the rest of the file; it was read as "
+                           "Windows-1252.")
+    return table
 
 
-def _parse_csv(name: str, data: bytes, separator: str, names: list[str],
-               header_lines: int) -> tuple[pd.DataFrame, np.ndarray | None, pd.DataFrame | None]:
-    """The rows below the header as text, with the file line of each row when lines were skipped.
+def _head_lines(name: str, text: str) -> list[str]:
+    """The first lines, whole, with their line ends: up to HEAD_LINES of them, until HEAD_CHARS characters
+    are passed; the line that passes them is still taken whole, up to MAX_HEADER_LINE_CHARS."""
+    lines: list[str] = []
+    position = 0
+    while len(lines) < HEAD_LINES and position < len(text) and (position < HEAD_CHARS or not lines):
+        end = text.find("\n", position, position + MAX_HEADER_LINE_CHARS + 1)
+        if end < 0 and len(text) - position > MAX_HEADER_LINE_CHARS:
+            if any(line.strip() for line in lines):
+                break  # a long line below the header: Arrow reads it with the rest
+            raise InputError(f"The first line of the file is longer than {MAX_HEADER_LINE_CHARS:,} characters, so "
+                             "it is no table's header (Excel's widest sheet, 16,384 columns of 64 characters, is "
+                             "shorter). " + NOT_A_TABLE, name)
+        end = len(text) if end < 0 else end + 1
+        lines.append(text[position:end])
+        position = end
+    return lines
 
-    Arrow's reader is fast; a file with rows that don't fit the header goes to pandas', which pads short
-    rows and reports long ones by line, so each can be named in the quality report.
+
+@dataclass
+class _Parsed:
+    frame: pd.DataFrame
+    row_numbers: np.ndarray | None = None  # file line of each row, when not header line + 1 + position
+    skipped: pd.DataFrame | None = None  # row, reason, line: lines with more cells than the header
+
+
+@dataclass
+class _Misfits:
+    """The lines Arrow could not fit to the header, as it hands them back: logical row number and text."""
+
+    short: list[tuple[int, str]] = field(default_factory=list)
+    long: list[tuple[int, str]] = field(default_factory=list)
+    refused: str | None = None
+
+    def handle(self, row) -> str:
+        if row.actual_columns < row.expected_columns:
+            self.short.append((row.number, row.text))
+            return "skip"
+        self.long.append((row.number, row.text))
+        if len(self.long) > MAX_LONG_LINES:
+            self.refused = (f"More than {MAX_LONG_LINES:,} lines of the file have more cells than its header, so "
+                            "it was not read.")
+        elif row.number >= MOSTLY_LONG_AFTER and 2 * len(self.long) > row.number:
+            self.refused = (f"Most lines of the file ({len(self.long):,} of the first {row.number:,}) have more "
+                            "cells than its header, so it can't be read as a table.")
+        return "error" if self.refused else "skip"
+
+
+def _parse_csv(name: str, data: bytes, separator: str, names: list[str], header_lines: int) -> _Parsed:
+    """The rows below the header as text, with the file line of each row when lines were left out.
+
+    Arrow reads in one thread, so that each misfit comes with its row number, and as fast as with several on
+    the machines this runs on.
     """
     import pyarrow as pa
     from pyarrow import csv as arrow_csv
 
     if not data.strip():
-        return pd.DataFrame({n: pd.Series(dtype="str") for n in names}), None, None
-    invalid = []
-    try:
-        table = arrow_csv.read_csv(
-            io.BytesIO(data),
-            read_options=arrow_csv.ReadOptions(column_names=names, block_size=8 * 1024 * 1024),
-            parse_options=arrow_csv.ParseOptions(delimiter=separator, newlines_in_values=b'"' in data,
-                                                 invalid_row_handler=lambda row: invalid.append(row) or "skip"),
-            convert_options=arrow_csv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                     strings_can_be_null=True, null_values=[""],
-                                                     quoted_strings_can_be_null=True))
-        if not invalid:
-            frame = table.to_pandas()
-            if b"\n\n" not in data and b"\n\r\n" not in data:
-                return frame, None, None
-            numbers = _nonblank_lines(data, header_lines)
-            return frame, numbers if len(numbers) == len(frame) else None, None
-    except (pa.ArrowInvalid, pa.ArrowException):
-        pass
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+        return _Parsed(pd.DataFrame({n: pd.Series(dtype="str") for n in names}))
+    for block_size in (BLOCK_BYTES, len(data) + 1):
+        misfits = _Misfits()
         try:
-            frame = pd.read_csv(io.BytesIO(data), sep=separator, header=None, names=names, dtype=str, engine="c",
-                                keep_default_na=False, na_values=[""], skip_blank_lines=False, on_bad_lines="warn",
-                                encoding="utf-8", encoding_errors="replace", index_col=False)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError, ValueError) as error:
-            raise InputError(f"The file could not be read as a table ({short_reason(error)}). Check that it is a CSV "
-                             "export from Excel or your CRM.", name) from None
-    bad = sorted({int(m.group(1)) for w in caught for m in _SKIPPED_LINE.finditer(str(w.message))})
-    if not bad:
-        return frame, None, None
-    lines = data.decode("utf-8", errors="replace").splitlines()
-    kept = np.setdiff1d(np.arange(len(frame) + len(bad)), np.asarray(bad) - 1)
-    skipped = pd.DataFrame({
-        "row": [header_lines + n for n in bad],
-        "reason": "row has more cells than the header (a separator inside a value without quotes?)",
-        "line": [lines[n - 1] if n - 1 < len(lines) else "" for n in bad],
-    })
-    return frame, header_lines + 1 + kept[:len(frame)], skipped
+            table = arrow_csv.read_csv(
+                io.BytesIO(data),
+                read_options=arrow_csv.ReadOptions(column_names=names, block_size=block_size, use_threads=False),
+                parse_options=arrow_csv.ParseOptions(delimiter=separator, newlines_in_values=b'"' in data,
+                                                     invalid_row_handler=misfits.handle),
+                convert_options=arrow_csv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                         strings_can_be_null=True, null_values=[""],
+                                                         quoted_strings_can_be_null=True))
+            break
+        except (pa.ArrowInvalid, pa.ArrowException) as error:
+            if misfits.refused:
+                raise InputError(misfits.refused + " Check the separator: values may hold commas or semicolons "
+                                 "without quotes around them. Export the file again, or save it from Excel as CSV "
+                                 "UTF-8, and upload that.", name) from None
+            # A quoted value longer than a block: read again in one block; anything else is no table.
+            log.info("arrow could not read %r with blocks of %d bytes: %s", name, block_size, error)
+    else:
+        raise InputError(NOT_A_TABLE, name)
+    frame = table.to_pandas()
+    if not misfits.short and not misfits.long:
+        if b"\n\n" not in data and b"\n\r\n" not in data:
+            return _Parsed(frame)
+        lines = _nonblank_lines(data, header_lines)
+        return _Parsed(frame, lines if len(lines) == len(frame) else None)
+    return _with_misfits(frame, misfits, data, separator, names, header_lines)
 
 
-def _lines(text: str) -> list[str]:
-    """Lines with their line ends, split at newlines only (str.splitlines also splits at form feeds and
-    other characters that may sit inside a cell)."""
-    lines = text.split("\n")
-    return [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+def _with_misfits(frame: pd.DataFrame, misfits: _Misfits, data: bytes, separator: str, names: list[str],
+                  header_lines: int) -> _Parsed:
+    """Short lines padded with blanks and put back in their place; long ones listed with their file line."""
+    rows = len(frame) + len(misfits.short) + len(misfits.long)
+    short = np.asarray([number for number, _ in misfits.short], dtype="int64")
+    long = np.asarray([number for number, _ in misfits.long], dtype="int64")
+    kept = np.setdiff1d(np.arange(1, rows + 1), long)  # logical rows in the frame, once short ones are back
+    if len(short):
+        cells = list(csv.reader([text for _, text in misfits.short], delimiter=separator))
+        padded = pd.DataFrame([(row + [None] * len(names))[:len(names)] for row in cells], columns=names,
+                              dtype="str")
+        padded = padded.mask(padded == "")
+        numbers = np.concatenate([np.setdiff1d(kept, short), short])
+        frame = pd.concat([frame, padded], ignore_index=True).iloc[np.argsort(numbers, kind="stable")]
+        frame = frame.reset_index(drop=True)
+    lines = _nonblank_lines(data, header_lines)
+    if len(lines) != rows:  # values spanning lines: the logical row stands in for the line
+        lines = header_lines + np.arange(1, rows + 1)
+    skipped = pd.DataFrame({"row": lines[long - 1], "reason": LONG_LINE,
+                            "line": [text for _, text in misfits.long]}) if len(long) else None
+    return _Parsed(frame, lines[kept - 1], skipped)
 
 
 def _nonblank_lines(data: bytes, header_lines: int) -> np.ndarray:

@@ -55,6 +55,7 @@ class RawTable:
     row_numbers: np.ndarray | None = None  # file row of each frame position, when not header_row + 1 + position
     uncached_formulas: dict[str, list[int]] = field(default_factory=dict)  # column → file rows
     skipped: pd.DataFrame | None = None  # row, reason, line: rows the reader could not split into the columns
+    repaired: dict[str, list[int]] = field(default_factory=dict)  # reason → file rows the reader repaired
     notes: list[str] = field(default_factory=list)  # what the reader changed or noticed, for the user
 
     @property

@@ -13,6 +13,9 @@ import pandas as pd
 from metrics.ingest.recognition import activity_type_of_header, count_recognised
 
 HEADER_SEARCH_ROWS = 30
+# Rows are compared by the known column names among their first cells: a header names its columns early,
+# and matching 10,000 cells against every synonym would take seconds.
+SCORED_CELLS = 256
 # Above a table's header: a group row ("Activities" over "Calls | Emails") is combined with it, a title is not.
 GROUP_WORDS = {"activities", "activity", "aktiviteter", "aktivitet", "results", "resultater", "resultat", "deal",
                "deals", "avtale", "avtaler", "sales", "salg", "outcome", "outcomes", "performance", "effort",
@@ -119,14 +122,14 @@ def detect_header(rows: list[list], label=lambda position: f"column {position + 
     width = max(sum(is_filled(c) for c in row) for row in rows)
     texts = [[c.strip() for c in row if is_text(c)] for row in rows]
     candidates = [i for i, cells in enumerate(texts) if len(cells) >= max(1, (width + 1) // 2)] or [0]
-    recognised = {i: count_recognised(texts[i]) for i in candidates}
+    recognised = {i: _score(texts[i]) for i in candidates}
     best = candidates[0]
     # A header of API names is the header, however many known words a data row below it happens to hold.
     for i in [] if is_api_header(rows[best]) else candidates[1:]:
         if recognised[i] >= recognised[best] + 2:
             best = i
     chosen = Header(best, unique_names(rows[best], label))
-    chosen_score = count_recognised(texts[best])
+    chosen_score = _score(texts[best])
     for upper in (best - 1, best):
         lower = upper + 1
         if upper < 0 or lower >= len(rows):
@@ -134,11 +137,15 @@ def detect_header(rows: list[list], label=lambda position: f"column {position + 
         names = _combined(rows[upper], rows[lower])
         if names is None:
             continue
-        score = count_recognised([n for n in names if n])
+        score = _score([n for n in names if n])
         if score >= chosen_score:
             chosen, chosen_score = Header(lower, unique_names(names, label), 2), score
             break
     return chosen
+
+
+def _score(cells: list[str]) -> int:
+    return count_recognised(cells[:SCORED_CELLS])
 
 
 def unique_names(cells: list, label) -> list[str]:

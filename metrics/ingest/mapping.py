@@ -31,8 +31,10 @@ def validate_mapping(raw: bytes | str | dict) -> dict:
         try:
             raw = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as error:
-            raise InputError(f"This is not a mapping file: it is not valid JSON ({str(error)[:80]}). Upload the "
-                             ".json file the Data page saved.") from None
+            where = f" (it goes wrong at line {error.lineno}, column {error.colno})" \
+                if isinstance(error, json.JSONDecodeError) else ""
+            raise InputError(f"This is not a mapping file: it is not valid JSON{where}. Upload the .json file the "
+                             "Data page saved.") from None
     if not isinstance(raw, dict):
         raise InputError("This is not a mapping file: it should hold an object with 'columns', 'statuses' and "
                          "'activity_types'. Upload the .json file the Data page saved.")
