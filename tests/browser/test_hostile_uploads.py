@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import open_app
-from tests.browser.helpers import assert_no_crash, open_page, serving, upload, wait_drawn
+from tests.browser.helpers import ARTIFACTS, assert_no_crash, open_page, served_app, serving, upload, wait_drawn
 from tests.fixtures.hostile_books import far_cell_workbook
 from tests.test_hostile_names import HOSTILE_FILE, HOSTILE_REPS, hostile_deals, hostile_log
 from views import state
@@ -38,22 +38,29 @@ def test_hostile_names_fetch_nothing_and_show_as_text_on_every_page(page):
     assert fetched == []
 
 
-def test_a_file_that_aborts_the_reader_costs_only_its_upload(browser, app_url, good_csv):
-    """One cell at XFD1048576 makes calamine allocate 512 GiB and abort. The user who uploads it gets a
-    message naming it; the server keeps serving; a second user's upload in another session works."""
-    first, attacker = open_app(browser, app_url)
-    second, colleague = open_app(browser, app_url)
-    try:
-        upload(attacker, [{"name": "far.xlsx", "mimeType": "application/vnd.ms-excel",
-                           "buffer": far_cell_workbook("XFD", 1048576)}], expect="sample data")
-        attacker.locator("[data-testid='stAlertContentError']", has_text="far.xlsx").first.wait_for()
-        assert serving(app_url)
-        upload(colleague, [good_csv])
-        assert_no_crash(colleague)
-        assert colleague.locator("[data-testid='stAlertContentError']").count() == 0
-        # The attacker's own session carries on too.
-        upload(attacker, [good_csv])
-        assert_no_crash(attacker)
-    finally:
-        first.close()
-        second.close()
+def test_a_file_that_aborts_the_reader_costs_only_its_upload(browser, good_csv):
+    """A reader that aborts costs its own upload only: the server keeps serving, and a second user's upload
+    in another session works.
+
+    The pre-flight refuses far cells before the reader sees them, so to make a worker really die this app
+    gets an 800 MiB reader limit, and the upload is a sheet exactly at the pre-flight's cap (one cell at
+    P1048576): calamine asks for 512 MiB for it and aborts. The server log must show that abort.
+    """
+    with served_app("abort-streamlit-server.log", env={"SALES_PARSE_MEMORY_MB": "800"}) as (url, _):
+        first, attacker = open_app(browser, url)
+        second, colleague = open_app(browser, url)
+        try:
+            upload(attacker, [{"name": "at-the-cap.xlsx", "mimeType": "application/vnd.ms-excel",
+                               "buffer": far_cell_workbook("P", 1048576)}], expect="sample data")
+            attacker.locator("[data-testid='stAlertContentError']", has_text="at-the-cap.xlsx").first.wait_for()
+            assert serving(url)
+            upload(colleague, [good_csv])
+            assert_no_crash(colleague)
+            assert colleague.locator("[data-testid='stAlertContentError']").count() == 0
+            upload(attacker, [good_csv])  # the attacker's own session carries on too
+            assert_no_crash(attacker)
+        finally:
+            first.close()
+            second.close()
+    log = (ARTIFACTS / "abort-streamlit-server.log").read_text(errors="replace")
+    assert "the worker reading at-the-cap.xlsx died (exit code -6)" in log
