@@ -6,7 +6,8 @@ it was part of, not a share of it.
 Late-stage activities only happen on deals that got far, and those are won more often anyway. So a type is
 judged against the decided deals that got at least as far in the funnel as the type's stage (its
 `baseline`): it "pays off" when the deals it touched were won more often than that by more than the Wilson
-interval allows, and "does not pay off" when less; otherwise the data can't tell.
+interval allows, and "does not pay off" when less; otherwise the data can't tell, and `deals_needed` says
+how many more decided deals linked to the type would let it.
 """
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ import pandas as pd
 from metrics.filters import Slice
 from metrics.funnel import deal_stages
 from metrics.scenarios import Scenario
-from metrics.stats import wilson_interval
+from metrics.stats import wilson_interval, z_value
 
 MIX_COLUMNS = ["activity_type", "label", "activities", "share", "linked", "deals", "won_deals", "decided_deals",
-               "win_rate", "win_rate_low", "win_rate_high", "baseline", "revenue", "revenue_per_activity", "verdict"]
+               "win_rate", "win_rate_low", "win_rate_high", "baseline", "revenue", "revenue_per_activity", "verdict",
+               "deals_needed"]
 PAYS_OFF, DOES_NOT_PAY, UNCLEAR, NO_LINK = "pays off", "does not pay off", "can't tell yet", "no deal link"
 
 
@@ -33,6 +35,25 @@ def _touched(data: Slice, by: tuple[str, ...]) -> pd.DataFrame:
     keys = [*by, "activity_type", "deal_id"]
     linked = linked[linked["deal_id"].isin(deals.index)][keys].drop_duplicates()
     return linked.join(deals[["won", "lost", "revenue"]], on="deal_id")
+
+
+def deals_needed(won, decided, baseline, confidence: float = 0.95) -> np.ndarray:
+    """How many more decided deals, won at today's rate, the Wilson interval needs to leave the baseline.
+
+    The Wilson interval holds exactly the rates π with |rate − π| ≤ z·√(π(1 − π) / n), so it leaves the
+    baseline b once n > z²·b(1 − b) / (rate − b)². The baseline is held where it is, though the new deals
+    would move it a little. NaN where the interval already leaves it, where there is no rate to go on, or
+    where the rate is the baseline and no number of deals would ever tell.
+    """
+    won, decided, baseline = (np.asarray(x, dtype=float) for x in (won, decided, baseline))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = won / decided
+        enough = z_value(confidence) ** 2 * baseline * (1 - baseline) / (rate - baseline) ** 2
+        more = np.maximum(np.floor(enough) + 1 - decided, 1)
+    low, high = wilson_interval(won, decided, confidence)
+    # A rate a hair off the baseline (float noise) would need more deals than exist: the same as never.
+    unclear = (decided > 0) & (low <= baseline) & (baseline <= high) & ~np.isclose(rate, baseline, rtol=0, atol=1e-9)
+    return np.where(unclear & np.isfinite(more), more, np.nan)
 
 
 def baseline_win_rates(data: Slice, scenario: Scenario) -> dict[int, float]:
@@ -82,6 +103,8 @@ def activity_mix(data: Slice, scenario: Scenario, by: tuple[str, ...] = (), conf
     mix["verdict"] = np.select(
         [~mix["linked"], mix["win_rate_low"] > mix["baseline"], mix["win_rate_high"] < mix["baseline"]],
         [NO_LINK, PAYS_OFF, DOES_NOT_PAY], UNCLEAR)
+    mix["deals_needed"] = pd.Series(deals_needed(mix["won_deals"].fillna(0), mix["decided_deals"].fillna(0),
+                                                 mix["baseline"], confidence), index=mix.index).astype("Int64")
     mix["label"] = mix["activity_type"].map(scenario.activity_labels).fillna(mix["activity_type"])
     for column in ("deals", "won_deals", "decided_deals"):
         mix[column] = mix[column].astype("Int64")

@@ -48,6 +48,8 @@ class Planted(TypedDict):
     efficient: tuple[str, str]  # below-median activity, conversion well above the pooled rate
     dip_month: str  # "YYYY-MM": team activity up 30-50% on the month before while won deals fall
     unhappy: str  # a high-revenue rep whose customers rate them well below the rest of the team
+    pays_off: str  # the activity type whose deals are won clearly more often than deals that got as far
+    does_not_pay: str  # the activity type whose deals are won clearly less often
 
 
 PLANTED: dict[str, Planted] = {
@@ -56,18 +58,24 @@ PLANTED: dict[str, Planted] = {
         "efficient": ("Aisha Khan", "Nora Lie"),
         "dip_month": "2026-09",
         "unhappy": "Ingvild Dahl",
+        "pays_off": "call",
+        "does_not_pay": "email",
     },
     "consultancy": {
         "busy": ("Jonas Bakken", "Kristian Vik"),
         "efficient": ("Fatima Ali", "Ragnhild Aune"),
         "dip_month": "2026-05",
         "unhappy": "Erik Lund",
+        "pays_off": "networking",
+        "does_not_pay": "conference",
     },
     "agency": {
         "busy": ("Håkon Lien", "Omar Farouk"),
         "efficient": ("Ida Karlsen", "Thea Myhre"),
         "dip_month": "2026-06",
         "unhappy": "Sara Pedersen",
+        "pays_off": "capability_demo",
+        "does_not_pay": "pitch",
     },
 }
 
@@ -92,6 +100,20 @@ class Profile:
     stage_intensity: tuple[float, float, float]  # how many activities a deal gets at each stage, relatively
     satisfaction: float  # mean score of their won deals
     type_weights: dict[str, float] = field(default_factory=dict)  # overrides of the scenario's activity mix
+    trap_share: float = 0.0  # share of their deals lost at the trap's stages that fell into the trap
+
+
+@dataclass(frozen=True)
+class Trap:
+    """How the scenario's trap shows in the activity mix: the deals lost to it lean on one activity type.
+
+    At the trap's stage those deals get only the trap's type, never the other one of that stage. So the deals
+    the trap's type touched are won clearly less often than all decided deals that got as far ("does not pay
+    off"), and the deals the other type touched clearly more often ("pays off").
+    """
+
+    lost_at: tuple[int, ...]  # the funnel stages where deals lost to the trap stopped
+    type_weights: dict[str, float]  # their mix of activity types, laid over the rep's
 
 
 @dataclass(frozen=True)
@@ -122,10 +144,11 @@ class SampleSpec:
     open_window_days: int  # open deals were created within this many days of the end
     type_weights: dict[str, float]  # mix of activity types within one funnel stage
     profiles: dict[str, Profile]
+    trap: Trap
 
 
 # Profiles below read: Profile(conversion_share, lost_per_won, lost_stage_weights, open_deals, cold_share,
-#                             stage_intensity, satisfaction[, type_weights]).
+#                             stage_intensity, satisfaction[, type_weights][, trap_share]).
 SPECS: dict[str, SampleSpec] = {
     "startup": SampleSpec(
         scenario_key="startup",
@@ -153,13 +176,15 @@ SPECS: dict[str, SampleSpec] = {
         amounts=Amounts(16_000, 0.55, 5_000, 60_000, 75_000, 140_000, 0.03, 500),
         stage_days=(4, 16),
         open_window_days=45,
-        type_weights={"call": 0.55, "email": 0.45, "follow_up": 1.0, "demo": 1.0},
+        type_weights={"call": 0.8, "email": 0.2, "follow_up": 1.0, "demo": 1.0},
         profiles={
-            "normal": Profile(1.0, 2.0, (0.45, 0.35, 0.20), 6, 0.40, (1.0, 1.0, 1.0), 4.1),
+            "normal": Profile(1.0, 2.0, (0.45, 0.35, 0.20), 6, 0.40, (1.0, 1.0, 1.0), 4.1, trap_share=0.8),
             # The startup trap: demos booked with anyone who answers, lost once the demo is done.
-            "busy": Profile(0.33, 6.0, (0.10, 0.15, 0.75), 5, 0.30, (1.0, 1.0, 3.0), 3.7),
+            "busy": Profile(0.33, 6.0, (0.10, 0.15, 0.75), 5, 0.30, (1.0, 1.0, 3.0), 3.7, trap_share=1.0),
             "efficient": Profile(2.1, 0.8, (0.60, 0.30, 0.10), 4, 0.35, (1.0, 1.2, 1.0), 4.5),
         },
+        # Poorly qualified leads: a demo booked from an email reply, with no qualifying call, and lost at the demo.
+        trap=Trap(lost_at=(2,), type_weights={"call": 0.0}),
     ),
     "consultancy": SampleSpec(
         scenario_key="consultancy",
@@ -193,14 +218,15 @@ SPECS: dict[str, SampleSpec] = {
         open_window_days=75,
         type_weights={"conference": 0.35, "networking": 0.65, "meeting": 1.0, "proposal": 1.0},
         profiles={
-            "normal": Profile(1.0, 1.5, (0.40, 0.35, 0.25), 5, 0.35, (1.0, 1.0, 1.0), 4.2),
+            "normal": Profile(1.0, 1.5, (0.40, 0.35, 0.25), 5, 0.35, (1.0, 1.0, 1.0), 4.2, trap_share=0.3),
             # The consultancy trap: every conference yields business cards, hardly any become projects.
-            # Their contacts come from conferences far more than other reps' do, so deals that started at a
-            # conference are won less often than deals overall: the activity mix shows it does not pay off.
+            # Their contacts come from conferences far more than other reps' do.
             "busy": Profile(0.33, 5.0, (0.80, 0.15, 0.05), 6, 0.60, (1.0, 1.0, 1.0), 3.9,
-                            type_weights={"conference": 1.6, "networking": 0.2}),
+                            type_weights={"conference": 1.6, "networking": 0.2}, trap_share=0.5),
             "efficient": Profile(2.1, 0.7, (0.30, 0.40, 0.30), 4, 0.15, (1.0, 1.3, 1.0), 4.6),
         },
+        # Business cards from a conference that never became a meeting; smaller networking events do.
+        trap=Trap(lost_at=(0,), type_weights={"networking": 0.0}),
     ),
     "agency": SampleSpec(
         scenario_key="agency",
@@ -230,14 +256,17 @@ SPECS: dict[str, SampleSpec] = {
         amounts=Amounts(70_000, 0.6, 20_000, 250_000, 300_000, 550_000, 0.03, 1_000),
         stage_days=(6, 22),
         open_window_days=60,
-        type_weights={"pitch": 0.6, "capability_demo": 0.4, "presentation": 0.55, "proposal": 0.45},
+        type_weights={"pitch": 0.25, "capability_demo": 0.75, "presentation": 0.55, "proposal": 0.45},
         profiles={
-            "normal": Profile(1.0, 2.0, (0.30, 0.40, 0.30), 5, 0.35, (0.0, 1.0, 1.0), 4.1),
+            "normal": Profile(1.0, 2.0, (0.30, 0.40, 0.30), 5, 0.35, (0.0, 1.0, 1.0), 4.1, trap_share=0.5),
             # The agency trap: polished pitches and presentations to clients who never sign.
             "busy": Profile(0.33, 5.0, (0.05, 0.45, 0.50), 5, 0.30, (0.0, 1.5, 2.5), 3.8,
-                            {"pitch": 0.8, "capability_demo": 0.2, "presentation": 0.75, "proposal": 0.25}),
+                            {"pitch": 0.8, "capability_demo": 0.2, "presentation": 0.75, "proposal": 0.25},
+                            trap_share=1.0),
             "efficient": Profile(2.1, 0.8, (0.50, 0.30, 0.20), 4, 0.25, (0.0, 1.0, 1.2), 4.5),
         },
+        # A polished pitch with nothing built to show, lost at the pitch or the presentation.
+        trap=Trap(lost_at=(1, 2), type_weights={"capability_demo": 0.0}),
     ),
 }
 
@@ -410,23 +439,25 @@ def rep_deals(spec: SampleSpec, rep: str, profile: Profile, won: int, close_mont
         if created < first_day:
             created = pick_weekday(rng, first_day, first_day + 5)
         deals.append({"rep": rep, "status": "Won", "reached": 2, "created": created, "close": close,
-                      "segments": stage_segments(created, close, durations)})
+                      "segments": stage_segments(created, close, durations), "trapped": False})
 
     lost = round(won * profile.lost_per_won)
     for reached, count in enumerate(split_by_weights(lost, np.array(profile.lost_stage_weights))):
-        for _ in range(count):
+        trapped = round(count * profile.trap_share) if reached in spec.trap.lost_at else 0
+        for number in range(count):
             durations = rng.integers(low, high + 1, reached + 1)
             created = pick_weekday(rng, first_day, last_day - int(durations.sum()))
             close = np.busday_offset(created + int(durations.sum()), 0, roll="backward", holidays=HOLIDAYS)
             deals.append({"rep": rep, "status": "Lost", "reached": reached, "created": created, "close": close,
-                          "segments": stage_segments(created, close, durations)})
+                          "segments": stage_segments(created, close, durations),
+                          "trapped": number < trapped})
 
     for _ in range(profile.open_deals + int(rng.integers(0, 3))):
         reached = int(rng.integers(0, 3))
         created = pick_weekday(rng, last_day - spec.open_window_days, last_day - 7)
         durations = np.append(rng.integers(low, high + 1, reached), high).astype(float)
         deals.append({"rep": rep, "status": "Open", "reached": reached, "created": created, "close": None,
-                      "segments": stage_segments(created, last_day, durations)})
+                      "segments": stage_segments(created, last_day, durations), "trapped": False})
     return deals
 
 
@@ -458,11 +489,14 @@ def deal_activities(scenario: Scenario, spec: SampleSpec, rep: str, profile: Pro
                           * (OPEN_DEAL_WEIGHT if deals[index - first_deal]["status"] == "Open" else 1.0)
                           for index, stage in slots])
     per_slot = 1 + rng.multinomial(budget - len(slots), intensity / intensity.sum())
+    mix = spec.type_weights | profile.type_weights
     rows = []
     for (deal_index, stage), count in zip(slots, per_slot):
-        first, last = deals[deal_index - first_deal]["segments"][stage]
+        deal = deals[deal_index - first_deal]
+        first, last = deal["segments"][stage]
+        weights = mix | spec.trap.type_weights if deal["trapped"] else mix
         for _ in range(count):
-            activity = pick_type(scenario, stage, spec.type_weights | profile.type_weights, rng)
+            activity = pick_type(scenario, stage, weights, rng)
             rows.append(activity_row(rep, pick_day(rng, first, last), activity, deal_index, False, rng))
     return rows
 
@@ -624,6 +658,27 @@ def monthly_trend(activities: pd.DataFrame, deals: pd.DataFrame) -> pd.DataFrame
     return trend
 
 
+def mix_verdicts(scenario: Scenario, activities: pd.DataFrame, deals: pd.DataFrame) -> dict[str, str]:
+    """Activity key → "pays off", "does not pay off" or "can't tell yet", by the rule the brief gives.
+
+    The deals a type touched are set against the decided deals that got at least as far as the type's stage:
+    a lost deal as far as its stage column says, a won one to the stage before the win.
+    """
+    decided = deals[deals["Status"].isin(["Won", "Lost"])].set_index("Deal ID")
+    level = {name: index for index, name in enumerate(scenario.funnel)} | {"Closed won": len(scenario.funnel) - 2}
+    reached = decided["Stage"].map(level)
+    keys = {label: key for key, label in scenario.activity_labels.items()}
+    linked = activities[activities["Deal ID"].isin(decided.index)].assign(key=lambda a: a["Activity type"].map(keys))
+    won = decided["Status"] == "Won"
+    verdicts = {}
+    for key, touched in linked.groupby("key")["Deal ID"]:
+        mine = won[touched.unique()]
+        baseline = won[reached >= scenario.activity_stage[key]].mean()
+        (lower,), (upper,) = wilson_bounds(np.array([mine.sum()]), np.array([len(mine)]))
+        verdicts[key] = "pays off" if lower > baseline else "does not pay off" if upper < baseline else "can't tell yet"
+    return verdicts
+
+
 def check_planted(scenario_key: str, frames: dict[str, pd.DataFrame]) -> None:
     """Raise if the workbook does not show exactly the planted patterns, for the whole team and each team."""
     planted = PLANTED[scenario_key]
@@ -660,6 +715,12 @@ def check_planted(scenario_key: str, frames: dict[str, pd.DataFrame]) -> None:
     rose_alone = trend[(trend["activity_rise"] > 0.10) & (trend["won_change"] <= 0)].index
     if list(rose_alone) != [dip]:
         problems.append(f"months where activity rose and wins did not: {list(rose_alone)}, planted {dip}")
+
+    clear = {key: verdict for key, verdict in mix_verdicts(SCENARIOS[scenario_key], activities, deals).items()
+             if verdict != "can't tell yet"}
+    if clear != {planted["pays_off"]: "pays off", planted["does_not_pay"]: "does not pay off"}:
+        problems.append(f"activity mix: {clear}, planted {planted['pays_off']} pays off, "
+                        f"{planted['does_not_pay']} does not")
     if problems:
         raise AssertionError(f"{scenario_key}: " + "; ".join(problems))
 

@@ -81,10 +81,15 @@ def test_planted_busy_reps_leak_where_the_scenario_trap_says(key):
     assert {(row.from_stage, row.stage) for row in leaks.itertuples()} == {expected_step}
 
 
-def test_consultancy_sample_shows_conferences_do_not_pay_off():
-    """The consultancy trap: conferences bring contacts, not projects — the mix says so, and only of them."""
-    from metrics.mix import DOES_NOT_PAY, activity_mix
+@pytest.mark.parametrize("key", sorted(SCENARIOS))
+def test_planted_activity_types_are_the_only_ones_the_mix_calls_clear(key):
+    """One type pays off and one does not, in the scenario's trap; the mix can't tell about the rest yet."""
+    from metrics.mix import DOES_NOT_PAY, PAYS_OFF, UNCLEAR, activity_mix
 
-    scenario = SCENARIOS["consultancy"]
-    mix = activity_mix(scope(sample("consultancy"), scenario), scenario).set_index("activity_type")
-    assert mix.index[mix["verdict"] == DOES_NOT_PAY].tolist() == ["conference"]
+    scenario = SCENARIOS[key]
+    mix = activity_mix(scope(sample(key), scenario), scenario).set_index("activity_type")
+    clear = mix[mix["verdict"] != UNCLEAR]
+    planted = {PLANTED[key]["pays_off"]: PAYS_OFF, PLANTED[key]["does_not_pay"]: DOES_NOT_PAY}
+    assert clear["verdict"].to_dict() == planted
+    assert clear["deals_needed"].isna().all()
+
