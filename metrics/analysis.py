@@ -91,7 +91,13 @@ class Analysis:
 
     @cached_property
     def bounds(self) -> tuple[dt.date, dt.date] | None:
+        """The first and last date in the data."""
         return filtering.date_bounds(self.scoped)
+
+    @cached_property
+    def coverage(self) -> tuple[dt.date, dt.date] | None:
+        """The dates both effort and results are recorded for: what a comparison may use."""
+        return filtering.coverage(self.scoped)
 
     @cached_property
     def population(self) -> Slice:
@@ -208,8 +214,8 @@ class Analysis:
     def comparison(self, unit: str = "chosen") -> Comparison | None:
         """The chosen reps' KPIs in this period against the one before and a year earlier; None without dates."""
         def compute() -> Comparison | None:
-            fitted = filtering.comparison(self.filters, self.bounds, unit)
-            periods = fitted or filtering.comparison(self.filters, self.bounds, "chosen")
+            fitted = filtering.comparison(self.filters, self.bounds, unit, self.coverage)
+            periods = fitted or filtering.comparison(self.filters, self.bounds, "chosen", self.coverage)
             if periods is None:
                 return None
             now, before, year = periods

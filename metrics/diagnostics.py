@@ -69,6 +69,7 @@ from metrics.filters import Slice
 from metrics.scenarios import Thresholds
 from metrics.stats import (benjamini_hochberg, beta_binomial_prior, chi_square_sf, normal_cdf, normal_quantile,
                            wilson_interval, winsorise, z_value)
+from metrics.text import N_
 
 QUADRANTS = {
     (True, False): "high_activity_low_performance",
@@ -78,13 +79,14 @@ QUADRANTS = {
 }
 NO_DEALS_QUADRANT = "owns_no_deals"
 QUADRANT_LABELS = {
-    "high_activity_low_performance": "Busy, not converting",
-    "high_activity_high_performance": "Busy and converting",
-    "low_activity_high_performance": "Efficient",
-    "low_activity_low_performance": "Quiet",
-    NO_DEALS_QUADRANT: "Owns no deals",
+    "high_activity_low_performance": N_("Busy, not converting"),
+    "high_activity_high_performance": N_("Busy and converting"),
+    "low_activity_high_performance": N_("Efficient"),
+    "low_activity_low_performance": N_("Quiet"),
+    NO_DEALS_QUADRANT: N_("Owns no deals"),
 }
-STATUS_FLAGGED, STATUS_OK, STATUS_THIN, STATUS_NO_DEALS = "flagged", "ok", "not enough data", "owns no deals"
+STATUS_FLAGGED, STATUS_OK, STATUS_THIN, STATUS_NO_DEALS = N_("flagged"), N_("ok"), N_("not enough data"), \
+    N_("owns no deals")
 JUDGED = (STATUS_FLAGGED, STATUS_OK)
 PERFORMANCE_MEASURES = ("won", "revenue")
 
@@ -242,7 +244,8 @@ def rep_totals(data: Slice, weights: Mapping[str, float] | None = None) -> pd.Da
     if weights:
         weighted = counts * data.activities["activity_type"].map(dict(weights)).astype(float).fillna(1.0)
         effort.append(weighted.groupby(by_rep, observed=True).sum().rename("effort"))
-    deal_rows = data.outcomes[data.outcomes["status"].notna()]
+    # Deals-only data counts a rep's effort in the deals they engaged in the slice's dates (see Slice).
+    deal_rows = data.deals_engaged if data.basis == "deals" else data.outcomes[data.outcomes["status"].notna()]
     deals = deal_rows.groupby("rep", observed=True).size().rename("deals")
     results = data.outcomes.groupby("rep", observed=True).agg(
         won=("won", "sum"), lost=("lost", "sum"), revenue=("revenue", "sum"), satisfaction=("satisfaction", "mean"),

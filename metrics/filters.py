@@ -10,17 +10,32 @@ from metrics.ingest import Dataset
 from metrics.scenarios import Scenario, normalise_activity_types
 
 
+DENSE_DAYS, DENSE_GAP_DAYS = 20, 3  # a series with at least this many days, a median gap of at most this, is daily
+
+
 @dataclass(frozen=True)
 class Slice:
     """The rows an analysis looks at.
 
     activities gains `stage` (the funnel stage its type evidences, <NA> for types outside the scenario);
     activity_type holds the scenario's key for known types.
+
+    With deals-only data the effort is the deals a rep engaged, and it falls when each was engaged, while
+    its result falls when it closed: so a slice of dates holds the deals that closed in them (`outcomes`,
+    the results) and, apart, the deals engaged in them (`deals_engaged`, the effort).
     """
 
     activities: pd.DataFrame
     outcomes: pd.DataFrame
     basis: str  # 'activities' or 'deals': what a rep's effort is counted in
+    engaged: pd.DataFrame | None = None  # deals-only data: the deals engaged in the slice's dates, if they differ
+
+    @property
+    def deals_engaged(self) -> pd.DataFrame:
+        """The deals whose effort this slice counts: engaged in its dates (all of them when it has none)."""
+        if self.engaged is not None:
+            return self.engaged
+        return self.outcomes[self.outcomes["status"].notna()]
 
 
 @dataclass(frozen=True)
@@ -59,12 +74,12 @@ def scope(dataset: Dataset, scenario: Scenario, assigned_types: dict[str, str] |
     return Slice(activities, dataset.outcomes, dataset.effort_basis)
 
 
-def _rows_in(frame: pd.DataFrame, filters: Filters) -> pd.Series:
+def _rows_in(frame: pd.DataFrame, filters: Filters, dated_by: str = "date") -> pd.Series:
     keep = pd.Series(True, index=frame.index)
     if filters.start is not None:
-        keep &= frame["date"] >= pd.Timestamp(filters.start)
+        keep &= frame[dated_by] >= pd.Timestamp(filters.start)
     if filters.end is not None:
-        keep &= frame["date"] < pd.Timestamp(filters.end) + pd.Timedelta(days=1)
+        keep &= frame[dated_by] < pd.Timestamp(filters.end) + pd.Timedelta(days=1)
     if filters.teams:
         keep &= frame["team"].isin(filters.teams).fillna(False)
     if filters.reps:
@@ -73,15 +88,52 @@ def _rows_in(frame: pd.DataFrame, filters: Filters) -> pd.Series:
 
 
 def apply(data: Slice, filters: Filters) -> Slice:
+    engaged = None
+    if data.basis == "deals":
+        deals = data.deals_engaged
+        engaged = deals[_rows_in(deals, filters, dated_by="engaged")]
     return Slice(data.activities[_rows_in(data.activities, filters)],
-                 data.outcomes[_rows_in(data.outcomes, filters)], data.basis)
+                 data.outcomes[_rows_in(data.outcomes, filters)], data.basis, engaged)
 
 
 def date_bounds(data: Slice) -> tuple[dt.date, dt.date] | None:
-    dates = pd.concat([data.activities["date"], data.outcomes["date"]]).dropna()
+    """The first and last date in the slice, the days deals were engaged included."""
+    engaged = [data.deals_engaged["engaged"]] if data.basis == "deals" else []
+    dates = pd.concat([data.activities["date"], data.outcomes["date"], *engaged]).dropna()
     if dates.empty:
         return None
     return dates.min().date(), dates.max().date()
+
+
+def coverage(data: Slice) -> tuple[dt.date, dt.date] | None:
+    """The dates the data records: from the first day anything is recorded to the last day both effort and
+    results still are.
+
+    The end is where the first of the two series stops: a deals export's engaged dates may stop days or
+    months before its close dates, and an activity log may run past the deals export; a period beyond that
+    would show effort without results, or the other way round, for how the files were cut, not for how
+    sales went. The start is the first day of either: results come after effort by the length of a sales
+    cycle, and no deal closing in January's first days doesn't mean January's results were not recorded.
+    Comparisons and marks use only periods inside this span.
+    """
+    effort = (data.deals_engaged["engaged"] if data.basis == "deals" else data.activities["date"]).dropna()
+    results = data.outcomes["date"].dropna()
+    series = [dates for dates in (effort, results) if len(dates)]
+    if not series:
+        return None
+    start = min(dates.min() for dates in series)
+    stops = [stop for stop in map(_recorded_until, series) if stop is not None]
+    end = min(stops) if stops else max(dates.max() for dates in series)
+    return (start.date(), end.date()) if start <= end else None
+
+
+def _recorded_until(dates: pd.Series) -> pd.Timestamp | None:
+    """The last day of a series recorded most days; None for a sparse one (a few deals a month), whose last
+    event says nothing about when recording stopped."""
+    days = dates.dt.normalize().drop_duplicates().sort_values()
+    if len(days) < DENSE_DAYS or days.diff().median() > pd.Timedelta(days=DENSE_GAP_DAYS):
+        return None
+    return days.iloc[-1]
 
 
 def covers(bounds: tuple[dt.date, dt.date] | None, period: Filters | None) -> bool:
@@ -114,26 +166,29 @@ def last_full_period(chosen: Filters, bounds: tuple[dt.date, dt.date], unit: str
     return dates(current), dates(before)
 
 
-def comparison(chosen: Filters, bounds: tuple[dt.date, dt.date] | None, unit: str = "chosen"
-               ) -> tuple[Filters, Filters | None, Filters | None] | None:
+def comparison(chosen: Filters, bounds: tuple[dt.date, dt.date] | None, unit: str = "chosen",
+               covered: tuple[dt.date, dt.date] | None = None) -> tuple[Filters, Filters | None, Filters | None] | None:
     """What to compare: (now, the period before, the same period a year earlier).
 
     `unit` "chosen" takes the chosen dates and the period of equal length before them; "month" or
-    "quarter" take the last whole calendar period and the one before. An earlier period the data doesn't
-    wholly cover is None, so a change is never computed against half a period. None when nothing fits.
+    "quarter" take the last whole calendar period and the one before. `covered` (default `bounds`) is the
+    span both effort and results are recorded for (see coverage): a whole month must lie in it, and an
+    earlier period it doesn't wholly hold is None, so a change is never computed against a part of one.
+    None when nothing fits.
     """
     if bounds is None:
         return None
+    covered = covered or bounds
     if unit == "chosen":
         now = replace(chosen, start=chosen.start or bounds[0], end=chosen.end or bounds[1])
         before = now.previous()
     else:
-        periods = last_full_period(chosen, bounds, unit)
+        periods = last_full_period(chosen, covered, unit)
         if periods is None:
             return None
         now, before = periods
     year = now.year_before()
-    return now, before if covers(bounds, before) else None, year if covers(bounds, year) else None
+    return now, before if covers(covered, before) else None, year if covers(covered, year) else None
 
 
 def teams(data: Slice) -> list[str]:

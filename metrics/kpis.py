@@ -14,7 +14,8 @@ def headline(data: Slice) -> dict[str, float | None]:
     won = int(data.outcomes["won"].sum())
     revenue = float(data.outcomes["revenue"].sum())
     if data.basis == "deals":
-        activities = int(data.outcomes["status"].notna().sum())
+        # Effort: the deals engaged in the slice's dates; conversion: the deals decided in them.
+        activities = len(data.deals_engaged)
         trials, won_judged = int(data.outcomes["won"].sum() + data.outcomes["lost"].sum()), won
     else:
         activities = trials = int(data.activities["count"].sum())

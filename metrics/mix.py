@@ -18,11 +18,13 @@ from metrics.filters import Slice
 from metrics.funnel import deal_stages
 from metrics.scenarios import Scenario
 from metrics.stats import wilson_interval, z_value
+from metrics.text import N_
 
 MIX_COLUMNS = ["activity_type", "label", "activities", "share", "linked", "deals", "won_deals", "decided_deals",
                "win_rate", "win_rate_low", "win_rate_high", "baseline", "revenue", "revenue_per_activity", "verdict",
                "deals_needed"]
-PAYS_OFF, DOES_NOT_PAY, UNCLEAR, NO_LINK = "pays off", "does not pay off", "can't tell yet", "no deal link"
+PAYS_OFF, DOES_NOT_PAY, UNCLEAR, NO_LINK = N_("pays off"), N_("does not pay off"), N_("can't tell yet"), \
+    N_("no deal link")
 
 
 def _touched(data: Slice, by: tuple[str, ...]) -> pd.DataFrame:

@@ -12,10 +12,11 @@ import pandas as pd
 from metrics.diagnostics import STATUS_NO_DEALS
 from metrics.filters import Slice
 from metrics.stats import welch_t
+from metrics.text import N_
 
 MIN_RATINGS = 5  # a mean of fewer ratings says little about a rep
-HIGH_REVENUE_LOW_SATISFACTION = "high revenue, low satisfaction"
-LOW_REVENUE_HIGH_SATISFACTION = "low revenue, high satisfaction"
+HIGH_REVENUE_LOW_SATISFACTION = N_("high revenue, low satisfaction")
+LOW_REVENUE_HIGH_SATISFACTION = N_("low revenue, high satisfaction")
 SATISFACTION_COLUMNS = ["rep", "team", "revenue", "satisfaction", "ratings", "others", "t", "p", "gap"]
 
 

@@ -23,7 +23,8 @@ def as_teams(data: Slice) -> Slice:
     def relabel(frame: pd.DataFrame) -> pd.DataFrame:
         return frame.assign(rep=frame["team"].fillna(NO_TEAM).astype("string"))
     sellers = data.activities[~data.activities["rep"].isin(reps_without_deals(data)).fillna(False)]
-    return Slice(relabel(sellers), relabel(data.outcomes), data.basis)
+    return Slice(relabel(sellers), relabel(data.outcomes), data.basis,
+                 relabel(data.engaged) if data.engaged is not None else None)
 
 
 def team_table(data: Slice, thresholds: Thresholds, weights: Mapping[str, float] | None = None) -> pd.DataFrame:

@@ -1,4 +1,5 @@
-"""Text normalisation shared by header matching and vocabulary lookups."""
+"""Text normalisation shared by header matching and vocabulary lookups, and the marker for words the pages
+show in the user's language."""
 from __future__ import annotations
 
 import re
@@ -14,3 +15,8 @@ def normalise_label(text: object) -> str:
     folded = unicodedata.normalize("NFKD", str(text).casefold().translate(_FOLD))
     ascii_only = folded.encode("ascii", "ignore").decode("ascii")
     return _NON_WORD.sub(" ", ascii_only).strip()
+
+
+def N_(text: str) -> str:
+    """Mark a label the engine names for the translation catalog (see i18n/); pages translate it where shown."""
+    return text

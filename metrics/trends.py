@@ -4,12 +4,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.filters import Slice
+from metrics.filters import Slice, coverage
 
 FREQUENCIES = {"week": "W-MON", "month": "MS"}
 TREND_COLUMNS = ["period", "activities", "won", "revenue", "results_period", "won_after_lag", "revenue_after_lag",
                  "conversion", "previous_activities", "previous_won", "activity_change", "won_change",
-                 "rose_without_results"]
+                 "rose_without_results", "partial"]
 
 
 def _period_start(dates: pd.Series, frequency: str) -> pd.Series:
@@ -22,7 +22,7 @@ def _totals(data: Slice, frequency: str) -> pd.DataFrame:
     """Per calendar period, gaps filled with zeros: activities (or deals engaged), won, lost, revenue."""
     if data.basis == "deals":
         # Effort falls when a deal was engaged, its result when it closed.
-        deals = data.outcomes[data.outcomes["status"].notna()]
+        deals = data.deals_engaged
         effort = deals.assign(period=_period_start(deals["engaged"], frequency)).groupby("period").size()
     else:
         effort = data.activities.assign(period=_period_start(data.activities["date"], frequency)) \
@@ -76,17 +76,21 @@ def period_table(data: Slice, frequency: str = "month", rise_pct: float = 0.10, 
     comparable = whole & whole.shift(1, fill_value=False) & (table["previous_won"] > 0).fillna(False)
     table["rose_without_results"] = ((table["activity_change"] > rise_pct) & comparable &
                                      (table["won_after_lag"] <= table["previous_won"])).fillna(False).astype(bool)
+    table["partial"] = ~whole.to_numpy()  # drawn as part of a period, not as a collapse
     return table[TREND_COLUMNS]
 
 
 def _whole_periods(data: Slice, starts: pd.Series, frequency: str) -> pd.Series:
-    """Whether the data's first and last dates leave each period (nearly) whole.
+    """Whether the span both effort and results are recorded for (filters.coverage) leaves each period
+    (nearly) whole.
 
     A few days' slack, so a log that starts on 2 January after the holiday still has a whole January.
     """
-    dates = pd.concat([data.activities["date"], data.outcomes["date"]]).dropna()
+    covered = coverage(data)
+    if covered is None:
+        return pd.Series(False, index=starts.index)
     slack = pd.Timedelta(days=1 if frequency == "week" else 3)
-    first, last = dates.min().normalize() - slack, dates.max().normalize() + slack
+    first, last = pd.Timestamp(covered[0]) - slack, pd.Timestamp(covered[1]) + slack
     ends = starts + (pd.Timedelta(days=6) if frequency == "week" else pd.offsets.MonthEnd(0))
     return (starts >= first) & (ends <= last)
 

@@ -8,7 +8,7 @@ from tests.conftest import MAVEN, ROOT
 
 PAGES = ["views/overview.py", "views/activity.py", "views/conversion.py", "views/trends.py", "views/reps.py",
          "views/data.py"]
-CHARTS = {"views/overview.py": 0, "views/activity.py": 4, "views/conversion.py": 4, "views/trends.py": 2,
+CHARTS = {"views/overview.py": 1, "views/activity.py": 4, "views/conversion.py": 4, "views/trends.py": 2,
           "views/reps.py": 3, "views/data.py": 0}
 LOG_CSV = (b"Date;Rep;Team;Activity type\n" + b"".join(
     f"0{d}.01.2026;{rep};North;{kind}\n".encode() for d in range(1, 10) for rep in ("Kari", "Ola", "Per")
@@ -111,12 +111,13 @@ def test_maven_upload_and_team_filter(maven_files):
     at = app()
     upload(at, *maven_files)
     clean(at)
-    # The data doesn't reach back a whole period before its first day, so the cards open on the last full
-    # month against the month before; on the chosen dates they count every deal.
-    assert any("01.12.2017–31.12.2017" in visible(c.value) for c in at.caption)
+    # Deals are engaged until 27 December and close until 31 December: the last month both hold whole is
+    # November, so the cards open on it against October. On the chosen dates they count every deal.
+    assert any("1 Nov 2017–30 Nov 2017 against the period before, 1 Oct 2017–31 Oct 2017" in visible(c.value)
+               for c in at.caption)
     next(b for b in at.get("button_group") if b.key.startswith("compare-")).set_value("chosen").run()
-    assert metric(at, "Deals engaged") == "8 300"
-    assert any("doesn't cover the period before" in visible(c.value) for c in at.caption)
+    assert metric(at, "Deals engaged") == "8,300"
+    assert any("doesn't hold the whole period before" in visible(c.value) for c in at.caption)
     teams = next(m for m in at.sidebar.multiselect if m.key.startswith("teams-"))
     assert "Melvin Marxen" in teams.options
     teams.set_value(["Melvin Marxen"]).run()
@@ -182,12 +183,16 @@ def test_date_range_compares_with_the_period_before():
     assert at.query_params["from"] in ("2026-09-01", ["2026-09-01"])
 
 
-@pytest.mark.parametrize("value, shown", [(547_000, "547 k"), (23_929.86, "23.9 k"), (5_288_500, "5.29 M"),
-                                          (9_999, "9 999"), (1.2e9, "1.2 bn"), (None, "–")])
-def test_compact_amounts(value, shown):
-    from views.widgets import compact
-
-    assert compact(value) == shown
+def test_maven_cards_count_effort_by_engage_date_and_results_by_close_date(maven_files):
+    """Issue 10, items 4 and 6. Counted with pandas from the raw file: in November 2017, 283 deals were
+    engaged (761 in October) and 406 won of 768 decided (279 of 566), worth 938,943 (731,980)."""
+    at = app()
+    upload(at, *maven_files)
+    cards = {m.label: (m.value, m.delta) for m in at.metric}
+    assert cards["Deals engaged"] == ("283", "−62.8%")
+    assert cards["Customers acquired"] == ("406", "+45.5%")
+    assert cards["Conversion"] == ("52.9%", "+7.2%")
+    assert cards["Revenue"] == ("939K", "+28.3%")
 
 
 def test_overview_leads_with_findings_that_name_the_planted_reps():
@@ -233,7 +238,8 @@ def test_reps_page_opens_on_the_rep_in_the_address():
 
 def test_first_start_compares_the_last_full_month_with_the_one_before():
     at = app()
-    assert any("01.09.2026–30.09.2026 vs previous period: 01.08.2026–31.08.2026" in visible(c.value) for c in at.caption)
+    assert any("1 Sept 2026–30 Sept 2026 against the period before, 1 Aug 2026–31 Aug 2026" in visible(c.value)
+               for c in at.caption)
     card = next(m for m in at.metric if m.label == "Activities")
     assert (card.value, card.delta) == ("803", "+39.9%")  # the planted dip month: 574 → 803
 

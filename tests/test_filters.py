@@ -2,7 +2,10 @@ import datetime as dt
 
 import pytest
 
-from metrics.filters import Filters, comparison, covers, last_full_period
+import pandas as pd
+
+from metrics.filters import Filters, apply, comparison, coverage, covers, last_full_period
+from tests.conftest import make_slice
 
 BOUNDS = (dt.date(2026, 1, 2), dt.date(2026, 10, 30))
 
@@ -47,3 +50,31 @@ def test_comparison_leaves_out_periods_the_data_does_not_cover():
     now, before, _ = comparison(Filters(teams=("North",)), BOUNDS, "month")
     assert (now.teams, before) == (("North",), days("2026-08-01", "2026-08-31").__class__(
         start=dt.date(2026, 8, 1), end=dt.date(2026, 8, 31), teams=("North",)))
+
+
+def daily(start: str, days: int) -> list[str]:
+    return [str(day.date()) for day in pd.date_range(start, periods=days, freq="D")]
+
+
+def test_coverage_ends_where_the_first_daily_series_stops():
+    """Deals engaged every day until 27 December, closed every day until 31 December: the data records both
+    only until the 27th, so December is not a whole month to compare."""
+    deals = [{"date": close, "engaged": engaged, "rep": "K", "status": "won"}
+             for engaged, close in zip(daily("2017-10-01", 88), daily("2017-10-05", 88))]
+    assert coverage(make_slice(None, deals)) == (dt.date(2017, 10, 1), dt.date(2017, 12, 27))
+
+
+def test_a_sparse_series_does_not_end_the_coverage():
+    """One won deal says nothing about when results stopped being recorded: the daily log decides."""
+    acts = [{"date": day, "rep": "K"} for day in daily("2026-01-01", 60)]
+    deals = [{"date": "2026-01-13", "rep": "K", "status": "won"}]
+    assert coverage(make_slice(acts, deals)) == (dt.date(2026, 1, 1), dt.date(2026, 3, 1))
+
+
+def test_deals_only_slices_count_effort_when_engaged_and_results_when_closed():
+    deals = [{"date": "2026-02-10", "engaged": "2026-01-05", "rep": "K", "status": "won"},
+             {"date": "2026-01-20", "engaged": "2026-01-02", "rep": "K", "status": "lost"},
+             {"date": "2026-03-01", "engaged": "2026-02-01", "rep": "K", "status": "open"}]
+    january = apply(make_slice(None, deals), Filters(start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31)))
+    assert len(january.deals_engaged) == 2  # both engaged in January
+    assert january.outcomes["status"].tolist() == ["lost"]  # only the lost one closed in it

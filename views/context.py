@@ -45,6 +45,26 @@ class View:
         return self.analysis.filters
 
     @property
+    def won_title(self) -> str:
+        return t(self.scenario.won_label)
+
+    @property
+    def revenue_title(self) -> str:
+        return t(self.scenario.revenue_label)
+
+    @property
+    def satisfaction_title(self) -> str:
+        return t(self.scenario.satisfaction_label)
+
+    @property
+    def scenario_title(self) -> str:
+        return t(self.scenario.label)
+
+    def measure_title(self, measure: str) -> str:
+        """The performance measure in the scenario's words: won deals or revenue."""
+        return self.won_title if measure == "won" else self.revenue_title
+
+    @property
     def effort_title(self) -> str:
         if self.analysis.basis == "deals":
             return t("Deals engaged")
@@ -166,7 +186,7 @@ def read_address() -> None:
             if len(known) < len(asked):
                 address_note(t("The link's weights for {types} don't name an activity of the {scenario} scenario "
                                "and were left out.", types=", ".join(map(md, set(asked) - set(known))),
-                               scenario=scenario.label))
+                               scenario=t(scenario.label)))
         except (ValueError, InputError):
             address_note(t("The link's activity weights could not be read, so the scenario's own are used."))
 
@@ -291,7 +311,7 @@ def _write_url(scenario: Scenario, chosen: Filters, bounds, on_rep_page: bool, w
 def source_label(view: View) -> str:
     """What the pages are showing: the sample's file, or the names of the uploaded files in use."""
     if view.is_sample:
-        return t("sample data ({scenario})", scenario=view.scenario.label)
+        return t("sample data ({scenario})", scenario=view.scenario_title)
     return ", ".join(dict.fromkeys(table.source.split(" › ")[0] for table in view.dataset.tables))
 
 
@@ -312,7 +332,7 @@ def filters_label(view: View) -> str:
 def draw_source_line(view: View, page_title: str) -> None:
     """The page's last line: which page, over which data, in which scenario, with which filters."""
     filters = filters_label(view)
-    st.caption(f"{page_title} · {t('Source')}: {md(source_label(view))} · {t('Scenario')}: {view.scenario.label}"
+    st.caption(f"{page_title} · {t('Source')}: {md(source_label(view))} · {t('Scenario')}: {view.scenario_title}"
                + (f" · {t('Filters')}: {filters}" if filters else ""))
 
 
@@ -323,7 +343,7 @@ def build_view(page_path: str = "") -> View:
     uploaded = sidebar.file_uploader(
         t("Upload spreadsheets"), type=UPLOAD_TYPES, accept_multiple_files=True, key="uploads",
         help=t("Excel (.xlsx) or CSV: activity logs, deals, rep × period sheets, rosters. Several at once is fine."))
-    scenario_key = sidebar.selectbox(t("Scenario"), list(SCENARIOS), format_func=lambda k: SCENARIOS[k].label,
+    scenario_key = sidebar.selectbox(t("Scenario"), list(SCENARIOS), format_func=lambda k: t(SCENARIOS[k].label),
                                      key=state.SCENARIO, index=list(SCENARIOS).index(DEFAULT_SCENARIO))
     sidebar.selectbox(t("Language"), list(LANGUAGES), format_func=LANGUAGES.get, key=state.LANGUAGE)
     scenario = SCENARIOS[scenario_key]
@@ -360,7 +380,7 @@ def build_view(page_path: str = "") -> View:
         st.info(note, icon=":material/link:")
     if is_sample:
         st.caption(t("Showing sample data for the {scenario} scenario. Upload your own files in the sidebar.",
-                     scenario=scenario.label))
+                     scenario=t(scenario.label)))
     if dataset.warnings:
         st.caption(f":material/warning: {len(dataset.warnings)} reading warning(s), for example: "
                    f"{md(dataset.warnings[0])} See the Data page.")

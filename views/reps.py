@@ -3,15 +3,15 @@ import streamlit as st
 
 from metrics import diagnostics
 from metrics.funnel import TEAM
-from metrics.leaks import leak_label
 from views import charts, state
 from views.context import current_view
 from views.escaping import md
-from views.i18n import t
-from views.widgets import compact, download_csv, no_data, number, percent, show_table
+from views.i18n import lang, t
+from views.widgets import compact, count, download_csv, no_data, number, percent, show_table
 
 view = current_view()
 analysis = view.analysis
+language = lang()
 st.title(t("Reps"))
 
 names = analysis.team_reps()["rep"].tolist()
@@ -26,30 +26,34 @@ st.session_state[state.FOCUS] = rep
 focus = analysis.rep(rep)
 row = focus.row
 
-status_text = {"flagged": ":material/flag: Flagged: busy but not converting", "ok": "No flag",
-               "not enough data": "Not enough data to judge",
-               "owns no deals": "Owns no deals: activity shown, not judged"}[row["status"]]
+STATUS_TEXT = {diagnostics.STATUS_FLAGGED: ":material/flag: " + t("Flagged: busy but not converting"),
+               diagnostics.STATUS_OK: t("No flag"), diagnostics.STATUS_THIN: t("Not enough data to judge"),
+               diagnostics.STATUS_NO_DEALS: t("Owns no deals: effort shown, not judged")}
+parts = [f"**{md(rep)}**", md(row["team"]) if isinstance(row["team"], str) else t("no team"),
+         t(diagnostics.QUADRANT_LABELS[row["quadrant"]]), STATUS_TEXT[row["status"]]]
 if isinstance(row["caveat"], str) and row["caveat"]:
-    status_text += f" · :material/warning: {md(row['caveat'])}"
-st.markdown(f"**{md(rep)}** · {md(row['team']) if isinstance(row['team'], str) else 'no team'} · "
-            f"{diagnostics.QUADRANT_LABELS[row['quadrant']]} · {status_text}")
+    parts.append(f":material/warning: {md(row['caveat'])}")
+st.markdown(" · ".join(parts))
 
 comparison = focus.against_team
-titles = {"activities": view.effort_title, "won": view.scenario.won_label, "revenue": view.scenario.revenue_label,
+titles = {"activities": view.effort_title, "won": view.won_title, "revenue": view.revenue_title,
           "conversion": t("Conversion")}
+shows = {"conversion": percent, "won": count, "revenue": compact}
 for column, line in zip(st.columns(len(comparison)), comparison.itertuples()):
-    show = percent if line.measure == "conversion" else number
-    team_word = "team pooled" if line.measure == "conversion" else "team median"
+    show = shows.get(line.measure, number)
+    team_word = t("the team's pooled rate") if line.measure == "conversion" else t("the team's median")
     column.metric(titles[line.measure], show(line.rep),
-                  None if line.ratio != line.ratio else f"{line.ratio:.1f}× {team_word}",
-                  delta_color="off", delta_arrow="off", border=True, help=f"{team_word}: {show(line.team)}")
+                  None if line.ratio != line.ratio else f"{number(line.ratio, 1)}× {team_word}",
+                  delta_color="off", delta_arrow="off", border=True,
+                  help=t("{team}: {value}", team=team_word.capitalize(), value=show(line.team)))
 
 expected = focus.expected
 if expected["expected_revenue"] == expected["expected_revenue"]:
-    st.caption(f"{t('Expected against actual')}: for this much activity the team's curve predicts "
-               f"{number(expected['expected_won'], 1)} {view.scenario.won_label.lower()} and "
-               f"{compact(expected['expected_revenue'])} {view.scenario.revenue_label.lower()}; {md(rep)} got "
-               f"{number(row['won'])} and {compact(row['revenue'])} (gap {compact(expected['gap'])}).")
+    st.caption(t("Expected against actual: for this much effort the team's curve predicts {won} {won_title} and "
+                 "{revenue} {revenue_title}; {rep} got {actual_won} and {actual_revenue} (gap {gap}).",
+                 won=count(expected["expected_won"]), won_title=view.won_title.lower(),
+                 revenue=compact(expected["expected_revenue"]), revenue_title=view.revenue_title.lower(), rep=md(rep),
+                 actual_won=count(row["won"]), actual_revenue=compact(row["revenue"]), gap=compact(expected["gap"])))
 
 if focus.findings:
     st.subheader(t("Findings"))
@@ -58,35 +62,39 @@ if focus.findings:
 
 left, right = st.columns(2)
 with left:
-    st.subheader("Funnel against the team")
+    st.subheader(t("Funnel against the team"))
     if analysis.funnel.empty:
         no_data()
     else:
-        st.altair_chart(charts.stage_funnel_chart(analysis.funnel, [TEAM, rep]), width="stretch", key="rep-funnel")
+        st.altair_chart(charts.stage_funnel_chart(analysis.funnel, [TEAM, rep], language), width="stretch",
+                        key="rep-funnel")
         worst = focus.leak
         if worst is not None:
-            st.caption(f"Loses most at {leak_label(worst)}: {worst['rep_rate']:.0%} against the team's "
-                       f"{worst['team_rate']:.0%}, about {worst['lost']:.1f} lost against the team's rate.")
+            st.caption(t("Loses most at {step}: {rep_rate} against the team's {team_rate}, about {lost} lost against "
+                         "the team's rate.", step=f"{t(worst['from_stage'])} → {t(worst['stage'])}",
+                         rep_rate=percent(worst["rep_rate"], 0), team_rate=percent(worst["team_rate"], 0),
+                         lost=count(round(float(worst["lost"])))))
 with right:
     st.subheader(t("Activity mix"))
     mix = focus.mix
     if mix.empty:
-        st.info("No activity log for this rep: the effort shown is the deals they engaged.")
+        st.info(t("No activity log for this rep: the effort shown is the deals they engaged."))
     else:
-        compared = mix
-        st.altair_chart(charts.mix_chart(mix, "share", "Share of the rep's activity", "%"), width="stretch",
-                        key="rep-mix")
-        show_table(compared[["label", "activities", "share", "team_share", "win_rate", "verdict"]],
-                   key="rep-mix-table", rates=("share", "team_share", "win_rate"),
-                   titles={"label": "Activity", "share": "Rep's share", "team_share": "Team's share",
-                           "win_rate": "Win rate of deals touched"})
-        download_csv(compared, f"mix-{rep}.csv", key="rep-mix-download")
+        st.altair_chart(charts.mix_chart(mix, "share", t("Share of the rep's activity"), "%", language),
+                        width="stretch", key="rep-mix")
+        mix_table = mix[["label", "activities", "share", "team_share", "win_rate", "verdict"]].assign(
+            label=lambda frame: frame["label"].map(t), verdict=lambda frame: frame["verdict"].map(t))
+        mix_titles = {"share": t("Rep's share"), "win_rate": t("Win rate of deals touched")}
+        show_table(mix_table, key="rep-mix-table", titles=mix_titles)
+        download_csv(mix_table, "rep-activity-mix.csv", key="rep-mix-download", titles=mix_titles)
 
 st.subheader(t("Trends"))
 periods = focus.periods
 if periods.empty:
     no_data()
 else:
-    st.altair_chart(charts.trend_chart(periods, view.effort_title, view.scenario.won_label), width="stretch",
-                    key="rep-trend")
-download_csv(comparison, f"rep-{rep}.csv", key="rep-download")
+    st.altair_chart(charts.trend_chart(periods, view.effort_title, view.won_title, "month", language),
+                    width="stretch", key="rep-trend")
+against_titles = {"measure": t("Measure"), "rep": md(rep), "team": t("Team"), "ratio": t("Rep against team")}
+download_csv(comparison.assign(measure=comparison["measure"].map(titles)), "rep-against-team.csv",
+             key="rep-download", titles=against_titles, kinds={"rep": "decimal", "team": "decimal"})

@@ -32,6 +32,7 @@ FINDING_PAGES = {"flagged": ACTIVITY, "what_if": ACTIVITY, "period": TRENDS, "ac
 VIEW = "_view"  # the View build_view made for this run
 SCENARIO = "scenario"  # the scenario selectbox
 LANGUAGE = "language"  # the language selectbox
+CURRENCY = "currency"  # the currency selectbox: what amounts are shown in
 FOCUS = "selected_rep"  # the rep the Reps page shows; a click on a rep anywhere sets it
 OPEN_REP = "_open_rep"  # a click asked for the Reps page (st.switch_page can't run in a callback)
 MAPPING = "mapping"  # the user's column and value choices (see metrics.ingest.mapping)

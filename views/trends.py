@@ -1,86 +1,113 @@
-"""Trends: activity against results per week or month, with a lag, and this period against earlier ones."""
+"""Trends: effort against results per week or month, with a lag, and this period against earlier ones."""
 import pandas as pd
 import streamlit as st
 
 from metrics.trends import periods_overlapping
 from views import charts
 from views.context import current_view
-from views.i18n import t
-from views.widgets import download_csv, keep, kept, no_data, number, percent, show_table, signed_percent
+from views.i18n import lang, t, tn
+from views.widgets import (count, download_csv, keep, kept, money, no_data, number, percent, show_table,
+                           signed_percent)
+
+MIN_PERIODS_FOR_A_LAG = 6  # fewer pairs of periods give a correlation that says nothing about timing
 
 view = current_view()
 analysis = view.analysis
+language = lang()
 st.title(t("Trends"))
 
+PERIODS = {"week": t("week"), "month": t("month")}
 left, right = st.columns(2)
-frequency = left.segmented_control(t("Period"), ["week", "month"], default=kept("frequency", "month"), format_func=t,
-                                   key="frequency") or "month"
+frequency = left.segmented_control(t("Period"), list(PERIODS), default=kept("frequency", "month"),
+                                   format_func=PERIODS.get, key="frequency") or "month"
 keep("frequency", frequency)
-lag = right.slider(f"{t('Lag')}: set activity against results this many {frequency}s later", 0, 6,
-                   kept(f"lag-{frequency}", 0), key=f"lag-{frequency}",
-                   help="A demo this month may close next quarter. With a lag, each period's activity is compared "
-                        "with the results that many periods later.")
+lag = right.slider(t("Lag: set effort against results this many months later") if frequency == "month" else
+                   t("Lag: set effort against results this many weeks later"), 0, 6, kept(f"lag-{frequency}", 0),
+                   key=f"lag-{frequency}",
+                   help=t("A demo this month may close next quarter. With a lag, each period's effort is set "
+                          "against the results that many periods later."))
 keep(f"lag-{frequency}", lag)
 periods = analysis.trends(frequency, lag)
 if periods.empty:
     no_data()
     st.stop()
-event = st.altair_chart(charts.trend_chart(periods, view.effort_title, view.scenario.won_label, frequency),
-                        width="stretch",
-                        key="trend", on_select="rerun", selection_mode=charts.PERIOD_BRUSH)
-st.caption(f"Bars: {view.effort_title.lower()}; line: {view.scenario.won_label.lower()} in each period. Red "
-           f"triangles mark periods where activity rose by more than {view.scenario.thresholds.rise_pct:.0%} over "
-           f"the period before while won deals{f' {lag} {frequency}(s) later' if lag else ''} did not rise. Drag "
-           "across the chart to pick a range for the table.")
+event = st.altair_chart(charts.trend_chart(periods, view.effort_title, view.won_title, frequency, language),
+                        width="stretch", key="trend", on_select="rerun", selection_mode=charts.PERIOD_BRUSH)
+later = (tn("{count} month later", "{count} months later", lag) if frequency == "month" else
+         tn("{count} week later", "{count} weeks later", lag)) if lag else ""
+st.caption(t("Bars: {effort}; line: {won} in each period{later}. Red triangles mark periods where effort rose by "
+             "more than {rise} over the period before while results did not rise. Pale bars are periods the data "
+             "covers only in part. Drag across the chart to pick a range for the table.",
+             effort=view.effort_title.lower(), won=view.won_title.lower(), later=f", {later}" if later else "",
+             rise=percent(view.scenario.thresholds.rise_pct, 0)))
 
 marked = periods[periods["rose_without_results"]]
-later = f" {lag} {frequency}(s) later" if lag else ""
-lines = [f"- **{row.period:%Y-%m}**" if frequency == "month" else f"- **week of {row.period:%d.%m.%Y}**"
+lines = [t("**{period}**: {effort} rose from {before} to {now} ({change}), while {won}{later} went from "
+           "{won_before} to {won_now}.", period=language.period(row.period, frequency),
+           effort=view.effort_title.lower(), before=number(row.previous_activities), now=number(row.activities),
+           change=signed_percent(row.activity_change), won=view.won_title.lower(),
+           later=f" {later}" if later else "", won_before=count(row.previous_won), won_now=count(row.won_after_lag))
          for row in marked.itertuples()]
-lines = [f"{label}: {view.effort_title.lower()} rose from {row.previous_activities:,} to {row.activities:,} "
-         f"({row.activity_change:+.0%}), while {view.scenario.won_label.lower()}{later} went from {row.previous_won:,} "
-         f"to {row.won_after_lag:,}." for label, row in zip(lines, marked.itertuples())]
 if lines:
-    shown_lines = lines[:6] + ([f"- … and {len(lines) - 6} more in the table below."] if len(lines) > 6 else [])
-    st.warning("Activity rose, results did not:\n" + "\n".join(shown_lines))
+    shown_lines = [f"- {line}" for line in lines[:6]]
+    if len(lines) > 6:
+        shown_lines.append("- " + tn("… and {count} more in the table below.", "… and {count} more in the table "
+                                     "below.", len(lines) - 6))
+    st.warning(t("Effort rose, results did not:") + "\n" + "\n".join(shown_lines))
 
 picked = charts.brushed_range(event)
 table = periods_overlapping(periods, *picked) if picked else periods
-show_table(table, key="trend-table", rates=("conversion", "activity_change", "won_change"),
-           titles={"activities": view.effort_title, "won": view.scenario.won_label,
-                   "revenue": view.scenario.revenue_label, "won_after_lag": "Won in the results period",
-                   "revenue_after_lag": "Revenue in the results period"})
-download_csv(periods, "trends.csv", key="trends-download")
+table = table.assign(period=[language.period(p, frequency) for p in table["period"]],
+                     results_period=[language.period(p, frequency) for p in table["results_period"]])
+trend_titles = {"activities": view.effort_title, "won": view.won_title, "revenue": view.revenue_title,
+                "results_period": t("Results period"), "won_after_lag": t("Won in the results period"),
+                "revenue_after_lag": t("Revenue in the results period"), "previous_activities": t("Effort before"),
+                "previous_won": t("Won before"), "activity_change": t("Change in effort"),
+                "won_change": t("Change in results"), "rose_without_results": t("Rose without results"),
+                "partial": t("Partly covered")}
+show_table(table, key="trend-table", titles=trend_titles)
+download_csv(table, "trends.csv", key="trends-download", titles=trend_titles)
 
-st.subheader("How results follow activity")
+st.subheader(t("How results follow effort"))
 effect = analysis.lag_effect(frequency)
 if effect["correlation"].notna().any():
-    st.altair_chart(charts.lag_chart(effect, frequency), width="stretch", key="lag-effect")
+    st.altair_chart(charts.lag_chart(effect, frequency, language), width="stretch", key="lag-effect")
     best = effect.loc[effect["correlation"].idxmax()]
-    st.caption(f"Activity tracks {view.scenario.won_label.lower()} most closely {int(best['lag'])} {frequency}(s) "
-               f"later (correlation {best['correlation']:.2f} over {int(best['periods'])} periods). A correlation "
-               "across few periods is a hint, not proof.")
+    if int(best["periods"]) < MIN_PERIODS_FOR_A_LAG:
+        st.caption(t("Too few periods ({periods}) to say which lag fits best: {needed} or more are needed.",
+                     periods=number(best["periods"]), needed=MIN_PERIODS_FOR_A_LAG))
+    else:
+        lag_words = (tn("{count} month", "{count} months", int(best["lag"])) if frequency == "month" else
+                     tn("{count} week", "{count} weeks", int(best["lag"])))
+        st.caption(t("Effort tracks {won} most closely {lag} later (correlation {correlation} over {periods} "
+                     "periods). A correlation across few periods is a hint, not proof.",
+                     won=view.won_title.lower(), lag=lag_words, correlation=number(best["correlation"], 2),
+                     periods=number(best["periods"])))
 else:
-    st.caption("Too few periods to see how results follow activity.")
+    st.caption(t("Too few periods to see how results follow effort."))
 
-st.subheader("This period against earlier ones")
-if view.filters.start is None:
-    st.caption("Pick a date range in the sidebar to compare it with the period before and a year earlier.")
+st.subheader(t("This period against earlier ones"))
+compared = analysis.comparison("chosen")
+if view.filters.start is None or compared is None:
+    st.caption(t("Pick a date range in the sidebar to compare it with the period before and a year earlier."))
 else:
-    compared = analysis.comparison("chosen")
-    comparison = compared.kpis
     before, year = view.filters.previous(), view.filters.year_before()
-    st.caption(f"Now: {view.filters.start:%d.%m.%Y}–{view.filters.end:%d.%m.%Y}; before: {before.start:%d.%m.%Y}–"
-               f"{before.end:%d.%m.%Y}; a year earlier: {year.start:%d.%m.%Y}–{year.end:%d.%m.%Y}. Empty where the "
-               "data doesn't reach.")
-    titles = {"activities": view.effort_title, "won": view.scenario.won_label,
-              "revenue": view.scenario.revenue_label, "conversion": t("Conversion"),
-              "avg_deal_size": t("Average deal size"), "satisfaction": view.scenario.satisfaction_label}
-    shown = {"conversion": percent, "satisfaction": lambda v: number(v, 2)}
-    st.dataframe(pd.DataFrame([{
-        "Measure": titles[row.kpi], "Now": shown.get(row.kpi, number)(row.value),
-        "Period before": shown.get(row.kpi, number)(row.previous), "Change": signed_percent(row.change) or "–",
-        "A year earlier": shown.get(row.kpi, number)(row.year_ago),
-        "Change on a year": signed_percent(row.change_year) or "–"} for row in comparison.itertuples()]),
-        hide_index=True, key="comparison-table")
-    download_csv(comparison, "comparison.csv", key="comparison-download")
+    st.caption(t("Now: {now}; before: {before}; a year earlier: {year}. Empty where the data doesn't hold the whole "
+                 "period.", now=language.date_range(view.filters.start, view.filters.end),
+                 before=language.date_range(before.start, before.end),
+                 year=language.date_range(year.start, year.end)))
+    titles = {"activities": view.effort_title, "won": view.won_title, "revenue": view.revenue_title,
+              "conversion": t("Conversion"), "avg_deal_size": t("Average deal size"),
+              "satisfaction": view.satisfaction_title}
+    shown = {"won": count, "conversion": percent, "satisfaction": lambda v: number(v, 2),
+             "revenue": money, "avg_deal_size": money}
+    comparison = pd.DataFrame([{
+        t("Measure"): titles[row.kpi], t("Now"): shown.get(row.kpi, number)(row.value),
+        t("Period before"): shown.get(row.kpi, number)(row.previous), t("Change"): signed_percent(row.change) or "–",
+        t("A year earlier"): shown.get(row.kpi, number)(row.year_ago),
+        t("Change on a year"): signed_percent(row.change_year) or "–"} for row in compared.kpis.itertuples()])
+    st.dataframe(comparison, hide_index=True, key="comparison-table")
+    download_csv(compared.kpis, "comparison.csv", key="comparison-download",
+                 titles={"kpi": t("Measure"), "value": t("Now"), "previous": t("Period before"),
+                         "change": t("Change"), "year_ago": t("A year earlier"), "change_year": t("Change on a year")},
+                 kinds={"value": "decimal", "previous": "decimal", "year_ago": "decimal"})

@@ -1,82 +1,60 @@
 """Small pieces the pages share: number formats, download buttons, the remembered rep."""
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import streamlit as st
 
 from metrics.report import to_csv
-from views import state
-from views.i18n import t
+from views import state, tables
+from views.i18n import lang, t
 
 
 def number(value, decimals: int = 0) -> str:
-    """Thousands spaced; `decimals` places, but none where the value is whole (a median of 450 reads 450)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    places = 0 if float(value).is_integer() else decimals
-    return f"{value:,.{places}f}".replace(",", " ")
+    """The session language's number: separators its way, `decimals` places unless the value is whole."""
+    return lang().number(value, decimals)
+
+
+def count(value) -> str:
+    """A count of deals or customers: whole, and 'about 46' for an expected or extra one."""
+    return lang().count(value)
 
 
 def percent(value, decimals: int = 1) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return "–"
-    return f"{value:.{decimals}%}"
+    return lang().percent(value, decimals)
 
 
 def signed_percent(change) -> str | None:
-    """A change as '+12.3%'; None when there is none. Rounds first, so a tiny fall reads '0.0%', not '-0.0%'."""
-    if change is None or change != change:
-        return None
-    rounded = round(change, 3)
-    return "0.0%" if rounded == 0 else f"{rounded:+.1%}"
+    return lang().signed_percent(change)
+
+
+def currency() -> str | None:
+    """The currency amounts are shown in: the sidebar's choice, or none."""
+    return st.session_state.get(state.CURRENCY) or None
+
+
+def money(value) -> str:
+    return lang().money(value, currency())
 
 
 def compact(value) -> str:
-    """Large amounts shortened so they fit a KPI card: 4 540 000 → 4.54 M."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    for threshold, size, suffix in ((1e9, 1e9, " bn"), (1e6, 1e6, " M"), (1e4, 1e3, " k")):
-        if abs(value) >= threshold:
-            return f"{value / size:,.3g}{suffix}".replace(",", " ")
-    return number(value)
+    """A large amount shortened to fit a KPI card, with the currency when there is one."""
+    return lang().compact(value, currency())
 
 
-def show_table(frame: pd.DataFrame, key: str, titles: dict[str, str] | None = None, rates: tuple[str, ...] = (),
-               formats: dict[str, str] | None = None, **options) -> None:
-    """A dataframe with rates shown as percentages (one decimal) and every column under its screen title."""
-    titles = titles or {}
-    shown = frame.copy()
-    config = {}
-    for column in frame.columns:
-        title = titles.get(column, column.replace("_", " ").capitalize())
-        if frame[column].dtype == object and frame[column].map(
-                lambda v: v is None or isinstance(v, (int, float))).all():
-            shown[column] = pd.to_numeric(shown[column]).astype(float)
-        if column in rates:
-            shown[column] = pd.to_numeric(shown[column]) * 100
-            config[column] = st.column_config.NumberColumn(title, format="%.1f%%")
-        elif formats and column in formats:
-            config[column] = st.column_config.NumberColumn(title, format=formats[column])
-        elif pd.api.types.is_float_dtype(shown[column]):
-            # Amounts read best with thousands separators; small figures such as expected wins with one decimal.
-            small = bool((shown[column].abs() < 1000).all())
-            if not small:
-                shown[column] = shown[column].round(0)
-            config[column] = st.column_config.NumberColumn(title, format="%.1f" if small else "localized")
-        elif pd.api.types.is_datetime64_any_dtype(frame[column]):
-            config[column] = st.column_config.DateColumn(title, format="YYYY-MM-DD")
-        else:
-            if pd.api.types.is_string_dtype(frame[column]):
-                shown[column] = shown[column].astype("string").fillna("–")
-            config[column] = st.column_config.Column(title)
-    st.dataframe(shown, hide_index=True, key=key, column_config=config, **options)
+def show_table(frame: pd.DataFrame, key: str, titles: dict[str, str] | None = None,
+               kinds: dict[str, str] | None = None, **options) -> None:
+    """A table under its screen titles, every number in the session language's format, sortable by value."""
+    language = lang()
+    config = {column: st.column_config.Column(tables.title(column, language, titles)) for column in frame.columns}
+    st.dataframe(tables.styled(frame, language, currency(), kinds), hide_index=True, key=key, column_config=config,
+                 **options)
 
 
-def download_csv(frame: pd.DataFrame, file_name: str, key: str) -> None:
-    st.download_button(t("Download table (CSV)"), to_csv(frame), file_name=file_name, mime="text/csv", key=key,
-                       icon=":material/download:", on_click="ignore")
+def download_csv(frame: pd.DataFrame, file_name: str, key: str, titles: dict[str, str] | None = None,
+                 kinds: dict[str, str] | None = None) -> None:
+    """The table as a CSV with the screen's headers and rounding; formulas neutralised."""
+    st.download_button(t("Download table (CSV)"), to_csv(tables.readable(frame, lang(), titles, kinds)),
+                       file_name=file_name, mime="text/csv", key=key, icon=":material/download:", on_click="ignore")
 
 
 def picked_reps(event, parameter: str) -> list[str]:

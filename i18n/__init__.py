@@ -1,0 +1,204 @@
+"""Screen, report and export text in English and Norwegian bokmål.
+
+Words come from gettext catalogs managed with Babel; numbers, money, percentages and dates are written by
+Babel in the language's locale (`1 234 567 kr`, `12,5 %`, `27.11.2026` in Norwegian). The dashboard, the
+exports and the CLI all speak through a `Language`, so a finding reads the same wherever it appears.
+
+The catalogs: i18n/locales/<code>/LC_MESSAGES/messages.po, compiled to messages.mo beside it. After
+changing any text, `python -m i18n.catalog` extracts it (babel.cfg says where), merges it into each .po,
+and compiles; translate what is new in the .po and run it again. tests/test_translations.py fails when a
+string has no Norwegian or a .mo doesn't match its .po. Text is marked for extraction by the calls
+`t(...)`, `tn(...)` (views), `.gettext(...)`, `.ngettext(...)` and `N_(...)` (a marker for text translated
+where it is shown); always pass a template with `{names}`, never an f-string.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import gettext as gettext_module
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+LANGUAGES = {"en": "English", "nb": "Norsk bokmål"}
+DEFAULT_LANGUAGE = "en"
+LOCALES = {"en": "en_GB", "nb": "nb_NO"}
+# A day as each language writes it: 27.11.2026 in Norwegian; 27 Nov 2026 in English, which no reader on
+# either side of the Atlantic takes for 11 March.
+DATE_PATTERNS = {"en": "d MMM y", "nb": "dd.MM.y"}
+LOCALE_DIR = Path(__file__).resolve().parent / "locales"
+DASH = "–"  # what a missing number shows as
+
+
+def N_(message: str) -> str:
+    """Mark `message` for the catalog; it is translated where it is shown."""
+    return message
+
+
+@lru_cache(maxsize=None)
+def _translations(code: str) -> gettext_module.NullTranslations:
+    if code == DEFAULT_LANGUAGE:
+        return gettext_module.NullTranslations()
+    return gettext_module.translation("messages", localedir=str(LOCALE_DIR), languages=[code])
+
+
+def _missing(value) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):  # an array or a string: not a single missing value
+        return False
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+
+    @property
+    def locale(self) -> str:
+        return LOCALES[self.code]
+
+    @property
+    def name(self) -> str:
+        return LANGUAGES[self.code]
+
+    # ------------------------------------------------------------------------------------------------ words
+
+    def gettext(self, message: str) -> str:
+        return _translations(self.code).gettext(message)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        return _translations(self.code).ngettext(singular, plural, int(count))
+
+    def text(self, message: str, **values) -> str:
+        """`message` translated, its {names} filled with `values`."""
+        translated = self.gettext(message)
+        return translated.format(**values) if values else translated
+
+    def plural(self, singular: str, plural: str, count, **values) -> str:
+        """'1 activity', '2 activities': the form the language uses for `count`, with {count} filled in."""
+        return self.ngettext(singular, plural, count).format(count=self.number(count), **values)
+
+    # ---------------------------------------------------------------------------------------------- numbers
+
+    def number(self, value, decimals: int = 0) -> str:
+        """A number with the locale's separators; `decimals` places, none where the value is whole."""
+        from babel.numbers import format_decimal
+
+        if _missing(value):
+            return DASH
+        value = float(value)
+        places = 0 if value.is_integer() else decimals
+        pattern = "#,##0" + ("." + "0" * places if places else "")
+        return format_decimal(round(value, places), format=pattern, locale=self.locale)
+
+    def count(self, value) -> str:
+        """A count of deals or customers: whole; an expected or extra count is 'about 46', never '45.6'."""
+        if _missing(value):
+            return DASH
+        if float(value).is_integer():
+            return self.number(value)
+        return self.gettext("about {count}").format(count=self.number(round(float(value))))
+
+    def percent(self, value, decimals: int = 1) -> str:
+        from babel.numbers import format_percent
+
+        if _missing(value):
+            return DASH
+        return format_percent(float(value), format=_percent_pattern(self.locale, decimals), locale=self.locale)
+
+    def signed_percent(self, change) -> str | None:
+        """A change as '+12.3%'; None when there is none. Rounds first, so a tiny fall reads '0.0%', not '-0.0%'."""
+        if _missing(change):
+            return None
+        rounded = round(float(change), 3)
+        text = self.percent(abs(rounded))
+        return text if rounded == 0 else ("+" if rounded > 0 else "−") + text
+
+    def money(self, value, currency: str | None = None) -> str:
+        """An amount, whole, with the currency when the data or the user names one."""
+        from babel.numbers import format_currency
+
+        if _missing(value):
+            return DASH
+        if not currency:
+            return self.number(round(float(value)))
+        return format_currency(round(float(value)), currency, format=_whole_currency_pattern(self.locale),
+                               locale=self.locale, currency_digits=False)
+
+    def compact(self, value, currency: str | None = None) -> str:
+        """A large amount shortened to fit a card: 4 540 000 → '4.54M' ('4,54 mill.' in Norwegian)."""
+        from babel.numbers import format_compact_currency, format_compact_decimal
+
+        if _missing(value):
+            return DASH
+        if abs(float(value)) < 10_000:
+            return self.money(value, currency)
+        # Three significant figures: 547K, 23.9K, 5.29M.
+        leading = abs(float(value)) / 1000 ** int(math.log10(abs(float(value))) // 3)
+        digits = 2 if leading < 10 else 1 if leading < 100 else 0
+        if currency:
+            return format_compact_currency(float(value), currency, locale=self.locale, fraction_digits=digits)
+        return format_compact_decimal(float(value), locale=self.locale, fraction_digits=digits)
+
+    # ------------------------------------------------------------------------------------------------ dates
+
+    def date(self, value) -> str:
+        """A day: 27.11.2026 in Norwegian, 27 Nov 2026 in English."""
+        from babel.dates import format_date
+
+        return DASH if _missing(value) else format_date(_day(value), DATE_PATTERNS[self.code], locale=self.locale)
+
+    def month(self, value) -> str:
+        """'November 2026' / 'november 2026'."""
+        from babel.dates import format_date
+
+        return DASH if _missing(value) else format_date(_day(value), "LLLL y", locale=self.locale)
+
+    def short_month(self, value) -> str:
+        """'Nov 2026' / 'nov. 2026', for axes."""
+        from babel.dates import format_date
+
+        return DASH if _missing(value) else format_date(_day(value), "LLL y", locale=self.locale)
+
+    def period(self, value, frequency: str) -> str:
+        """A trend's period in words: 'November 2026', or 'week of 23/11/2026'."""
+        if frequency == "month":
+            return self.month(value)
+        return self.gettext("week of {day}").format(day=self.date(value))
+
+    def date_range(self, start, end) -> str:
+        return f"{self.date(start)}–{self.date(end)}"
+
+
+@lru_cache(maxsize=None)
+def _percent_pattern(locale: str, decimals: int) -> str:
+    """The locale's percent pattern with `decimals` places: '#,##0.0 %' in Norwegian, '#,##0.0%' in English."""
+    from babel import Locale
+
+    pattern = Locale.parse(locale).percent_formats[None].pattern.split(";")[0]
+    last_digit = pattern.rfind("0")
+    return pattern[:last_digit + 1] + ("." + "0" * decimals if decimals else "") + pattern[last_digit + 1:]
+
+
+@lru_cache(maxsize=None)
+def _whole_currency_pattern(locale: str) -> str:
+    """The locale's own currency pattern without its decimals: '#,##0 ¤' in Norwegian, '¤#,##0' in English."""
+    from babel import Locale
+
+    return Locale.parse(locale).currency_formats["standard"].pattern.split(";")[0].replace(".00", "")
+
+
+def _day(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return value.to_pydatetime().date()  # a pandas Timestamp or Period start
+
+
+@lru_cache(maxsize=None)
+def language(code: str | None) -> Language:
+    """The Language for `code`; English for anything unknown."""
+    return Language(code if code in LANGUAGES else DEFAULT_LANGUAGE)
