@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext as gettext_module
 import math
+import string
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -37,11 +38,26 @@ def N_(message: str) -> str:
     return message
 
 
+# The pages' own text is in the "messages" catalog, the engine's sentences (errors, reasons, findings) in
+# "engine": two files, so the two can change without stepping on each other.
+DOMAINS = ("messages", "engine")
+
+
 @lru_cache(maxsize=None)
 def _translations(code: str) -> gettext_module.NullTranslations:
     if code == DEFAULT_LANGUAGE:
         return gettext_module.NullTranslations()
-    return gettext_module.translation("messages", localedir=str(LOCALE_DIR), languages=[code])
+    found = None
+    for domain in DOMAINS:
+        try:
+            catalog = gettext_module.translation(domain, localedir=str(LOCALE_DIR), languages=[code])
+        except FileNotFoundError:
+            continue
+        if found is None:
+            found = catalog
+        else:
+            found.add_fallback(catalog)
+    return found or gettext_module.NullTranslations()
 
 
 def _missing(value) -> bool:
@@ -75,6 +91,13 @@ class Language:
         """`message` translated, its {names} filled with `values`."""
         translated = self.gettext(message)
         return translated.format(**values) if values else translated
+
+    def render(self, message, currency: str | None = None) -> str:
+        """A metrics.text.Message (or plain text) in this language: its template translated, each value
+        written as its kind says ({rate:percent}, {won:count}, {revenue:money}, {day:date}, ...)."""
+        if isinstance(message, str):
+            return self.gettext(message)
+        return _LocalFormatter(self, currency).format(self.gettext(message.template), **message.values)
 
     def plural(self, singular: str, plural: str, count, **values) -> str:
         """'1 activity', '2 activities': the form the language uses for `count`, with {count} filled in."""
@@ -170,6 +193,23 @@ class Language:
 
     def date_range(self, start, end) -> str:
         return f"{self.date(start)}–{self.date(end)}"
+
+
+class _LocalFormatter(string.Formatter):
+    """str.format whose format spec names a kind of value, written in the language's own way."""
+
+    def __init__(self, language: Language, currency: str | None = None):
+        self.language, self.currency = language, currency
+
+    def format_field(self, value, format_spec: str) -> str:
+        writers = {"percent": self.language.percent, "count": self.language.count,
+                   "money": lambda v: self.language.money(v, self.currency),
+                   "number": lambda v: self.language.number(v, 1),
+                   "ratio": lambda v: self.language.number(v, 1) + "×", "month": self.language.month,
+                   "date": self.language.date, "term": self.language.gettext}
+        if format_spec in writers:
+            return writers[format_spec](value)
+        return super().format_field(value, format_spec)
 
 
 @lru_cache(maxsize=None)

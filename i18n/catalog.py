@@ -27,17 +27,22 @@ def _method_map() -> list[tuple[str, str]]:
     return [(pattern.strip(), method.strip()) for method, pattern in (s.split(":", 1) for s in sections)]
 
 
-def extract() -> Catalog:
-    """Every translatable text in the code, as a template catalog."""
+# Which code's text goes to which catalog: the engine's sentences apart from the pages' words.
+DOMAIN_OF = {"messages": lambda path: not path.startswith("metrics/"), "engine": lambda path: path.startswith("metrics/")}
+
+
+def extract(domain: str = "messages") -> Catalog:
+    """Every translatable text of `domain` in the code, as a template catalog."""
     template = Catalog(project="sales-activity", fuzzy=False)
-    for _, lineno, message, comments, context in extract_from_dir(
+    for path, lineno, message, comments, context in extract_from_dir(
             str(ROOT), _method_map(), keywords=KEYWORDS, comment_tags=("Translators:",)):
-        template.add(message, None, [], auto_comments=comments, context=context)
+        if DOMAIN_OF[domain](path.replace("\\", "/")):
+            template.add(message, None, [], auto_comments=comments, context=context)
     return template
 
 
-def catalog_path(code: str, suffix: str = "po") -> Path:
-    return LOCALE_DIR / code / "LC_MESSAGES" / f"messages.{suffix}"
+def catalog_path(code: str, suffix: str = "po", domain: str = "messages") -> Path:
+    return LOCALE_DIR / code / "LC_MESSAGES" / f"{domain}.{suffix}"
 
 
 def compiled(path: Path) -> bytes:
@@ -48,21 +53,33 @@ def compiled(path: Path) -> bytes:
     return buffer.getvalue()
 
 
+def translated(message) -> bool:
+    """Whether a catalog entry has its translation (every plural form, for a plural one)."""
+    if isinstance(message.string, str):
+        return bool(message.string)
+    return bool(message.string) and all(message.string)
+
+
 def main() -> None:
-    template = extract()
+    for domain in DOMAIN_OF:
+        update(domain)
+
+
+def update(domain: str) -> None:
+    template = extract(domain)
     for code in LANGUAGES:
         if code == DEFAULT_LANGUAGE:
             continue
-        path = catalog_path(code)
+        path = catalog_path(code, domain=domain)
         path.parent.mkdir(parents=True, exist_ok=True)
         catalog = read_po(path.open("rb"), locale=code) if path.exists() else Catalog(locale=code)
         catalog.update(template, no_fuzzy_matching=True)
         catalog.obsolete.clear()  # text no page uses any more is not kept
         with path.open("wb") as handle:
             write_po(handle, catalog, width=WIDTH, omit_header=False, no_location=True)
-        catalog_path(code, "mo").write_bytes(compiled(path))
-        missing = [m.id for m in catalog if m.id and not (m.string if isinstance(m.string, str) else all(m.string))]
-        print(f"{code}: {len(catalog)} texts, {len(missing)} without a translation")
+        catalog_path(code, "mo", domain).write_bytes(compiled(path))
+        missing = [m.id for m in catalog if m.id and not translated(m)]
+        print(f"{code} {domain}: {len(catalog)} texts, {len(missing)} without a translation")
         for message in missing[:20]:
             print("   ", message if isinstance(message, str) else message[0])
 
