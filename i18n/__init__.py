@@ -132,12 +132,13 @@ class Language:
         return format_percent(float(value), format=_percent_pattern(self.locale, decimals), locale=self.locale)
 
     def signed_percent(self, change) -> str | None:
-        """A change as '+12.3%'; None when there is none. Rounds first, so a tiny fall reads '0.0%', not '-0.0%'."""
+        """A change as '+12.3%' or '-4.0%'; None when there is none. Rounds first, so a tiny fall reads '0.0%',
+        not '-0.0%'. The minus is the ASCII hyphen: st.metric reads a delta's direction from it."""
         if _missing(change):
             return None
         rounded = round(float(change), 3)
         text = self.percent(abs(rounded))
-        return text if rounded == 0 else ("+" if rounded > 0 else "−") + text
+        return text if rounded == 0 else ("+" if rounded > 0 else "-") + text
 
     def money(self, value, currency: str | None = None) -> str:
         """An amount, whole, with the currency when the data or the user names one."""

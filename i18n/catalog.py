@@ -16,7 +16,7 @@ from babel.messages.pofile import read_po, write_po
 from i18n import LANGUAGES, DEFAULT_LANGUAGE, LOCALE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {"t": None, "tn": (1, 2), "gettext": None, "ngettext": (1, 2), "N_": None}
+KEYWORDS = {"t": None, "tn": (1, 2), "g": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 WIDTH = 120
 
 

@@ -189,7 +189,7 @@ def test_maven_cards_count_effort_by_engage_date_and_results_by_close_date(maven
     at = app()
     upload(at, *maven_files)
     cards = {m.label: (m.value, m.delta) for m in at.metric}
-    assert cards["Deals engaged"] == ("283", "−62.8%")
+    assert cards["Deals engaged"] == ("283", "-62.8%")
     assert cards["Customers acquired"] == ("406", "+45.5%")
     assert cards["Conversion"] == ("52.9%", "+7.2%")
     assert cards["Revenue"] == ("939K", "+28.3%")

@@ -74,7 +74,7 @@ with by_rep:
                          status=table["status"].map(t))[columns]
     show_table(shown, key="rep-table", titles=titles)
     if chosen:
-        st.page_link(state.REPS.path, label=f"{t('Reps')}: {md(chosen[-1])}", icon=":material/person:")
+        st.page_link(state.REPS.path, label=t("Open {rep}'s page", rep=md(chosen[-1])), icon=":material/person:")
     download_csv(shown, "reps.csv", key="reps-download", titles=titles)
 
     st.subheader(t("What if"))

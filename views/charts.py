@@ -65,12 +65,14 @@ def _rep_tooltip(language: Language, unit: str = "rep") -> list[alt.Tooltip]:
 def quadrant_chart(units: pd.DataFrame, lines: dict[str, float], performance: str, activity_title: str,
                    performance_title: str, curve: pd.DataFrame | None = None, unit: str = "rep",
                    height: int = 460, zone_title: str = "Busy, not converting",
-                   curve_title: str = "Expected for this effort", language: Language = ENGLISH) -> alt.LayerChart:
+                   curve_title: str = "Expected for this effort", label_all: bool = True,
+                   language: Language = ENGLISH) -> alt.LayerChart:
     """Reps (or teams) by effort (x) and performance (y), lines at the medians, the busy-but-not-converting
     quadrant shaded, flagged units as red triangles, and the team's expected curve if given.
 
     Every unit can be told without hovering: all are named when there are LABEL_ALL or fewer, otherwise
-    the flagged and the efficient ones are, and a click names the one clicked.
+    the flagged and the efficient ones are, and a click names the one clicked. `label_all` False names only
+    those, for a chart too small for every name.
     """
     # Effort: activities weighed by type (the same as activities when every weight is 1), as the flag uses.
     effort = "effort" if "effort" in units else "activities"
@@ -112,14 +114,14 @@ def quadrant_chart(units: pd.DataFrame, lines: dict[str, float], performance: st
             x="x:Q", y="expected:Q",
             tooltip=[alt.Tooltip("x:Q", title=activity_title, format=",.0f"),
                      alt.Tooltip("expected:Q", title=curve_title, format=",.1f")]))
-    return alt.layer(*layers, dots, *_unit_labels(points, unit, x, y, pick)).properties(height=height)
+    return alt.layer(*layers, dots, *_unit_labels(points, unit, x, y, pick, label_all)).properties(height=height)
 
 
-def _unit_labels(points: pd.DataFrame, unit: str, x, y, pick) -> list[alt.Chart]:
+def _unit_labels(points: pd.DataFrame, unit: str, x, y, pick, label_all: bool = True) -> list[alt.Chart]:
     """Names beside the points: above and below in turn (by height), so neighbours don't write over each
     other; flagged ones in red."""
     named = points["quadrant"].isin(["low_activity_high_performance"]) | (points["status"] == STATUS_FLAGGED)
-    always = points if len(points) <= LABEL_ALL else points[named]
+    always = points if label_all and len(points) <= LABEL_ALL else points[named]
     ranked = always.sort_values([y.shorthand.split(":")[0]]).reset_index(drop=True)
     text = alt.Text(f"{unit}:N")
     colour = alt.when(alt.datum.status == STATUS_FLAGGED).then(alt.value("#b03a2e")).otherwise(alt.value("#333"))

@@ -21,7 +21,7 @@ from metrics.errors import InputError
 from metrics.scenarios import DEFAULT_SCENARIO, SCENARIOS, Scenario, Thresholds, activity_weights
 from views import state
 from views.escaping import md
-from views.i18n import LANGUAGES, t
+from views.i18n import LANGUAGES, lang, t, tn
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 UPLOAD_TYPES = ["xlsx", "xlsm", "csv", "tsv", "txt", "xls"]
@@ -332,8 +332,9 @@ def filters_label(view: View) -> str:
 def draw_source_line(view: View, page_title: str) -> None:
     """The page's last line: which page, over which data, in which scenario, with which filters."""
     filters = filters_label(view)
-    st.caption(f"{page_title} · {t('Source')}: {md(source_label(view))} · {t('Scenario')}: {view.scenario_title}"
-               + (f" · {t('Filters')}: {filters}" if filters else ""))
+    line = t("{page} · Source: {source} · Scenario: {scenario}", page=page_title, source=md(source_label(view)),
+             scenario=view.scenario_title)
+    st.caption(line + (" · " + t("Filters: {filters}", filters=filters) if filters else ""))
 
 
 def build_view(page_path: str = "") -> View:
@@ -356,10 +357,11 @@ def build_view(page_path: str = "") -> View:
         data_key = hashlib.blake2b(f"{content_key}|{mapping_json}".encode(), digest_size=16).hexdigest()
         dataset = from_uploads = _ingest(data_key, tuple(files), mapping_json)
         for error in dataset.errors:
-            st.error(f"**{md(error.file)}** — {md(error.message)} (Remove it from the upload list in the sidebar once "
-                     "you have a better file.)", icon=":material/error:")
+            st.error(f"**{md(error.file)}** — {md(lang().render(error.message))} " +
+                     t("(Remove it from the upload list in the sidebar once you have a better file.)"),
+                     icon=":material/error:")
         if not dataset.tables:
-            st.info("None of the uploaded files could be used, so the sample data is shown until one can.")
+            st.info(t("None of the uploaded files could be used, so the sample data is shown until one can."))
             dataset = None
     if dataset is None:
         data_key = f"sample-{scenario.key}"
@@ -382,8 +384,9 @@ def build_view(page_path: str = "") -> View:
         st.caption(t("Showing sample data for the {scenario} scenario. Upload your own files in the sidebar.",
                      scenario=t(scenario.label)))
     if dataset.warnings:
-        st.caption(f":material/warning: {len(dataset.warnings)} reading warning(s), for example: "
-                   f"{md(dataset.warnings[0])} See the Data page.")
+        st.caption(":material/warning: " + tn("{count} reading warning: {example} See the Data page.",
+                                              "{count} reading warnings, for example: {example} See the Data page.",
+                                              len(dataset.warnings), example=md(lang().render(dataset.warnings[0]))))
     view = View(scenario, analysis, is_sample, from_uploads, data_key)
     st.session_state[state.VIEW] = view
     return view

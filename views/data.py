@@ -10,6 +10,8 @@ import json
 import pandas as pd
 import streamlit as st
 
+from i18n import N_
+
 from metrics.errors import InputError
 from metrics.ingest import (ROLE_WORDS, SHAPE_ROLES, SHAPE_TITLES, SHAPES, Dataset, TableReport,
                             activity_count_columns, activity_type_choices, mapping_json, missing_roles, problem_rows,
@@ -18,7 +20,7 @@ from metrics.ingest.values import STATUSES
 from metrics.report import to_csv
 from metrics.templates import template_workbook
 from views.context import current_mapping, current_view
-from views.i18n import t
+from views.i18n import lang, t, tn
 from views.widgets import download_csv
 from views.escaping import md
 
@@ -29,6 +31,9 @@ AS_OPEN = "— count as open —"
 UNUSED_ROLES = ("rep", "date", "activity_type", "status", "stage", "amount", "period", "won", "revenue", "team",
                 "manager", "closed", "created", "deal_id")
 MAX_VALUES = 30
+# Whole phrases, so each language can say them its own way.
+READ_AS = {"activities": N_("Read it as an activity log instead"), "deals": N_("Read it as a deals table instead"),
+           "summary": N_("Read it as a rep × period summary instead"), "roster": N_("Read it as a roster instead")}
 APPLIED_FILE = "_mapping_file_applied"
 
 view = current_view()
@@ -58,8 +63,8 @@ def choose_value(kind: str, value: str, key: str, unset: str, leave_out: str | N
 def how_sure(table: TableReport, role: str) -> str:
     match = table.recognition.roles.get(role)
     if match is None:
-        return "not found"
-    return "your choice" if match.by_user else f"{match.confidence:.0%} sure"
+        return t("not found")
+    return t("your choice") if match.by_user else t("{confidence} sure", confidence=lang().percent(match.confidence, 0))
 
 
 def role_pickers(table: TableReport, number: int, roles: tuple[str, ...], editable: bool) -> None:
@@ -71,7 +76,7 @@ def role_pickers(table: TableReport, number: int, roles: tuple[str, ...], editab
         chosen = table.recognition.column(role)
         key = f"role-{KEY}-{number}-{role}"
         grid[position % 3].selectbox(
-            f"{ROLE_WORDS.get(role, role).capitalize()} ({how_sure(table, role)})", options,
+            f"{t(ROLE_WORDS.get(role, role)).capitalize()} ({how_sure(table, role)})", options,
             index=options.index(chosen) if chosen in options else 0, key=key, disabled=not editable,
             on_change=choose_column, args=(table.source, role, key))
     if editable and table.source in mapping.get("columns", {}):
@@ -88,56 +93,72 @@ def choose_shape(source: str, shape: str, automatic: bool) -> None:
 
 
 def understood(table: TableReport, number: int) -> None:
-    rows = [{"role": m.role, "meaning": ROLE_WORDS.get(m.role, m.role), "column": m.column,
-             "confidence": m.confidence, "matched by": ("your choice" if m.by_user else "header")
-             + (f" ({table.unused_roles[m.role]})" if m.role in table.unused_roles else "")}
+    rows = [{"role": m.role, "meaning": t(ROLE_WORDS.get(m.role, m.role)), "column": m.column,
+             "confidence": m.confidence, "matched by": (t("your choice") if m.by_user else t("header"))
+             + (f" ({lang().render(table.unused_roles[m.role])})" if m.role in table.unused_roles else "")}
             for m in table.recognition.roles.values()]
-    rows += [{"role": "activity_count", "meaning": f"count of {activity}", "column": column, "confidence": 1.0,
-              "matched by": "header"}
+    rows += [{"role": "activity_count", "meaning": t("count of {activity}", activity=t(activity)), "column": column,
+              "confidence": 1.0, "matched by": t("header")}
              for column, activity in activity_count_columns(table, view.scenario).itertuples(index=False)]
     st.dataframe(pd.DataFrame(rows, columns=["role", "meaning", "column", "confidence", "matched by"]),
                  hide_index=True, key=f"mapping-{number}", column_config={
-                     "confidence": st.column_config.ProgressColumn("Confidence", min_value=0.0, max_value=1.0,
+                     "role": None, "meaning": st.column_config.Column(t("Role")),
+                     "column": st.column_config.Column(t("Column")),
+                     "matched by": st.column_config.Column(t("Matched by")),
+                     "confidence": st.column_config.ProgressColumn(t("Confidence"), min_value=0.0, max_value=1.0,
                                                                    format="percent")})
 
 
 def how_read(table: TableReport, number: int, editable: bool) -> None:
     """Which kind of table it was read as and why, what the reader noticed, and a switch to the close alternative."""
-    st.markdown(f"**{t('Read as')}: {SHAPE_TITLES[table.shape]}**")
-    st.caption(md(table.reason))
+    st.markdown("**" + t("Read as: {kind}", kind=t(SHAPE_TITLES[table.shape])) + "**")
+    st.caption(md(lang().render(table.reason)))
     for note in table.notes:
-        st.info(md(note), icon=":material/info:")
+        st.info(md(lang().render(note)), icon=":material/info:")
     if table.alternative is None:
         return
     if table.alternative_reason:
-        st.caption(md(table.alternative_reason))
+        st.caption(md(lang().render(table.alternative_reason)))
     if editable:
-        title = SHAPE_TITLES[table.alternative].lower()
-        st.button(t("Read it as {kind} instead", kind=f"{'an' if table.alternative == 'activities' else 'a'} {title}"),
+        st.button(t(READ_AS[table.alternative]),
                   key=f"shape-{KEY}-{number}", icon=":material/swap_horiz:", on_click=choose_shape,
                   args=(table.source, table.alternative, table.shape_by_user))
 
 
 def problems_of(table: TableReport, number: int) -> None:
     if len(table.problem_rows):
-        st.markdown(f"**{t('Rows dropped, repaired or flagged')}** ({len(table.problem_rows):,})")
+        st.markdown(t("**Rows dropped, repaired or flagged** ({count})", count=lang().number(len(table.problem_rows))))
         st.dataframe(table.problem_rows.head(200), hide_index=True, key=f"problems-{number}")
         download_csv(table.problem_rows, f"problem-rows-{number + 1}.csv", key=f"problems-download-{number}")
 
 
+def activities_of(count: int) -> str:
+    return tn("{count} activity", "{count} activities", count)
+
+
+def deals_of(count: int) -> str:
+    return tn("{count} deal", "{count} deals", count)
+
+
+def section_title(table: TableReport) -> str:
+    return t("{source} — {kind}: {used} of {read} rows used", source=md(table.source),
+             kind=t(SHAPE_TITLES[table.shape]), used=lang().number(table.rows_used),
+             read=lang().number(table.rows_read))
+
+
 def table_section(table: TableReport, number: int, editable: bool) -> None:
-    title = f"{md(table.source)} — {SHAPE_TITLES[table.shape]}: {table.rows_used:,} of {table.rows_read:,} rows used"
+    title = section_title(table)
     with st.expander(title, expanded=number == 0):
         how_read(table, number, editable)
-        st.markdown(f"**{t('How the columns were understood')}**")
+        st.markdown("**" + t("How the columns were understood") + "**")
         understood(table, number)
-        st.markdown(f"**{t('Change a column')}**")
+        st.markdown("**" + t("Change a column") + "**")
         role_pickers(table, number, SHAPE_ROLES[table.shape], editable)
         if table.recognition.unrecognised:
-            st.markdown(f"**{t('Not used')}** (not recognised; pick one above to use it): "
-                        + ", ".join(f"“{md(column)}”" for column in table.recognition.unrecognised))
+            st.markdown(t("**Not used** (not recognised; pick one above to use it): {columns}",
+                          columns=", ".join(f"“{md(column)}”" for column in table.recognition.unrecognised)))
         problems_of(table, number)
-        st.markdown(f"**{t('Preview')}**")
+        st.markdown("**" + t("Preview") + "**")
         st.dataframe(table.preview, hide_index=True, key=f"preview-{number}")
 
 
@@ -145,30 +166,30 @@ def unused_section(table: TableReport, number: int) -> None:
     if table.shape is not None:
         failed_section(table, number)
         return
-    with st.expander(f"{md(table.source)} — {t('not used yet')}", expanded=True):
-        needs = "\n".join(f"- {SHAPE_TITLES[shape]}: {'; '.join(roles)}"
+    with st.expander(t("{source} — not used yet", source=md(table.source)), expanded=True):
+        needs = "\n".join(f"- {t(SHAPE_TITLES[shape])}: {'; '.join(t(role) for role in roles)}"
                            for shape, roles in missing_roles(table.recognition).items())
-        st.warning(f"**{md(table.source)}** was not recognised as any table. Pick the columns it has; each kind of "
-                   f"table still needs:\n{needs}", icon=":material/help:")
+        st.warning(t("**{source}** was not recognised as any table. Pick the columns it has; each kind of table "
+                     "still needs:", source=md(table.source)) + f"\n{needs}", icon=":material/help:")
         role_pickers(table, 100 + number, UNUSED_ROLES, editable=True)
         if table.source in mapping.get("shapes", {}):
             st.button(t("Back to the automatic choice of table kind"), key=f"shape-reset-{KEY}-{number}",
                       on_click=choose_shape, args=(table.source, None, True))
-        st.markdown(f"**{t('Preview')}**")
+        st.markdown("**" + t("Preview") + "**")
         st.dataframe(table.preview, hide_index=True, key=f"unused-preview-{number}")
 
 
 def failed_section(table: TableReport, number: int) -> None:
     """A table read as its shape of which no row, or nearly none, could be used: why, and how to fix it."""
-    title = f"{md(table.source)} — {SHAPE_TITLES[table.shape]}: {table.rows_used:,} of {table.rows_read:,} rows used"
+    title = section_title(table)
     with st.expander(title, expanded=True):
         # The error itself is at the top of every page; here it says what to change.
-        st.markdown(f":material/error: **{t('Why it was left out')}:** {md(table.message or '')}")
+        st.markdown(":material/error: " + t("**Why it was left out:** {why}", why=md(lang().render(table.message or ""))))
         how_read(table, 100 + number, editable=True)
-        st.markdown(f"**{t('Change a column')}**")
+        st.markdown("**" + t("Change a column") + "**")
         role_pickers(table, 100 + number, SHAPE_ROLES[table.shape], editable=True)
         problems_of(table, 100 + number)
-        st.markdown(f"**{t('Preview')}**")
+        st.markdown("**" + t("Preview") + "**")
         st.dataframe(table.preview, hide_index=True, key=f"unused-preview-{number}")
 
 
@@ -206,11 +227,13 @@ def values_section(dataset: Dataset, editable: bool) -> None:
             choice = LEAVE_OUT if row.choice is None else KEEP_TYPE if row.choice is pd.NA else row.choice
             key = f"type-{KEY}-{hashlib.blake2b(row.value.encode(), digest_size=6).hexdigest()}"
             grid[position % 3].selectbox(
-                f"“{md(row.value)}” ({row.activities:,} {'activity' if row.activities == 1 else 'activities'})", options, key=key, disabled=not editable,
+                f"“{md(row.value)}” ({activities_of(row.activities)})", options,
+                key=key, disabled=not editable,
                 index=options.index(choice) if choice in options else 0, format_func=labels.get,
                 on_change=choose_value, args=("activity_types", row.value, key, KEEP_TYPE, LEAVE_OUT))
         if len(types) > MAX_VALUES:
-            st.caption(f"{len(types) - MAX_VALUES:,} rarer types are not shown.")
+            st.caption(tn("{count} rarer type is not shown.", "{count} rarer types are not shown.",
+                          len(types) - MAX_VALUES))
     if len(statuses):
         st.caption(t("Statuses the app does not know. Until you say, such deals count as open."))
         options = [AS_OPEN, *STATUSES]
@@ -219,7 +242,8 @@ def values_section(dataset: Dataset, editable: bool) -> None:
             choice = AS_OPEN if row.choice is pd.NA else row.choice
             key = f"status-{KEY}-{hashlib.blake2b(row.value.encode(), digest_size=6).hexdigest()}"
             grid[position % 3].selectbox(
-                f"“{md(row.value)}” ({row.deals:,} {'deal' if row.deals == 1 else 'deals'})", options, index=options.index(choice), key=key,
+                f"“{md(row.value)}” ({deals_of(row.deals)})", options,
+                index=options.index(choice), key=key,
                 disabled=not editable, on_change=choose_value, args=("statuses", row.value, key, AS_OPEN))
 
 
@@ -242,7 +266,7 @@ def mapping_section() -> None:
     try:
         loaded = validate_mapping(content)
     except InputError as error:
-        load_from.error(f"**{md(saved.name)}** — {md(error.message)}", icon=":material/error:")
+        load_from.error(f"**{md(saved.name)}** — {md(lang().render(error.message))}", icon=":material/error:")
         return
     st.session_state[APPLIED_FILE] = digest
     mapping.clear()
@@ -280,16 +304,22 @@ elif not usable:
             icon=":material/info:")
 
 total = st.columns(3)
-total[0].metric("Rows read", f"{dataset.rows_read:,}")
-total[1].metric("Rows used", f"{dataset.rows_used:,}")
-total[2].metric("Rows dropped", f"{dataset.rows_dropped:,}")
+total[0].metric(t("Rows read"), lang().number(dataset.rows_read))
+total[1].metric(t("Rows used"), lang().number(dataset.rows_used))
+total[2].metric(t("Rows dropped"), lang().number(dataset.rows_dropped))
 if dataset.tables:
-    effort = "activities" if dataset.effort_basis == "activities" else "deals engaged (no activity log)"
-    st.caption(f"Effort is counted in {effort}.")
+    st.caption(t("Effort is counted in activities.") if dataset.effort_basis == "activities" else
+               t("Effort is counted in deals engaged (there is no activity log)."))
+weights = view.analysis.weights
+if any(weight != 1 for weight in weights.values()):
+    st.caption(t("Activity weights: {weights}. Each activity counts as its type's weight in effort; conversion "
+                 "is won ÷ that effort.", weights=", ".join(
+                     f"{t(view.scenario.activity_labels.get(key, key))} × {lang().number(weight, 1)}"
+                     for key, weight in weights.items())))
 for warning in dataset.warnings:
-    st.warning(md(warning), icon=":material/warning:")
+    st.warning(md(lang().render(warning)), icon=":material/warning:")
 for note in dataset.notes:
-    st.caption(f":material/info: {md(note)}")
+    st.caption(f":material/info: {md(lang().render(note))}")
 
 editable = uploaded is not None
 if dataset.tables:

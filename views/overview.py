@@ -36,10 +36,8 @@ with story:
         st.info(t("Nothing stands out: no rep, period or activity type differs from the team by more than chance "
                   "explains at the chosen confidence."))
     for position, finding in enumerate(analysis.findings, start=1):
-        text, link = st.columns([0.82, 0.18], vertical_alignment="center")
-        text.markdown(f"{position}. {md(finding.text)}")
-        link.page_link(state.FINDING_PAGES[finding.kind].path, label=t("See the chart"),
-                       icon=":material/bar_chart:")
+        st.markdown(f"{position}. {md(finding.text)}")
+        st.page_link(state.FINDING_PAGES[finding.kind].path, label=t("See the chart"), icon=":material/bar_chart:")
 with picture:
     st.subheader(t("Who is busy but not converting"))
     if team_reps.empty:
@@ -47,9 +45,10 @@ with picture:
     else:
         st.altair_chart(charts.quadrant_chart(
             analysis.reps(), analysis.quadrant_lines(), "won", view.effort_title, view.won_title, height=300,
-            zone_title=t("Busy, not converting"), language=language), width="stretch",
+            zone_title=t("Busy, not converting"), label_all=False, language=language), width="stretch",
             key="overview-quadrant")
-        st.caption(t("Each dot is a rep; the dashed lines are the team's medians. Red triangles are flagged."))
+        st.caption(t("Each dot is a rep; the dashed lines are the team's medians. Red triangles are flagged; the "
+                     "efficient and the flagged are named. The Activity page names every rep."))
 
 KPI_TITLES = {"activities": view.effort_title, "won": view.won_title, "revenue": view.revenue_title,
               "conversion": t("Conversion"), "avg_deal_size": t("Average deal size"),

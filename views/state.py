@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from i18n import N_
+
 
 @dataclass(frozen=True)
 class Page:
@@ -16,12 +18,12 @@ class Page:
     icon: str
 
 
-OVERVIEW = Page("views/overview.py", "overview", "Overview", ":material/dashboard:")
-ACTIVITY = Page("views/activity.py", "activity", "Activity vs performance", ":material/scatter_plot:")
-CONVERSION = Page("views/conversion.py", "conversion", "Conversion", ":material/filter_alt:")
-TRENDS = Page("views/trends.py", "trends", "Trends", ":material/timeline:")
-REPS = Page("views/reps.py", "reps", "Reps", ":material/person:")
-DATA = Page("views/data.py", "data", "Data", ":material/table_view:")
+OVERVIEW = Page("views/overview.py", "overview", N_("Overview"), ":material/dashboard:")
+ACTIVITY = Page("views/activity.py", "activity", N_("Activity vs performance"), ":material/scatter_plot:")
+CONVERSION = Page("views/conversion.py", "conversion", N_("Conversion"), ":material/filter_alt:")
+TRENDS = Page("views/trends.py", "trends", N_("Trends"), ":material/timeline:")
+REPS = Page("views/reps.py", "reps", N_("Reps"), ":material/person:")
+DATA = Page("views/data.py", "data", N_("Data"), ":material/table_view:")
 PAGES = (OVERVIEW, ACTIVITY, CONVERSION, TRENDS, REPS, DATA)
 
 # Where each kind of finding (metrics.findings.Finding.kind) is drawn, for the link beside its sentence.
