@@ -29,7 +29,7 @@ def _totals(data: Slice, frequency: str) -> pd.DataFrame:
             .groupby("period")["count"].sum()
     results = data.outcomes.assign(period=_period_start(data.outcomes["date"], frequency)) \
         .groupby("period")[["won", "lost", "revenue"]].sum()
-    table = pd.concat([effort.rename("activities"), results], axis=1)
+    table = pd.concat([effort.rename("activities"), results], axis=1, sort=True)
     if table.empty:
         return table
     calendar = pd.date_range(table.index.min(), table.index.max(), freq=FREQUENCIES[frequency])
