@@ -1,7 +1,7 @@
 """The frame: page config, the shared sidebar, and the page navigation."""
 import streamlit as st
 
-from views import state
+from views import share, state
 from views.context import build_view, draw_source_line, read_address
 from views.i18n import t
 
@@ -11,6 +11,8 @@ read_address()  # before the page titles: a link that says lang=nb opens in Norw
 page = st.navigation([st.Page(p.path, title=t(p.title), icon=p.icon, url_path=p.url_path, default=p is state.OVERVIEW)
                       for p in state.PAGES])
 view = build_view(page.url_path)
+if share.delete_from_address():  # a share link's owner is deleting it: nothing else on this page
+    st.stop()
 try:
     page.run()
 finally:

@@ -115,7 +115,7 @@ def test_maven_upload_and_team_filter(maven_files):
     # November, so the cards open on it against October. On the chosen dates they count every deal.
     assert any("1 Nov 2017–30 Nov 2017 against the period before, 1 Oct 2017–31 Oct 2017" in visible(c.value)
                for c in at.caption)
-    next(b for b in at.get("button_group") if b.key.startswith("compare-")).set_value("chosen").run()
+    next(b for b in at.get("button_group") if b.key == "compare").set_value("chosen").run()
     assert metric(at, "Deals engaged") == "8,300"
     assert any("doesn't hold the whole period before" in visible(c.value) for c in at.caption)
     teams = next(m for m in at.sidebar.multiselect if m.key.startswith("teams-"))
@@ -218,7 +218,7 @@ def test_conversion_page_names_where_flagged_reps_leak():
 def test_trends_lag_moves_results_later():
     at = app()
     at.switch_page("views/trends.py").run()
-    at.slider(key="lag-month").set_value(1).run()
+    at.slider(key="lag").set_value(1).run()
     clean(at)
     table = next(d.value for d in at.dataframe if "won_after_lag" in d.value.columns)
     assert table["won_after_lag"].iloc[0] == table["won"].iloc[1]
@@ -247,8 +247,8 @@ def test_first_start_compares_the_last_full_month_with_the_one_before():
 def test_page_choices_survive_a_visit_to_another_page():
     at = app()
     at.switch_page("views/activity.py").run()
-    next(b for b in at.get("button_group") if b.key == "performance").set_value("revenue").run()
+    next(b for b in at.get("button_group") if b.key == "measure").set_value("revenue").run()
     at.switch_page("views/overview.py").run()
     at.switch_page("views/activity.py").run()
     clean(at)
-    assert next(b for b in at.get("button_group") if b.key == "performance").value == "revenue"
+    assert next(b for b in at.get("button_group") if b.key == "measure").value == "revenue"

@@ -9,9 +9,10 @@ import views
 from tests.conftest import ROOT
 from views import state
 
-# Caches shared by every session: they hold only the app's own data (the samples, the templates).
+# Caches shared by every session: they hold only the app's own data (the samples, the templates), or a
+# connection to the share store (whose data stays in the database, behind a token).
 SHARED_WITHOUT_USER_DATA = {"views.context._sample", "views.context._sample_scope", "views.context._sample_analysis",
-                            "views.data.template"}
+                            "views.data.template", "views.share.store"}
 LOG = b"Date;Rep;Activity type\n" + b"".join(f"0{d}.01.2026;Kari;Call\n".encode() for d in range(1, 10))
 
 

@@ -24,8 +24,8 @@ DEALS_ONLY = ("Deal ID;Rep;Team;Status;Amount;Created;Close date\n" + "".join(
 MAX_OPTIONS = 4  # of a select box with many values: the first, the last and some between
 # The values behind each segmented control on the pages (AppTest shows only their labels). A page that
 # grows a control not named here fails the sweep, so it gets swept too.
-SEGMENTS = {"compare-": ["chosen", "month", "quarter"], "performance": ["won", "revenue"],
-            "frequency": ["week", "month"]}
+SEGMENTS = {"compare": ["chosen", "month", "quarter"], "measure": ["won", "revenue"],
+            "period": ["week", "month"]}
 
 
 def run(at: AppTest, errors_allowed: bool = False) -> AppTest:

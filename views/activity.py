@@ -6,8 +6,8 @@ from views import charts, state
 from views.context import current_view
 from views.escaping import md
 from views.i18n import lang, t, tn
-from views.widgets import (compact, count, download_csv, follow_rep_click, keep, kept, no_data, number,
-                           open_rep_on_click, percent, picked_reps, show_table)
+from views.widgets import (compact, count, download_csv, follow_rep_click, no_data, number, open_rep_on_click,
+                           percent, picked_reps, show_table)
 
 view = current_view()
 analysis = view.analysis
@@ -15,9 +15,8 @@ language = lang()
 st.title(t("Activity vs performance"))
 
 performance = st.segmented_control(
-    t("Performance measure"), diagnostics.PERFORMANCE_MEASURES, default=kept("performance", "won"),
-    key="performance", format_func=view.measure_title) or "won"
-keep("performance", performance)
+    t("Performance measure"), diagnostics.PERFORMANCE_MEASURES, default="won", key=state.Param.MEASURE,
+    format_func=view.measure_title, bind="query-params", persist_state="session") or "won"
 performance_title = view.measure_title(performance)
 everyone = analysis.team_reps(performance)
 reps = analysis.reps(performance)

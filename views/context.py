@@ -19,13 +19,15 @@ from metrics.filters import Filters, Slice
 from metrics.ingest import Dataset, RawFile, Upload, ingest, load
 from metrics.errors import InputError
 from metrics.scenarios import DEFAULT_SCENARIO, SCENARIOS, Scenario, Thresholds, activity_weights
-from views import state
+from views import share, state
 from views.escaping import md
 from views.i18n import LANGUAGES, lang, t, tn
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 UPLOAD_TYPES = ["xlsx", "xlsm", "csv", "tsv", "txt", "xls"]
 CONFIDENCES = (0.90, 0.95, 0.99)
+FRAME_PARAMS = (state.Param.SCENARIO, state.Param.LANGUAGE, state.Param.FROM, state.Param.TO, state.Param.TEAM,
+                state.Param.REP, state.Param.FOCUS, state.Param.WEIGHTS)
 
 
 @dataclass
@@ -166,6 +168,16 @@ def read_address() -> None:
         return
     st.session_state[state.ADDRESS_READ] = True
     params, names = st.query_params, state.Param
+    for name, allowed in state.CHOICES.items():
+        # Streamlit drops a bound widget's invalid value from the address without a word: say so.
+        if params.get(name) is not None and params.get(name) not in allowed:
+            address_note(t("The link's {name}={value} is not one of {allowed}, so the page's default is used.",
+                           name=name, value=md(params.get(name)), allowed=", ".join(allowed)))
+    if params.get(names.COMPARE) in state.CHOICES[names.COMPARE]:
+        st.session_state[state.COMPARE_CHOSEN] = True  # a link's comparison is a choice, kept as it is
+    if params.get(names.SHARE):
+        share.open_from_address()  # the view comes from the stored view state, not the address
+        return
     if params.get(names.SCENARIO) in SCENARIOS:
         st.session_state[state.SCENARIO] = params[names.SCENARIO]
     if params.get(names.LANGUAGE) in LANGUAGES:
@@ -303,9 +315,15 @@ def _write_url(scenario: Scenario, chosen: Filters, bounds, on_rep_page: bool, w
     changed = {key: weight for key, weight in weights.items() if weight != scenario.activity_weights.get(key, 1.0)}
     if changed:
         params[names.WEIGHTS] = ",".join(f"{key}:{weight:g}" for key, weight in sorted(changed.items()))
-    wanted = {key: value if isinstance(value, list) else [value] for key, value in params.items()}
-    if wanted != {key: st.query_params.get_all(key) for key in st.query_params}:
-        st.query_params.from_dict(params)
+    # Only the frame's own keys: the pages' choices are bound to the address by their widgets, and a share
+    # link's token stays as it is.
+    for key in FRAME_PARAMS:
+        wanted = params.get(key)
+        wanted = wanted if isinstance(wanted, list) or wanted is None else [wanted]
+        if wanted is None and key in st.query_params:
+            del st.query_params[key]
+        elif wanted is not None and st.query_params.get_all(key) != wanted:
+            st.query_params[key] = wanted
 
 
 def source_label(view: View) -> str:
@@ -363,6 +381,9 @@ def build_view(page_path: str = "") -> View:
         if not dataset.tables:
             st.info(t("None of the uploaded files could be used, so the sample data is shown until one can."))
             dataset = None
+    if dataset is None and share.shared_view() is not None:
+        # The sharer's analysed data, already ingested: the same for everyone with the link.
+        data_key, dataset = share.shared_data()
     if dataset is None:
         data_key = f"sample-{scenario.key}"
         dataset, is_sample = _sample(scenario.key), True
@@ -380,6 +401,7 @@ def build_view(page_path: str = "") -> View:
         analysis = _analysis(f"{data_key}|{scenario.key}|{choices}", dataset, scoped, scenario, chosen, weights)
     for note in st.session_state.pop(state.ADDRESS_NOTES, []):
         st.info(note, icon=":material/link:")
+    share.show_share_notice()
     if is_sample:
         st.caption(t("Showing sample data for the {scenario} scenario. Upload your own files in the sidebar.",
                      scenario=t(scenario.label)))
@@ -389,4 +411,5 @@ def build_view(page_path: str = "") -> View:
                                               len(dataset.warnings), example=md(lang().render(dataset.warnings[0]))))
     view = View(scenario, analysis, is_sample, from_uploads, data_key)
     st.session_state[state.VIEW] = view
+    share.share_section(view, page_path)
     return view

@@ -61,8 +61,16 @@ UNITS = {"month": t("month"), "quarter": t("quarter")}
 
 st.subheader(t("Headline numbers"))
 default = analysis.default_comparison  # one with an earlier period, so the cards show their changes at once
-unit = st.segmented_control(t("Compare"), list(COMPARISONS), format_func=COMPARISONS.get, default=default,
-                            key=f"compare-{view.data_key}-{default}") or default
+if not st.session_state.get(state.COMPARE_CHOSEN):
+    st.session_state[state.Param.COMPARE] = default  # the default follows the data and dates until one is picked
+
+
+def chosen() -> None:
+    st.session_state[state.COMPARE_CHOSEN] = True
+
+
+unit = st.segmented_control(t("Compare"), list(COMPARISONS), format_func=COMPARISONS.get, key=state.Param.COMPARE,
+                            bind="query-params", persist_state="session", on_change=chosen) or default
 compared = analysis.comparison(unit)
 if compared is None:
     st.info(t("Your data holds no dates, so there is no period to show or compare."))

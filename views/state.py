@@ -44,13 +44,11 @@ DIGESTS = "_content_digests"  # upload file_id → content digest
 ADDRESS_READ = "_url_read"  # the address was read on this session's first run
 ADDRESS_FILTERS = "_url_filters"  # the filters the address asked for, until the sidebar applies them
 ADDRESS_NOTES = "_url_notes"  # what of the address did not fit the data, to say so once
-KEPT = "_kept_"  # prefix: a page's last choice, kept while the page is not shown
-
-
-def kept_key(name: str) -> str:
-    return KEPT + name
-
-
+SHARED = "_shared_view"  # the SharedView this session opened from a share link
+SHARED_DATA = "_shared_data"  # (data key, Dataset) of that view, made once
+SHARE_ERROR = "_share_error"  # why the share link in the address opened nothing
+MY_LINK = "_my_share_link"  # the share link this session made, to show its owner
+COMPARE_CHOSEN = "_compare_chosen"  # the user (or a link) picked the Overview's comparison
 # Query parameters: the view a copied link reproduces.
 class Param:
     SCENARIO = "scenario"
@@ -61,3 +59,15 @@ class Param:
     REP = "rep"
     FOCUS = "focus"
     WEIGHTS = "weights"  # activity key:weight pairs that differ from the scenario's presets, comma-separated
+    SHARE = "share"  # a share link's token
+    DELETE = "delete"  # with SHARE: the owner's token, to delete the shared view
+    # The pages' own choices: these widgets are bound to the address (bind="query-params"), keyed by name.
+    MEASURE = "measure"  # Activity page: won or revenue
+    PERIOD = "period"  # Trends: week or month
+    LAG = "lag"  # Trends: 0..6 periods
+    COMPARE = "compare"  # Overview: chosen, month or quarter
+
+
+# What each bound choice may be: a value outside these from a link is dropped, with a note.
+CHOICES = {Param.MEASURE: ("won", "revenue"), Param.PERIOD: ("week", "month"),
+           Param.LAG: tuple(str(n) for n in range(7)), Param.COMPARE: ("chosen", "month", "quarter")}

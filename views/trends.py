@@ -3,11 +3,10 @@ import pandas as pd
 import streamlit as st
 
 from metrics.trends import periods_overlapping
-from views import charts
+from views import charts, state
 from views.context import current_view
 from views.i18n import lang, t, tn
-from views.widgets import (count, download_csv, keep, kept, money, no_data, number, percent, show_table,
-                           signed_percent)
+from views.widgets import count, download_csv, money, no_data, number, percent, show_table, signed_percent
 
 MIN_PERIODS_FOR_A_LAG = 6  # fewer pairs of periods give a correlation that says nothing about timing
 
@@ -18,15 +17,13 @@ st.title(t("Trends"))
 
 PERIODS = {"week": t("week"), "month": t("month")}
 left, right = st.columns(2)
-frequency = left.segmented_control(t("Period"), list(PERIODS), default=kept("frequency", "month"),
-                                   format_func=PERIODS.get, key="frequency") or "month"
-keep("frequency", frequency)
+frequency = left.segmented_control(t("Period"), list(PERIODS), default="month", format_func=PERIODS.get,
+                                   key=state.Param.PERIOD, bind="query-params", persist_state="session") or "month"
 lag = right.slider(t("Lag: set effort against results this many months later") if frequency == "month" else
-                   t("Lag: set effort against results this many weeks later"), 0, 6, kept(f"lag-{frequency}", 0),
-                   key=f"lag-{frequency}",
+                   t("Lag: set effort against results this many weeks later"), 0, 6, 0, key=state.Param.LAG,
+                   bind="query-params", persist_state="session",
                    help=t("A demo this month may close next quarter. With a lag, each period's effort is set "
                           "against the results that many periods later."))
-keep(f"lag-{frequency}", lag)
 periods = analysis.trends(frequency, lag)
 if periods.empty:
     no_data()

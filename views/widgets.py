@@ -99,16 +99,3 @@ def follow_rep_click() -> None:
     """Open the Reps page if a click asked for it (st.switch_page can't run inside a callback)."""
     if st.session_state.pop(state.OPEN_REP, False):
         st.switch_page(state.REPS.path)
-
-
-def kept(key: str, default):
-    """The last choice made in a page's widget, or `default`.
-
-    Streamlit forgets a widget's value when its page is not shown; pages pass this as the widget's default
-    and hand the value to keep(), so a choice survives a visit to another page.
-    """
-    return st.session_state.get(state.kept_key(key), default)
-
-
-def keep(key: str, value) -> None:
-    st.session_state[state.kept_key(key)] = value
