@@ -12,6 +12,7 @@ reps and files before analysing) gives exports with no real name in them.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from exports.images import chart_png, table_csv
@@ -39,5 +40,9 @@ def report_bytes(analysis: Analysis, fmt: str, language: Language | str, currenc
 def write_report(analysis: Analysis, fmt: str, language: Language | str, path: str | Path,
                  currency: str | None = None, anonymised: bool = False) -> None:
     """Write the report the UI downloads to `path`, for `--format xlsx` / `--format pdf` and scheduled reports."""
-    content = report_bytes(analysis, fmt, language, currency, anonymised)
-    Path(path).write_bytes(content)
+    content, target = report_bytes(analysis, fmt, language, currency, anonymised), Path(path)
+    # Written beside the target and renamed: a scheduled report never leaves a half-written file where the
+    # last good one was.
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_bytes(content)
+    os.replace(partial, target)

@@ -7,6 +7,7 @@ nothing, so a chart can never make the machine call out to an address someone pu
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import altair as alt
@@ -35,10 +36,25 @@ def _number_locale(code: str) -> dict:
             "currency": ["", ""], "percent": percent, "minus": "\u2212"}
 
 
+def _drawable(value):
+    """The spec with every text stripped of the control characters its SVG can't carry: vl-convert aborts
+    the whole process on one (a rep called 'Per\x07Lie' would take the server down with it)."""
+    if isinstance(value, str):
+        return _UNDRAWABLE.sub(" ", value)
+    if isinstance(value, list):
+        return [_drawable(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _drawable(item) for key, item in value.items()}
+    return value
+
+
+_UNDRAWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def chart_png(chart: alt.TopLevelMixin, language: Language | None = None, scale: float = SCALE) -> bytes:
     """The chart as PNG bytes, its axes' numbers and dates in `language` (English if none is given)."""
     code = (language or language_for(None)).code
-    return vl_convert.vegalite_to_png(chart.to_dict(), scale=scale, config={"background": "white"},
+    return vl_convert.vegalite_to_png(_drawable(chart.to_dict()), scale=scale, config={"background": "white"},
                                       format_locale=_number_locale(code), time_format_locale=TIME_LOCALES[code],
                                       allowed_base_urls=[])
 

@@ -58,12 +58,12 @@ def _fold(text: str, covered) -> str:
 class Summary(FPDF):
     """An A4 page with the report's title in the footer, writing every text in a font that can draw it."""
 
-    def __init__(self, language: Language, font_dir: Path = FONT_DIR):
+    def __init__(self, language: Language, font_dir: Path | None = None):
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.language = language
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=MARGIN)
-        files = {style: font_dir / name for style, name in FONT_FILES.items()}
+        files = {style: (font_dir or FONT_DIR) / name for style, name in FONT_FILES.items()}
         if all(path.is_file() for path in files.values()):
             for style, path in files.items():
                 self.add_font(FAMILY, style, str(path))

@@ -18,6 +18,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.drawing.image import Image
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -37,9 +38,9 @@ MAX_WIDTH = 48  # characters: a longer text wraps rather than push the next colu
 SUMMARY_WIDTHS = (30, 18, 18, 14, 18, 16)  # the summary's columns A–F: labels, then the KPI table
 # Excel's own codes for each kind of column in views.tables; Excel shows them in the reader's separators.
 FORMATS = {"count": "#,##0", "whole": "#,##0", "effort": "#,##0.0", "rate": "0.0%", "p": "0.0000",
-           "decimal": "0.00", "month": "mmm yyyy"}
+           "decimal": "0.00", "month": "mmm yyyy", "change": "+0.0%;-0.0%;0.0%"}
 DATE_FORMATS = {"en": "d mmm yyyy", "nb": "dd.mm.yyyy"}  # as i18n.DATE_PATTERNS writes a day
-CHANGE_FORMAT = "+0.0%;-0.0%;0.0%"
+CHANGE_FORMAT = FORMATS["change"]
 CHART_TITLES = {"quadrant": N_("Who is busy but not converting"), "funnel_plot": N_("Funnel plot"),
                 "trend": N_("Trends")}
 ROW_PIXELS = 20  # a default row's height on screen, to stack the chart images without overlap
@@ -78,8 +79,14 @@ def cell_value(value, language: Language):
         if isinstance(value, float) and math.isnan(value):
             return None
     if isinstance(value, str):
-        return neutralised(value)
+        return text_cell(value)
     return value
+
+
+def text_cell(text: str) -> str:
+    """Text as a cell holds it: neutralised, and without the control characters XML can't carry (a rep
+    name with a bell in it would otherwise stop the whole report)."""
+    return neutralised(ILLEGAL_CHARACTERS_RE.sub(" ", text))
 
 
 def write_table(sheet: Worksheet, frame: pd.DataFrame, language: Language, currency: str | None = None,
@@ -87,7 +94,7 @@ def write_table(sheet: Worksheet, frame: pd.DataFrame, language: Language, curre
     """The frame from A1 down under its screen titles: header frozen and filtered, each column's number
     format by its kind, widths to fit."""
     kinds = kinds or {}
-    sheet.append([neutralised(tables.title(column, language, titles)) for column in frame.columns])
+    sheet.append([text_cell(tables.title(column, language, titles)) for column in frame.columns])
     for cell in sheet[1]:
         cell.font, cell.fill, cell.border = BOLD, HEADER_FILL, RULE
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -158,7 +165,7 @@ def leak_frame(analysis: Analysis, language: Language) -> pd.DataFrame:
 
 
 LEAK_TITLES = {"gap": N_("Gap"), "lost": N_("Lost against the team's rate")}
-LEAK_KINDS = {"gap": "rate", "lost": "whole"}
+LEAK_KINDS = {"gap": "change", "lost": "whole"}
 
 
 def mix_frame(analysis: Analysis, language: Language) -> pd.DataFrame:
@@ -172,6 +179,8 @@ def mix_frame(analysis: Analysis, language: Language) -> pd.DataFrame:
 TREND_COLUMNS = ["period", "activities", "won", "revenue", "conversion", "activity_change", "won_change",
                  "rose_without_results", "partial"]
 
+TREND_KINDS = {"period": "month", "activity_change": "change", "won_change": "change"}
+
 
 def trend_titles(words: Words) -> dict[str, str]:
     g = words.language.gettext
@@ -184,7 +193,7 @@ def trend_titles(words: Words) -> dict[str, str]:
 
 def _put(sheet: Worksheet, row: int, column: int, value, bold: bool = False, size: int | None = None,
          number_format: str | None = None):
-    cell = sheet.cell(row, column, neutralised(value) if isinstance(value, str) else value)
+    cell = sheet.cell(row, column, text_cell(value) if isinstance(value, str) else value)
     if bold or size:
         cell.font = Font(bold=bold, size=size or 11)
     if number_format:
@@ -314,7 +323,7 @@ def excel_report(analysis: Analysis, language: Language, currency: str | None = 
     periods = analysis.trends("month")
     if len(periods):
         write_table(book.create_sheet(g(SHEETS["trends"])), periods[TREND_COLUMNS], language, currency,
-                    trend_titles(words), {"period": "month"})
+                    trend_titles(words), TREND_KINDS)
     drawn = images.report_charts(analysis, language)
     if drawn:
         write_charts(book.create_sheet(g(SHEETS["charts"])), drawn, language)
