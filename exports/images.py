@@ -84,8 +84,9 @@ def funnel_plot(analysis: Analysis, language: Language, width: int = WIDTH) -> a
     if analysis.funnel_limits.empty:
         return None
     rule = analysis.flag_rule
-    flag_title = language.plural("Flag limit, adjusted for {count} rep", "Flag limit, adjusted for {count} reps",
-                                 rule.judged) if rule.judged else language.gettext("Flag limit")
+    flag_title = language.ngettext("Flag limit, adjusted for {count} rep", "Flag limit, adjusted for {count} reps",
+                                   rule.judged).format(count=language.number(rule.judged)) if rule.judged \
+        else language.gettext("Flag limit")
     return charts.funnel_plot(analysis.reps(), analysis.funnel_limits, Words(analysis, language).trials,
                               flag_title, language).properties(width=width)
 

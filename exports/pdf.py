@@ -17,8 +17,8 @@ from pathlib import Path
 from fpdf import FPDF
 
 from exports import images
-from exports.words import (TITLE, Words, change_text, comparison_line, finding_text, header_lines, kpi_rows,
-                           kpi_value_text, sentence, status_counts)
+from exports.words import (TITLE, Words, change_text, comparison_line, finding_text, flag_promise, header_lines,
+                           kpi_rows, kpi_value_text, nothing_stands_out, status_counts)
 from i18n import Language
 from metrics.analysis import Analysis
 from views.escaping import plain
@@ -27,7 +27,8 @@ FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 FAMILY, CORE_FAMILY = "DejaVu", "helvetica"
 # Plain forms of characters a font may lack, after Unicode's own compatibility folding (NFKC).
-FOLDS = {"–": "-", "—": "-", "−": "-", "‐": "-", "→": "->", "…": "...", "’": "'", "‘": "'", "“": '"', "”": '"',
+FOLDS = {"–": "-", "—": "-", "−": "-", "‐": "-", "→": "->", "…": "...", "’": "'", "‘": "'", "“": '"',
+         "”": '"',
          "›": ">", "‹": "<", "€": "EUR", "\u202f": " ", "\u2009": " ", "\u2060": ""}
 GREY, INK, CARD = (90, 90, 90), (20, 20, 20), (242, 245, 249)
 MARGIN = 15  # mm
@@ -120,8 +121,8 @@ def _cards(pdf: Summary, analysis: Analysis, language: Language, currency: str |
         if kpi.previous is not None:
             pdf.set_xy(x + 3, y + 15)
             pdf.style(8.5, colour=GREY)
-            pdf.cell(width - 6, 4, pdf.text(language.text(
-                "{change} against {before}", change=change_text(kpi.change, language),
+            pdf.cell(width - 6, 4, pdf.text(language.gettext("{change} against {before}").format(
+                change=change_text(kpi.change, language),
                 before=kpi_value_text(kpi.kpi, kpi.previous, language, currency))))
     rows = -(-len(kpis) // CARDS_PER_ROW)
     pdf.set_xy(pdf.l_margin, top + rows * (height + gap))
@@ -143,47 +144,44 @@ def _chart(pdf: Summary, title: str, png: bytes, caption: str, room: float) -> N
 def pdf_summary(analysis: Analysis, language: Language, currency: str | None = None,
                 anonymised: bool = False) -> bytes:
     """The board summary as PDF bytes; `anonymised` as for exports.workbook.excel_report."""
-    g = language.gettext
     pdf = Summary(language)
     pdf.add_page()
     pdf.style(18, bold=True)
-    pdf.multi_cell(0, 9, pdf.text(g(TITLE)), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 9, pdf.text(language.gettext(TITLE)), new_x="LMARGIN", new_y="NEXT")
     pdf.paragraph(" · ".join(f"{label}: {value}" for label, value in header_lines(analysis, language, anonymised)),
                   size=8.5, colour=GREY, gap=2)
 
-    pdf.heading(g("Headline numbers"))
+    pdf.heading(language.gettext("Headline numbers"))
     line = comparison_line(analysis, language)
     if line:
         pdf.paragraph(line, size=8.5, colour=GREY)
     _cards(pdf, analysis, language, currency)
 
-    pdf.heading(g("Findings"))
+    pdf.heading(language.gettext("Findings"))
     if not analysis.findings:
-        pdf.paragraph(g("Nothing stands out: no rep, period or activity type differs from the team by more than "
-                        "chance explains at the chosen confidence."))
+        pdf.paragraph(nothing_stands_out(language))
     for position, finding in enumerate(analysis.findings, start=1):
         pdf.paragraph(f"{position}. {finding_text(finding, language, currency)}")
 
-    pdf.heading(g("Flagged reps"))
+    pdf.heading(language.gettext("Flagged reps"))
     counts = [f"{label}: {language.number(count)}" for label, count in status_counts(analysis, language)]
-    extra = g("Won at the team's rate")
+    extra = language.gettext("Won at the team's rate")
     counts.append(f"{extra}: {language.count(analysis.what_if['extra_won'].sum())}")
     pdf.paragraph(" · ".join(counts))
-    rule = analysis.flag_rule
-    pdf.paragraph(g("Above the team's median effort and converting below the rest of the team by more than chance "
-                    "explains, judged across all reps at once.") + " " + sentence(rule.guarantee(), language),
-                  size=8.5, colour=GREY)
+    pdf.paragraph(flag_promise(analysis, language, currency), size=8.5, colour=GREY)
 
-    quadrant, funnel_plot = images.quadrant(analysis, language, height=330), images.funnel_plot(analysis, language, width=500)
+    quadrant = images.quadrant(analysis, language, height=330)
+    funnel_plot = images.funnel_plot(analysis, language, width=500)
     if quadrant is not None or funnel_plot is not None:
         pdf.add_page()
         room = (pdf.eph - 40) / 2
         if quadrant is not None:
-            _chart(pdf, g("Who is busy but not converting"), images.chart_png(quadrant, language),
-                   g("Each dot is a rep; the dashed lines are the team's medians. Red triangles are flagged."), room)
+            _chart(pdf, language.gettext("Who is busy but not converting"), images.chart_png(quadrant, language),
+                   language.gettext("Each dot is a rep; the dashed lines are the team's medians. Red triangles are "
+                                    "flagged."), room)
         if funnel_plot is not None:
-            _chart(pdf, g("Funnel plot"), images.chart_png(funnel_plot, language),
-                   g("Each point is a rep: conversion against volume. The solid line is the team's pooled rate; the "
-                     "dashed curves are the limits chance allows around it, and the red curve is the limit a rep "
-                     "must fall below to be flagged."), room)
+            _chart(pdf, language.gettext("Funnel plot"), images.chart_png(funnel_plot, language),
+                   language.gettext("Each point is a rep: conversion against volume. The solid line is the team's "
+                                    "pooled rate; the dashed curves are the limits chance allows around it, and the "
+                                    "red curve is the limit a rep must fall below to be flagged."), room)
     return bytes(pdf.output())

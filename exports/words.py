@@ -51,9 +51,6 @@ class Words:
     analysis: Analysis
     language: Language
 
-    def g(self, message: str, **values) -> str:
-        return self.language.text(message, **values)
-
     @property
     def scenario(self) -> str:
         return self.language.gettext(self.analysis.scenario.label)
@@ -93,8 +90,8 @@ class Words:
         """The per-rep table's titles that are the scenario's words rather than the engine column's."""
         return {"effort": self.effort, "activities": self.language.gettext("Activities"), "won": self.won,
                 "revenue": self.revenue, "trials": self.trials, "satisfaction": self.satisfaction,
-                "expected_won": self.g("Expected {won}", won=self.won.lower()),
-                "expected_revenue": self.g("Expected {revenue}", revenue=self.revenue.lower()),
+                "expected_won": self.language.gettext("Expected {won}").format(won=self.won.lower()),
+                "expected_revenue": self.language.gettext("Expected {revenue}").format(revenue=self.revenue.lower()),
                 "status": self.language.gettext("Status")}
 
 
@@ -113,24 +110,26 @@ def dates(analysis: Analysis) -> tuple[dt.date, dt.date] | None:
 
 def header_lines(analysis: Analysis, language: Language, anonymised: bool = False) -> list[tuple[str, str]]:
     """(label, value) pairs that say what a report is about: scenario, data, dates, rows, filters."""
-    words, g = Words(analysis, language), language.gettext
-    lines = [(g("Scenario"), words.scenario)]
+    words = Words(analysis, language)
+    lines = [(language.gettext("Scenario"), words.scenario)]
     if anonymised:
-        lines.append((g("Source"), g("Anonymised: names are replaced by pseudonyms (Rep A, Rep B, …)")))
+        lines.append((language.gettext("Source"),
+                      language.gettext("Anonymised: names are replaced by pseudonyms (Rep A, Rep B, …)")))
     else:
-        lines.append((g("Source"), ", ".join(sources(analysis)) or "–"))
+        lines.append((language.gettext("Source"), ", ".join(sources(analysis)) or "–"))
     covered = dates(analysis)
     if covered:
-        lines.append((g("Dates"), language.date_range(*covered)))
+        lines.append((language.gettext("Dates"), language.date_range(*covered)))
     dataset = analysis.dataset
-    lines.append((g("Rows used"), g("{used} of {read}").format(used=language.number(dataset.rows_used),
-                                                               read=language.number(dataset.rows_read))))
+    rows = language.gettext("{used} of {read}").format(used=language.number(dataset.rows_used),
+                                                       read=language.number(dataset.rows_read))
+    lines.append((language.gettext("Rows used"), rows))
     chosen = analysis.filters
     if chosen.teams:
-        lines.append((g("Teams"), ", ".join(chosen.teams)))
+        lines.append((language.gettext("Teams"), ", ".join(chosen.teams)))
     if chosen.reps:
-        lines.append((g("Reps"), ", ".join(chosen.reps)))
-    lines.append((g("Made"), language.date(dt.date.today())))
+        lines.append((language.gettext("Reps"), ", ".join(chosen.reps)))
+    lines.append((language.gettext("Made"), language.date(dt.date.today())))
     return lines
 
 
@@ -157,8 +156,8 @@ def comparison_line(analysis: Analysis, language: Language) -> str | None:
     now, before = compared.now, compared.before
     if before is None:
         return language.date_range(now.start, now.end)
-    return language.text("{now} against the period before, {before}.", now=language.date_range(now.start, now.end),
-                         before=language.date_range(before.start, before.end))
+    return language.gettext("{now} against the period before, {before}.").format(
+        now=language.date_range(now.start, now.end), before=language.date_range(before.start, before.end))
 
 
 def status_counts(analysis: Analysis, language: Language) -> list[tuple[str, int]]:
@@ -183,3 +182,16 @@ def kpi_value_text(kpi: str, value, language: Language, currency: str | None = N
     if kind == "decimal":
         return language.number(value, 2)
     return language.count(value)
+
+
+def nothing_stands_out(language: Language) -> str:
+    """What the findings say when there are none."""
+    return language.gettext("Nothing stands out: no rep, period or activity type differs from the team by more "
+                            "than chance explains at the chosen confidence.")
+
+
+def flag_promise(analysis: Analysis, language: Language, currency: str | None = None) -> str:
+    """What a flag means and guarantees, as the Overview says it above the flagged reps."""
+    return language.gettext("Above the team's median effort and converting below the rest of the team by more than "
+                            "chance explains, judged across all reps at once.") + " " + \
+        sentence(analysis.flag_rule.guarantee(), language, currency)

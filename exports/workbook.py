@@ -16,15 +16,15 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.drawing.image import Image
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from exports import images
-from exports.words import (KPI_KINDS, TITLE, Words, comparison_line, finding_text, header_lines, kpi_rows, neutralised,
-                           sentence, status_counts)
+from exports.words import (KPI_KINDS, TITLE, Words, comparison_line, finding_text, flag_promise, header_lines,
+                           kpi_rows, neutralised, nothing_stands_out, sentence, status_counts)
 from i18n import N_, Language
 from metrics.analysis import Analysis
 from metrics.diagnostics import QUADRANT_LABELS
@@ -53,9 +53,8 @@ def money_format(code: str, currency: str | None) -> str:
 
     sample = language(code).money(1234567, currency)
     digits = re.search(r"\d[\d\s.,\u00a0\u202f]*\d", sample)
-    before, after = sample[:digits.start()], sample[digits.end():]
-    quoted = lambda text: f'"{text}"' if text else ""  # noqa: E731
-    return quoted(before) + "#,##0" + quoted(after)
+    before, after = (f'"{text}"' if text else "" for text in (sample[:digits.start()], sample[digits.end():]))
+    return before + "#,##0" + after
 
 
 def number_format(kind: str, language: Language, currency: str | None = None) -> str | None:
@@ -183,10 +182,12 @@ TREND_KINDS = {"period": "month", "activity_change": "change", "won_change": "ch
 
 
 def trend_titles(words: Words) -> dict[str, str]:
-    g = words.language.gettext
+    language = words.language
     return {"activities": words.effort, "won": words.won, "revenue": words.revenue,
-            "activity_change": g("Change in effort"), "won_change": g("Change in results"),
-            "rose_without_results": g("Rose without results"), "partial": g("Partly covered")}
+            "activity_change": language.gettext("Change in effort"),
+            "won_change": language.gettext("Change in results"),
+            "rose_without_results": language.gettext("Rose without results"),
+            "partial": language.gettext("Partly covered")}
 
 
 # ----------------------------------------------------------------------------------------------- summary
@@ -224,7 +225,7 @@ def write_summary(sheet: Worksheet, analysis: Analysis, language: Language, curr
         row += 1
 
     row += 1
-    _put(sheet, row, 1, g("Headline numbers"), bold=True, size=13)
+    _put(sheet, row, 1, language.gettext("Headline numbers"), bold=True, size=13)
     row += 1
     line = comparison_line(analysis, language)
     if line:
@@ -232,7 +233,8 @@ def write_summary(sheet: Worksheet, analysis: Analysis, language: Language, curr
         row += 1
     kpis = kpi_rows(analysis)
     if len(kpis):
-        headers = [g("Measure"), g("Now"), g("Period before"), g("Change"), g("A year earlier"), g("Change on a year")]
+        headers = [language.gettext("Measure"), language.gettext("Now"), language.gettext("Period before"),
+                   language.gettext("Change"), language.gettext("A year earlier"), language.gettext("Change on a year")]
         for column, header in enumerate(headers, start=1):
             cell = _put(sheet, row, column, header, bold=True)
             cell.fill, cell.border = HEADER_FILL, RULE
@@ -246,42 +248,39 @@ def write_summary(sheet: Worksheet, analysis: Analysis, language: Language, curr
                 _put(sheet, row, column, cell_value(value, language), number_format=code)
     row += 2
 
-    _put(sheet, row, 1, g("Findings"), bold=True, size=13)
+    _put(sheet, row, 1, language.gettext("Findings"), bold=True, size=13)
     row += 1
     findings = analysis.findings
     if not findings:
-        _paragraph(sheet, row, g("Nothing stands out: no rep, period or activity type differs from the team by "
-                                 "more than chance explains at the chosen confidence."))
+        _paragraph(sheet, row, nothing_stands_out(language))
         row += 1
     for position, finding in enumerate(findings, start=1):
         _paragraph(sheet, row, f"{position}. {finding_text(finding, language, currency)}")
         row += 1
     row += 1
 
-    _put(sheet, row, 1, g("Flagged reps"), bold=True, size=13)
+    _put(sheet, row, 1, language.gettext("Flagged reps"), bold=True, size=13)
     row += 1
     for label, count in status_counts(analysis, language):
         _put(sheet, row, 1, label)
         _put(sheet, row, 2, count, number_format=FORMATS["count"])
         row += 1
     what_if = analysis.what_if
-    _put(sheet, row, 1, g("Won at the team's rate"))
+    _put(sheet, row, 1, language.gettext("Won at the team's rate"))
     _put(sheet, row, 2, float(what_if["extra_won"].sum()), number_format=FORMATS["whole"])
     row += 1
-    _put(sheet, row, 1, g("Extra revenue"))
+    _put(sheet, row, 1, language.gettext("Extra revenue"))
     _put(sheet, row, 2, float(what_if["extra_revenue"].sum()), number_format=number_format("money", language, currency))
     row += 1
-    _paragraph(sheet, row, g("Extra won deals if every flagged rep converted at the team's pooled rate."))
+    _paragraph(sheet, row, language.gettext("Extra won deals if every flagged rep converted at the team's pooled "
+                                            "rate."))
     row += 2
 
-    _put(sheet, row, 1, g("What a flag guarantees"), bold=True, size=13)
+    _put(sheet, row, 1, language.gettext("What a flag guarantees"), bold=True, size=13)
     row += 1
-    rule = analysis.flag_rule
-    _paragraph(sheet, row, g("Above the team's median effort and converting below the rest of the team by more "
-                             "than chance explains, judged across all reps at once.") + " " +
-               sentence(rule.guarantee(), language, currency))
+    _paragraph(sheet, row, flag_promise(analysis, language, currency))
     row += 1
-    _paragraph(sheet, row, sentence(rule.spread(), language, currency))
+    _paragraph(sheet, row, sentence(analysis.flag_rule.spread(), language, currency))
 
 
 def write_charts(sheet: Worksheet, drawn: dict[str, bytes], language: Language) -> None:

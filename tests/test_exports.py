@@ -14,8 +14,8 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from exports import chart_png, excel_report, pdf_summary, report_bytes, table_csv, write_report
-from exports import images, pdf as pdf_module
+from exports import chart_png, excel_report, images, pdf_summary, report_bytes, table_csv, write_report
+from exports import pdf as pdf_module
 from exports.words import kpi_rows, kpi_value_text
 from exports.workbook import money_format
 from i18n import language
