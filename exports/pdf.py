@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from fpdf import FPDF
+from PIL import Image as Picture
 
 from exports import images
 from exports.words import (TITLE, Words, change_text, comparison_line, finding_text, flag_promise, header_lines,
@@ -57,7 +58,8 @@ def _fold(text: str, covered) -> str:
 
 
 class Summary(FPDF):
-    """An A4 page with the report's title in the footer, writing every text in a font that can draw it."""
+    """A4 pages with the report's title and page number in the footer, every text in a font that can draw
+    it; `font_dir` holds DejaVu (FONT_DIR when not given)."""
 
     def __init__(self, language: Language, font_dir: Path | None = None):
         super().__init__(orientation="portrait", unit="mm", format="A4")
@@ -69,10 +71,10 @@ class Summary(FPDF):
             for style, path in files.items():
                 self.add_font(FAMILY, style, str(path))
             glyphs = _glyphs(files[""])
-            self.family, self.covered = FAMILY, lambda character: ord(character) in glyphs
+            self.text_family, self.covered = FAMILY, lambda character: ord(character) in glyphs
         else:
-            self.family = CORE_FAMILY
-            self.covered = lambda character: ord(character) < 256 and character.isprintable() or character == " "
+            self.text_family = CORE_FAMILY
+            self.covered = lambda character: ord(character) < 256 and (character.isprintable() or character == " ")
         self.set_title(self.text(language.gettext(TITLE)))
         self.set_creator(self.text(language.gettext(TITLE)))
 
@@ -80,7 +82,7 @@ class Summary(FPDF):
         return _fold(plain(value), self.covered)
 
     def style(self, size: float, bold: bool = False, colour: tuple[int, int, int] = INK) -> None:
-        self.set_font(self.family, "B" if bold else "", size)
+        self.set_font(self.text_family, "B" if bold else "", size)
         self.set_text_color(*colour)
 
     def heading(self, text: str, size: float = 13) -> None:
@@ -131,8 +133,6 @@ def _cards(pdf: Summary, analysis: Analysis, language: Language, currency: str |
 def _chart(pdf: Summary, title: str, png: bytes, caption: str, room: float) -> None:
     """A chart under its title, as wide as the page unless `room` (mm of height) makes it narrower."""
     pdf.heading(title)
-    from PIL import Image as Picture
-
     with Picture.open(io.BytesIO(png)) as picture:
         aspect = picture.height / picture.width
     width = min(pdf.epw, room / aspect)

@@ -25,7 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from exports import images
 from exports.words import (KPI_KINDS, TITLE, Words, comparison_line, finding_text, flag_promise, header_lines,
                            kpi_rows, neutralised, nothing_stands_out, sentence, status_counts)
-from i18n import N_, Language
+from i18n import N_, Language, language as language_for
 from metrics.analysis import Analysis
 from metrics.diagnostics import QUADRANT_LABELS
 from views import tables
@@ -49,9 +49,7 @@ ROW_PIXELS = 20  # a default row's height on screen, to stack the chart images w
 @lru_cache(maxsize=None)
 def money_format(code: str, currency: str | None) -> str:
     """The currency's number format as the language writes an amount: '#,##0" kr"' or '"US$"#,##0'."""
-    from i18n import language
-
-    sample = language(code).money(1234567, currency)
+    sample = language_for(code).money(1234567, currency)
     digits = re.search(r"\d[\d\s.,\u00a0\u202f]*\d", sample)
     before, after = (f'"{text}"' if text else "" for text in (sample[:digits.start()], sample[digits.end():]))
     return before + "#,##0" + after
@@ -67,7 +65,7 @@ def number_format(kind: str, language: Language, currency: str | None = None) ->
 
 def cell_value(value, language: Language):
     """What a cell stores: numbers and dates as themselves, yes/no in words, text neutralised."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, (bool, np.bool_)):
         return language.gettext("yes") if value else language.gettext("no")

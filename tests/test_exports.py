@@ -20,6 +20,7 @@ from exports.words import kpi_rows, kpi_value_text
 from exports.workbook import money_format
 from i18n import language
 from metrics.analysis import analyse
+from metrics.filters import Filters
 from metrics.ingest import Upload, load
 from metrics.report import FORMULA_PREFIXES
 from metrics.scenarios import get_scenario
@@ -235,6 +236,15 @@ def test_charts_are_png_images_in_the_workbook(books):
         media = [archive.read(name) for name in archive.namelist() if name.startswith("xl/media/")]
     assert len(media) == 3
     assert all(picture.startswith(PNG_MAGIC) for picture in media)
+
+
+def test_a_selection_without_reps_still_makes_a_report(startup):
+    empty = analyse(startup.dataset, startup.scenario, Filters(teams=("No such team",)))
+    book = openpyxl.load_workbook(io.BytesIO(excel_report(empty, EN)))
+    assert book.sheetnames[:2] == ["Summary", "Reps"] and book["Reps"].max_row == 1
+    texts = [cell.value for row in book["Summary"].iter_rows() for cell in row if isinstance(cell.value, str)]
+    assert any(text.startswith("Nothing stands out") for text in texts)
+    assert "Nothing stands out" in text_of(PdfReader(io.BytesIO(pdf_summary(empty, EN))))
 
 
 # -------------------------------------------------------------------------------------------------- pdf
