@@ -294,6 +294,12 @@ def write_charts(sheet: Worksheet, drawn: dict[str, bytes], language: Language) 
 
 # ------------------------------------------------------------------------------------------------ report
 
+def sheet_title(key: str, language: Language) -> str:
+    """A sheet's name in the report's language (looked up by a variable: Babel would take a literal key
+    inside the call for a text to translate)."""
+    return language.gettext(SHEETS[key])[:31]
+
+
 SHEETS = {"summary": N_("Summary"), "reps": N_("Reps"), "leaks": N_("Leaks"), "mix": N_("Activity mix"),
           "trends": N_("Trends"), "charts": N_("Charts")}
 
@@ -307,23 +313,23 @@ def excel_report(analysis: Analysis, language: Language, currency: str | None = 
     book.properties.creator = g(TITLE)
     book.properties.title = f"{g(TITLE)} · {words.scenario}"
     summary = book.active
-    summary.title = g(SHEETS["summary"])
+    summary.title = sheet_title("summary", language)
     write_summary(summary, analysis, language, currency, anonymised)
 
     reps, rep_titles = rep_frame(analysis, language)
-    write_table(book.create_sheet(g(SHEETS["reps"])), reps, language, currency, rep_titles)
-    write_table(book.create_sheet(g(SHEETS["leaks"])), leak_frame(analysis, language), language, currency,
+    write_table(book.create_sheet(sheet_title("reps", language)), reps, language, currency, rep_titles)
+    write_table(book.create_sheet(sheet_title("leaks", language)), leak_frame(analysis, language), language, currency,
                 {column: g(title) for column, title in LEAK_TITLES.items()}, LEAK_KINDS)
     mix = mix_frame(analysis, language)
     if len(mix):
-        write_table(book.create_sheet(g(SHEETS["mix"])), mix, language, currency, {"revenue": words.revenue})
+        write_table(book.create_sheet(sheet_title("mix", language)), mix, language, currency, {"revenue": words.revenue})
     periods = analysis.trends("month")
     if len(periods):
-        write_table(book.create_sheet(g(SHEETS["trends"])), periods[TREND_COLUMNS], language, currency,
+        write_table(book.create_sheet(sheet_title("trends", language)), periods[TREND_COLUMNS], language, currency,
                     trend_titles(words), TREND_KINDS)
     drawn = images.report_charts(analysis, language)
     if drawn:
-        write_charts(book.create_sheet(g(SHEETS["charts"])), drawn, language)
+        write_charts(book.create_sheet(sheet_title("charts", language)), drawn, language)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

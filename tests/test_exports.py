@@ -164,7 +164,7 @@ def test_rep_columns_carry_number_formats(books, title, number_format):
 
 
 def test_money_carries_the_currency_the_language_writes(books):
-    revenue = header(books[("startup", "nb")][1]["Selgere"]).index("Revenue")  # not translated yet
+    revenue = header(books[("startup", "nb")][1]["Selgere"]).index("Omsetning")
     cells = [row[revenue] for row in books[("startup", "nb")][1]["Selgere"].iter_rows(min_row=2)]
     assert {cell.number_format for cell in cells} == {'#,##0"\u00a0kr"'}
 

@@ -6,8 +6,8 @@ from views import charts, state
 from views.context import current_view
 from views.escaping import md
 from views.i18n import lang, t, tn
-from views.widgets import (compact, count, download_csv, follow_rep_click, no_data, number, open_rep_on_click,
-                           percent, picked_reps, show_table)
+from views.widgets import (compact, count, download_csv, download_png, follow_rep_click, no_data, number,
+                           open_rep_on_click, percent, picked_reps, show_table)
 
 view = current_view()
 analysis = view.analysis
@@ -16,7 +16,8 @@ st.title(t("Activity vs performance"))
 
 performance = st.segmented_control(
     t("Performance measure"), diagnostics.PERFORMANCE_MEASURES, default="won", key=state.Param.MEASURE,
-    format_func=view.measure_title, bind="query-params", persist_state="session") or "won"
+    format_func={measure: view.measure_title(measure) for measure in diagnostics.PERFORMANCE_MEASURES}.get,
+    bind="query-params", persist_state="session") or "won"
 performance_title = view.measure_title(performance)
 everyone = analysis.team_reps(performance)
 reps = analysis.reps(performance)
@@ -29,11 +30,12 @@ by_rep, by_team, by_satisfaction = st.tabs([t("Reps"), t("Teams"), view.satisfac
 with by_rep:
     lines = analysis.quadrant_lines(performance)
     curve = analysis.curve(performance)
-    event = st.altair_chart(
-        charts.quadrant_chart(reps, lines, performance, view.effort_title, performance_title, curve=curve,
-                              zone_title=t("Busy, not converting"), curve_title=t("Expected for this effort"),
-                              language=language),
-        width="stretch", key="quadrant", on_select="rerun", selection_mode=charts.REP_PICK)
+    quadrant = charts.quadrant_chart(reps, lines, performance, view.effort_title, performance_title, curve=curve,
+                                     zone_title=t("Busy, not converting"), curve_title=t("Expected for this effort"),
+                                     language=language)
+    event = st.altair_chart(quadrant, width="stretch", key="quadrant", on_select="rerun",
+                            selection_mode=charts.REP_PICK)
+    download_png(quadrant, "activity-vs-performance.png", key="quadrant-png")
     caption = t("Dashed lines: the team's medians ({effort} {effort_title}, {results} {results_title}). Red "
                 "triangles are flagged: above the median effort and converting below the rest of the team by "
                 "more than chance explains, judged across all reps at once.",

@@ -362,7 +362,8 @@ def build_view(page_path: str = "") -> View:
     uploaded = sidebar.file_uploader(
         t("Upload spreadsheets"), type=UPLOAD_TYPES, accept_multiple_files=True, key="uploads",
         help=t("Excel (.xlsx) or CSV: activity logs, deals, rep × period sheets, rosters. Several at once is fine."))
-    scenario_key = sidebar.selectbox(t("Scenario"), list(SCENARIOS), format_func=lambda k: t(SCENARIOS[k].label),
+    scenario_key = sidebar.selectbox(t("Scenario"), list(SCENARIOS),
+                                     format_func={k: t(s.label) for k, s in SCENARIOS.items()}.get,
                                      key=state.SCENARIO, index=list(SCENARIOS).index(DEFAULT_SCENARIO))
     sidebar.selectbox(t("Language"), list(LANGUAGES), format_func=LANGUAGES.get, key=state.LANGUAGE)
     scenario = SCENARIOS[scenario_key]
@@ -412,4 +413,5 @@ def build_view(page_path: str = "") -> View:
     view = View(scenario, analysis, is_sample, from_uploads, data_key)
     st.session_state[state.VIEW] = view
     share.share_section(view, page_path)
+    share.export_section(view)
     return view

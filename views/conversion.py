@@ -8,7 +8,8 @@ from views import charts, state
 from views.context import current_view
 from views.escaping import md
 from views.i18n import lang, t, tn
-from views.widgets import download_csv, follow_rep_click, no_data, number, open_rep_on_click, percent, show_table
+from views.widgets import (download_csv, download_png, follow_rep_click, no_data, number, open_rep_on_click, percent,
+                           show_table)
 
 view = current_view()
 analysis = view.analysis
@@ -45,7 +46,9 @@ else:
 flagged = analysis.reps().loc[analysis.reps()["flagged"], "rep"].tolist()
 default = [r for r in [st.session_state.get(state.FOCUS)] if r in rep_names] or flagged[:2] or rep_names[:1]
 compare = st.multiselect(t("Compare reps with the team"), rep_names, default=default, key="funnel-compare")
-st.altair_chart(charts.stage_funnel_chart(funnel, [TEAM, *compare], language), width="stretch", key="stage-funnel")
+stage_funnel = charts.stage_funnel_chart(funnel, [TEAM, *compare], language)
+st.altair_chart(stage_funnel, width="stretch", key="stage-funnel")
+download_png(stage_funnel, "stage-funnel.png", key="stage-funnel-png")
 
 st.subheader(t("Where flagged reps leak"))
 leaks = analysis.leaks[analysis.leaks["rep"].isin(flagged)]
@@ -60,8 +63,10 @@ else:
     download_csv(leak_table, "leaks.csv", key="leaks-download", titles=leak_titles, kinds=leak_kinds)
 
 st.subheader(t("Stage-to-stage conversion per rep"))
-st.altair_chart(charts.stage_heatmap(funnel, TEAM, language), width="stretch", key="stage-heatmap",
+heatmap = charts.stage_heatmap(funnel, TEAM, language)
+st.altair_chart(heatmap, width="stretch", key="stage-heatmap",
                 on_select=open_rep_on_click("stage-heatmap", charts.REP_PICK), selection_mode=charts.REP_PICK)
+download_png(heatmap, "stage-to-stage.png", key="stage-heatmap-png")
 st.caption(t("Each cell is a rep's conversion from the stage before; its colour is the rep against the team at "
              "that step: red below, green above. Click a rep to open their page."))
 download_csv(funnel.assign(stage=funnel["stage"].map(t)), "funnel.csv", key="funnel-download")
@@ -75,9 +80,10 @@ flag_title = tn("Flag limit, adjusted for {count} rep", "Flag limit, adjusted fo
 if analysis.funnel_limits.empty:
     st.info(t("No rep has any trials yet, so there is nothing to place on the funnel plot."))
 else:
-    st.altair_chart(charts.funnel_plot(reps, analysis.funnel_limits, volume_title, flag_title, language),
-                    width="stretch", key="funnel-plot", on_select=open_rep_on_click("funnel-plot", charts.REP_PICK),
+    plot = charts.funnel_plot(reps, analysis.funnel_limits, volume_title, flag_title, language)
+    st.altair_chart(plot, width="stretch", key="funnel-plot", on_select=open_rep_on_click("funnel-plot", charts.REP_PICK),
                     selection_mode=charts.REP_PICK)
+    download_png(plot, "funnel-plot.png", key="funnel-plot-png")
     st.caption(t("Each point is a rep: conversion against volume. The solid line is the team's pooled rate "
                  "({pooled}); the dashed curves are the 95% and 99.8% limits chance allows around it at each "
                  "volume, and the red curve is the limit a rep must fall below to be flagged.",
@@ -95,7 +101,9 @@ if mix.empty:
     st.info(t("No activity log: the mix of activities can't be shown."))
 else:
     if mix["linked"].any():
-        st.altair_chart(charts.mix_rates_chart(mix, language), width="stretch", key="mix-rates")
+        mix_chart = charts.mix_rates_chart(mix, language)
+        st.altair_chart(mix_chart, width="stretch", key="mix-rates")
+        download_png(mix_chart, "activity-mix.png", key="mix-rates-png")
         st.caption(t("Dot and line: how often the deals each activity touched were won, with the interval at the "
                      "chosen confidence. Black tick: the win rate of all decided deals that got as far in the "
                      "funnel, the fair comparison, since late activities only happen on deals that got far."))

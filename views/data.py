@@ -204,7 +204,7 @@ def quality_section(dataset: Dataset) -> None:
         "rows": st.column_config.NumberColumn("Rows"), "tables": st.column_config.Column("Tables")})
     picked, button = st.columns([3, 1], vertical_alignment="bottom")
     reason = picked.selectbox(t("Rows behind"), [None, *report["reason"]], key=f"reason-{view.data_key}",
-                              format_func=lambda r: t("every reason") if r is None else r)
+                              format_func={None: t("every reason"), **{r: r for r in report["reason"]}}.get)
     button.download_button(t("Download rows (CSV)"), to_csv(problem_rows(dataset, reason)),
                             file_name="rows-dropped-or-repaired.csv", mime="text/csv", icon=":material/download:",
                             key=f"reason-download-{view.data_key}", on_click="ignore")

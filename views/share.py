@@ -113,7 +113,7 @@ def share_section(view, page_path: str) -> None:
                               help=t("Every rep's and manager's name becomes a pseudonym in the shared view and in "
                                      "everything exported from it: for a board or an investor."))
         days = st.selectbox(t("The link works for"), EXPIRY_DAYS, index=1, key="share-days",
-                            format_func=lambda d: t("{days} days", days=d))
+                            format_func={d: t("{days} days", days=d) for d in EXPIRY_DAYS}.get)
         if st.button(t("Create a share link"), key="share-create", icon=":material/link:"):
             try:
                 link = store().save(view.dataset, view_state(view, page_path),
@@ -150,3 +150,24 @@ def delete_from_address() -> bool:
         st.session_state.pop(state.SHARED_DATA, None)
         st.success(t("Deleted. The link no longer opens anything."))
     return True
+
+
+def export_section(view) -> None:
+    """The sidebar's Export: the Excel report and the board's PDF summary of this view, in the session's
+    language; a shared anonymised view exports its pseudonyms."""
+    import exports
+
+    shared = shared_view()
+    anonymised = bool(shared is not None and shared.anonymised)
+    language, currency = lang(), st.session_state.get(state.CURRENCY) or None
+    with st.sidebar.expander(t("Export"), icon=":material/download:"):
+        st.download_button(t("Excel report"), lambda: exports.report_bytes(view.analysis, "xlsx", language, currency,
+                                                                         anonymised),
+                           file_name="sales-activity-report.xlsx", key="export-xlsx", icon=":material/table_view:",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           on_click="ignore")
+        st.download_button(t("PDF summary for a board"), lambda: exports.report_bytes(
+            view.analysis, "pdf", language, currency, anonymised), file_name="sales-activity-summary.pdf",
+            key="export-pdf", icon=":material/picture_as_pdf:", mime="application/pdf", on_click="ignore")
+        st.caption(t("Both follow the filters and the language chosen here; every table on the pages has its own "
+                     "CSV download, and each chart its PNG."))

@@ -6,7 +6,8 @@ from metrics.trends import periods_overlapping
 from views import charts, state
 from views.context import current_view
 from views.i18n import lang, t, tn
-from views.widgets import count, download_csv, money, no_data, number, percent, show_table, signed_percent
+from views.widgets import (count, download_csv, download_png, money, no_data, number, percent, show_table,
+                           signed_percent)
 
 MIN_PERIODS_FOR_A_LAG = 6  # fewer pairs of periods give a correlation that says nothing about timing
 
@@ -28,8 +29,9 @@ periods = analysis.trends(frequency, lag)
 if periods.empty:
     no_data()
     st.stop()
-event = st.altair_chart(charts.trend_chart(periods, view.effort_title, view.won_title, frequency, language),
-                        width="stretch", key="trend", on_select="rerun", selection_mode=charts.PERIOD_BRUSH)
+trend = charts.trend_chart(periods, view.effort_title, view.won_title, frequency, language)
+event = st.altair_chart(trend, width="stretch", key="trend", on_select="rerun", selection_mode=charts.PERIOD_BRUSH)
+download_png(trend, "trends.png", key="trend-png")
 later = (tn("{count} month later", "{count} months later", lag) if frequency == "month" else
          tn("{count} week later", "{count} weeks later", lag)) if lag else ""
 st.caption(t("Bars: {effort}; line: {won} in each period{later}. Red triangles mark periods where effort rose by "

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from metrics.report import to_csv
+import exports
 from views import state, tables
 from views.i18n import lang, t
 
@@ -53,8 +53,15 @@ def show_table(frame: pd.DataFrame, key: str, titles: dict[str, str] | None = No
 def download_csv(frame: pd.DataFrame, file_name: str, key: str, titles: dict[str, str] | None = None,
                  kinds: dict[str, str] | None = None) -> None:
     """The table as a CSV with the screen's headers and rounding; formulas neutralised."""
-    st.download_button(t("Download table (CSV)"), to_csv(tables.readable(frame, lang(), titles, kinds)),
+    language = lang()
+    st.download_button(t("Download table (CSV)"), lambda: exports.table_csv(frame, language, titles, kinds),
                        file_name=file_name, mime="text/csv", key=key, icon=":material/download:", on_click="ignore")
+
+
+def download_png(chart, file_name: str, key: str) -> None:
+    """The chart as a PNG, drawn on the server when asked for (the same drawing the reports hold)."""
+    st.download_button(t("Download chart (PNG)"), lambda: exports.chart_png(chart), file_name=file_name,
+                       mime="image/png", key=key, icon=":material/image:", on_click="ignore", type="tertiary")
 
 
 def picked_reps(event, parameter: str) -> list[str]:

@@ -24,7 +24,8 @@ def test_hostile_names_fetch_nothing_and_show_as_text_on_every_page(page):
         open_page(page, shown.title, shown.url_path)
         assert_no_crash(page)
         main = page.locator("[data-testid='stMain']")
-        links = [a.get_attribute("href") or "" for a in main.locator("a").all()]
+        # All at once: listing the links and then reading each races with charts still settling.
+        links = main.evaluate("main => [...main.querySelectorAll('a')].map(a => a.getAttribute('href') || '')")
         assert not [href for href in links if "127.0.0.1:9" in href or href.startswith("javascript")], shown.title
         assert main.locator("img[src*='127.0.0.1'], .katex, [data-testid='stMarkdownColoredText']").count() == 0
     page.get_by_text(HOSTILE_FILE).first.wait_for()  # the Data page names the file as it was called
