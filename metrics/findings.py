@@ -215,12 +215,13 @@ def _what_if(found: Insights, scenario: Scenario) -> list[Finding]:
     if table.empty:
         return []
     won, revenue = table["extra_won"].sum(), table["extra_revenue"].sum()
-    values = {"reps": len(table), "rate": table["team_rate"].iloc[0], "won": won, "won_label": scenario.won_label,
-              "revenue": revenue, "revenue_label": scenario.revenue_label}
-    template = N_("If the flagged rep converted at the team's rate of {rate:percent}, the team would have {won:count} "
-                  "more {won_label:lower}, worth about {revenue:money} in {revenue_label:lower} at the team's average "
-                  "deal size.") if len(table) == 1 else \
-        N_("If the {reps:count} flagged reps converted at the team's rate of {rate:percent}, the team would have "
+    # 'about 46 more', never '45.6 more': the count is an estimate.
+    values = {"reps": len(table), "rate": table["team_rate"].iloc[0], "won": round(won),
+              "won_label": scenario.won_label, "revenue": revenue, "revenue_label": scenario.revenue_label}
+    template = N_("If the flagged rep converted at the team's rate of {rate:percent}, the team would have about "
+                  "{won:count} more {won_label:lower}, worth about {revenue:money} in {revenue_label:lower} at the "
+                  "team's average deal size.") if len(table) == 1 else \
+        N_("If the {reps:count} flagged reps converted at the team's rate of {rate:percent}, the team would have about "
            "{won:count} more {won_label:lower}, worth about {revenue:money} in {revenue_label:lower} at the team's "
            "average deal size.")
     return [Finding("what_if", Message(template, values), float(won))]
@@ -288,8 +289,8 @@ def _satisfaction(found: Insights, scenario: Scenario) -> list[Finding]:
                   "label": scenario.satisfaction_label, "score": row.satisfaction, "ratings": int(row.ratings),
                   "others": row.others, "p": row.p, "gap": row.gap}
         template = N_("{rep} brought in {revenue:money} ({ratio:ratio} the median rep) with {label:lower} of "
-                      "{score:number.2} over {ratings:count} ratings against {others:number.2} for the rest of the team "
-                      "(p < 0.001): {gap:term}.") if row.p < 0.001 else \
+                      "{score:number.2} over {ratings:count} ratings against {others:number.2} for the rest of the "
+                      "team (p < 0.001): {gap:term}.") if row.p < 0.001 else \
             N_("{rep} brought in {revenue:money} ({ratio:ratio} the median rep) with {label:lower} of {score:number.2} "
                "over {ratings:count} ratings against {others:number.2} for the rest of the team (p = {p:number.3}): "
                "{gap:term}.")

@@ -640,9 +640,9 @@ def test_an_anonymised_view_labels_deals_and_tables_the_same_in_every_frame(stor
 
 def test_an_anonymised_view_counts_the_warnings_it_leaves_out(store):
     opened = store.open(store.save(planted_dataset(), STATE, anonymise=True).token)
-    assert [str(warning) for warning in opened.warnings] == [("2 reading warnings about the uploaded files are left out of this anonymised view, "
-                                "as they quote the files' own words. The numbers may be affected: the person who "
-                                "shared it can see the warnings.")]
+    assert [str(warning) for warning in opened.warnings] == [
+        "2 reading warnings about the uploaded files are left out of this anonymised view, as they quote the files' "
+        "own words. The numbers may be affected: the person who shared it can see the warnings."]
     assert opened.notes == []
 
 

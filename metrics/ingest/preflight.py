@@ -454,8 +454,8 @@ def _check_cells(scan: SheetScan) -> None:
                "than the {most:count} this app reads. One value far from the data, even a space, makes a sheet that "
                "large. Delete the rows and columns beyond your data (or copy the data into a new sheet), save, and "
                "upload it again."),
-            save_again=False, rows=scan.rows, columns=scan.columns, cell=f"{column_letters(scan.columns)}{scan.rows}", cells=scan.cells,
-            most=MAX_SHEET_CELLS)
+            save_again=False, rows=scan.rows, columns=scan.columns, cell=f"{column_letters(scan.columns)}{scan.rows}",
+            cells=scan.cells, most=MAX_SHEET_CELLS)
 
 
 def _column_number(letters: bytes) -> int:

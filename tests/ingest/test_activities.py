@@ -111,5 +111,5 @@ def test_deals_a_deals_table_gives_are_not_counted_again_from_the_log():
     amounts = dataset.outcomes.set_index("deal_id")["amount"]
     assert amounts.astype(object).where(amounts.notna(), None).to_dict() == {"D1": 800.0, "D2": None, "D3": 200.0}
     log = next(t for t in dataset.tables if t.source == "log.csv")
-    assert str(log.notes[-1]) == "1 of the deals its rows carry are in a deals table too; they are counted from the " \
-                            "deals table, once."
+    assert str(log.notes[-1]) == "1 of the deals its rows carry are in a deals table too; they are counted from " \
+                                 "the deals table, once."

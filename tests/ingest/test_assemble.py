@@ -74,9 +74,9 @@ def log_of(dates: list[str], status: str | None = None) -> bytes:
 def test_a_table_that_loses_every_row_is_an_error_naming_the_file_and_the_reason():
     dataset = load([Upload("log.csv", log_of(["soon", "later", "someday"]))], today=TODAY)
     [error] = dataset.errors
-    assert (error.file, str(error.message)) == ("log.csv", "None of its 3 rows could be used (3 unparseable date), so it "
-                                           "was left out. Check on the Data page which column was taken for each "
-                                           "role, or export the file again.")
+    assert (error.file, str(error.message)) == ("log.csv", "None of its 3 rows could be used (3 unparseable date), so "
+                                                "it was left out. Check on the Data page which column was taken for "
+                                                "each role, or export the file again.")
     assert dataset.tables == [] and [(t.shape, t.rows_used) for t in dataset.unused] == [("activities", 0)]
     assert (dataset.rows_read, dataset.rows_dropped, len(dataset.problems)) == (3, 3, 3)
 
@@ -90,8 +90,8 @@ def test_a_table_that_keeps_nearly_none_of_its_rows_is_an_error_too():
 def test_a_task_export_of_planned_tasks_only_says_no_activity_was_done():
     dataset = load([Upload("Task.csv", log_of(["2026-01-05", "2026-01-06"], "Not Started"))], today=TODAY)
     [error] = dataset.errors
-    assert str(error.message).startswith("None of its 2 activities can be counted as effort, as none of them was done: "
-                                    "2 planned, not done (Status is 'Not Started').")
+    assert str(error.message).startswith("None of its 2 activities can be counted as effort, as none of them was "
+                                         "done: 2 planned, not done (Status is 'Not Started').")
 
 
 def test_a_few_done_tasks_among_many_planned_are_used():

@@ -146,7 +146,8 @@ def test_several_shapes_in_one_workbook_on_any_sheet():
         ("Roster", "roster"), ("Log", "activities"), ("Deals", "deals")]
     assert dict(zip(dataset.activities["rep"], dataset.activities["team"])) == {"Kari Nordmann": "SMB",
                                                                                 "Ola Hansen": "Enterprise"}
-    assert any("Read me" in note for note in map(str, dataset.notes))  # the notes sheet is mentioned, not silently skipped
+    # The notes sheet is mentioned, not silently skipped.
+    assert any("Read me" in note for note in map(str, dataset.notes))
     assert not any("Read me" in w for w in map(str, dataset.warnings))  # but it is no warning: nothing can be wrong
 
 

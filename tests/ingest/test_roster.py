@@ -47,8 +47,8 @@ def test_ids_the_roster_does_not_list_are_shown_and_counted():
     dataset = load([Upload("Opportunity.csv", DEALS_BY_ID.encode()), Upload("User.csv", users.encode())],
                    today=TODAY)
     assert sorted(dataset.outcomes["rep"].unique()) == ["Kari Nordmann", "U2"]
-    assert [str(note) for note in dataset.tables[0].notes] == ["1 of its 2 rep ids are named from User.csv; the other 1 ('U2'…) are not in "
-                                       "it and are shown as ids."]
+    assert [str(note) for note in dataset.tables[0].notes] == [
+        "1 of its 2 rep ids are named from User.csv; the other 1 ('U2'…) are not in it and are shown as ids."]
 
 
 def test_a_table_with_both_the_owner_id_and_name_names_the_ids_of_another():

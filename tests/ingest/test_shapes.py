@@ -71,8 +71,8 @@ def test_the_shape_comes_with_its_reason_and_the_alternatives():
 
     choice = decide_shape(recognise(["Date", "Rep", "Type", "Status", "Amount"]))
     assert str(choice.reason) == "Read as a deals table: each row is a deal: 'Status' as status and 'Amount' as amount."
-    assert str(choice.alternative_reason) == ("It could also be an activity log (each row is an activity: 'Date' as date "
-                                         "and 'Type' as activity type), but its evidence is weaker.")
+    assert str(choice.alternative_reason) == ("It could also be an activity log (each row is an activity: 'Date' as "
+                                              "date and 'Type' as activity type), but its evidence is weaker.")
 
 
 @pytest.mark.parametrize("headers, shape", [
