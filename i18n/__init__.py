@@ -82,7 +82,8 @@ class Language:
     # ------------------------------------------------------------------------------------------------ words
 
     def gettext(self, message: str) -> str:
-        return _translations(self.code).gettext(message)
+        # gettext("") is the catalog's header, never a word: an empty text (a table with no reason) stays empty.
+        return _translations(self.code).gettext(message) if message else message
 
     def ngettext(self, singular: str, plural: str, count: int) -> str:
         return _translations(self.code).ngettext(singular, plural, int(count))
