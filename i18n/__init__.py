@@ -82,7 +82,8 @@ class Language:
     # ------------------------------------------------------------------------------------------------ words
 
     def gettext(self, message: str) -> str:
-        return _translations(self.code).gettext(message)
+        # gettext("") is the catalog's header, never a word: an empty text (a table with no reason) stays empty.
+        return _translations(self.code).gettext(message) if message else message
 
     def ngettext(self, singular: str, plural: str, count: int) -> str:
         return _translations(self.code).ngettext(singular, plural, int(count))
@@ -197,19 +198,35 @@ class Language:
 
 
 class _LocalFormatter(string.Formatter):
-    """str.format whose format spec names a kind of value, written in the language's own way."""
+    """str.format whose format spec names a kind of value, written in the language's own way (see
+    metrics.text.Message): a Message inside is said in the same language, a list joined in its words."""
 
     def __init__(self, language: Language, currency: str | None = None):
         self.language, self.currency = language, currency
 
     def format_field(self, value, format_spec: str) -> str:
-        writers = {"percent": self.language.percent, "count": self.language.count,
+        from metrics.text import LISTS, SEPARATORS, Message, kind_and_places
+
+        kind, places = kind_and_places(format_spec)
+        if isinstance(value, Message):
+            return self.language.render(value, self.currency)
+        if kind in LISTS:
+            items = [self.language.render(item, self.currency) if isinstance(item, Message) else str(item)
+                     for item in value]
+            if kind in SEPARATORS or not items:
+                return SEPARATORS.get(kind, "").join(items)
+            from babel.lists import format_list
+
+            return format_list(items, style="standard" if kind == "and" else "or", locale=self.language.locale)
+        writers = {"percent": lambda v: self.language.percent(v, 1 if places is None else places),
+                   "count": self.language.count,
                    "money": lambda v: self.language.money(v, self.currency),
-                   "number": lambda v: self.language.number(v, 1),
+                   "number": lambda v: self.language.number(v, 1 if places is None else places),
                    "ratio": lambda v: self.language.number(v, 1) + "×", "month": self.language.month,
-                   "date": self.language.date, "term": self.language.gettext}
-        if format_spec in writers:
-            return writers[format_spec](value)
+                   "date": self.language.date, "term": self.language.gettext,
+                   "lower": lambda v: self.language.gettext(v).lower()}
+        if kind in writers:
+            return writers[kind](value)
         return super().format_field(value, format_spec)
 
 

@@ -1,4 +1,4 @@
-"""Command line: python -m metrics analyze FILE [FILE ...] --scenario startup --format json.
+"""Command line: python -m metrics analyze FILE [FILE ...] --scenario startup --format json [--lang nb].
 
 Exit codes: 0 when every file was used; 1 when the report was written but a file (or a table in it) could not
 be used, each such file named on standard error; 2 when there was nothing to analyse, every file's error
@@ -10,10 +10,12 @@ import argparse
 import json
 import sys
 
-from metrics.errors import InputError
+from i18n import DEFAULT_LANGUAGE, LANGUAGES, language
+from metrics.errors import InputError, error_message
 from metrics.ingest import MAX_MAPPING_BYTES, validate_mapping
 from metrics.report import NothingToAnalyse, analyze_files, to_csv, to_dict, to_xlsx
 from metrics.scenarios import SCENARIOS
+from metrics.text import N_
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,31 +30,38 @@ def main(argv: list[str] | None = None) -> int:
     analyze.add_argument("--output", "-o", help="write here instead of standard output (needed for xlsx)")
     analyze.add_argument("--mapping", metavar="FILE.json",
                          help="a mapping saved on the Data page: column choices, statuses, activity types")
+    analyze.add_argument("--lang", choices=sorted(LANGUAGES), default=DEFAULT_LANGUAGE,
+                         help="the language of the findings, warnings and errors (en, nb)")
     args = parser.parse_args(argv)
     from metrics import sandbox
+
+    say = language(args.lang).render
+
+    def error(problem: InputError) -> None:
+        print(f"error: {say(error_message(problem))}", file=sys.stderr)
 
     sandbox.pool().warm()  # the reader's imports run in its process while this one imports the engine
     try:
         mapping = _read_mapping(args.mapping) if args.mapping else None
         analysis = analyze_files(args.files, args.scenario, mapping)
     except NothingToAnalyse as nothing:
-        for error in nothing.errors:
-            print(f"error: {error}", file=sys.stderr)
+        for problem in nothing.errors:
+            error(problem)
         return 2
-    except InputError as error:
-        print(f"error: {error}", file=sys.stderr)
+    except InputError as problem:
+        error(problem)
         return 2
-    for error in analysis.dataset.errors:
-        print(f"error: {error}", file=sys.stderr)
+    for problem in analysis.dataset.errors:
+        error(problem)
     for warning in analysis.dataset.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"warning: {say(warning)}", file=sys.stderr)
     if args.format == "json":
-        payload = (json.dumps(to_dict(analysis), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        payload = (json.dumps(to_dict(analysis, args.lang), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     elif args.format == "csv":
         payload = to_csv(analysis.reps())
     else:
         if not args.output:
-            print("error: --format xlsx needs --output FILE.xlsx", file=sys.stderr)
+            error(InputError(N_("--format xlsx needs --output FILE.xlsx")))
             return 2
         payload = to_xlsx({"Reps": analysis.reps()})
     if args.output:
@@ -68,7 +77,7 @@ def _read_mapping(path: str) -> dict:
         with open(path, "rb") as handle:
             content = handle.read(MAX_MAPPING_BYTES + 1)
     except OSError as error:
-        raise InputError(f"can't be read ({error.strerror}).", path) from None
+        raise InputError(N_("The file can't be read ({reason})."), path, reason=error.strerror) from None
     try:
         return validate_mapping(content)
     except InputError as error:

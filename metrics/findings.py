@@ -1,4 +1,4 @@
-"""The analysis in one pass, and its top findings as plain sentences.
+"""The analysis in one pass, and its top findings as sentences (Messages, said in the user's language).
 
 Every number in a sentence is read from the tables in Insights; nothing here computes a rate of its own.
 """
@@ -13,6 +13,7 @@ from metrics import diagnostics, expected as expectation, leaks, mix as activity
 from metrics.filters import Slice
 from metrics.funnel import funnel_table
 from metrics.scenarios import Scenario
+from metrics.text import Message, N_, listing
 from metrics.trends import period_table
 
 # Where each kind of finding is drawn, for the link beside it.
@@ -31,10 +32,17 @@ TIERS = {"flagged": 0, "what_if": 1, "period": 2, "activity_type": 2, "team": 3,
 
 @dataclass(frozen=True)
 class Finding:
+    """One finding: its sentences as a Message (whole sentences, said in the user's language where shown)."""
+
     kind: str
-    text: str
+    message: Message | str
     impact: float  # roughly, won deals at stake
     rep: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The finding in plain English, for logs and tests."""
+        return str(self.message)
 
     @property
     def page(self) -> str:
@@ -85,22 +93,31 @@ def rank(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (TIERS[f.kind], -f.impact))
 
 
+# What a rep's effort is counted in, as the sentences name it.
+ACTIVITIES, WEIGHTED_ACTIVITIES, DEALS_ENGAGED = N_("activities"), N_("weighted activities"), N_("deals engaged")
+
+
 def _effort_word(basis: str, reps: pd.DataFrame | None = None) -> str:
     if basis == "deals":
-        return "deals engaged"
+        return DEALS_ENGAGED
     weighted = reps is not None and not reps["effort"].equals(reps["activities"])
-    return "weighted activities" if weighted else "activities"
+    return WEIGHTED_ACTIVITIES if weighted else ACTIVITIES
 
 
-def _caveat(row) -> str:
-    """The clause a flag or an 'efficient' sentence carries when the rep's effort is probably under-recorded."""
+def _caveat(row) -> list[Message]:
+    """The sentence a flag or an 'efficient' finding carries when the rep's effort is probably under-recorded."""
     if diagnostics.CAVEAT_EMPTY_WEEKS in row.caveat:
-        return (f" — but their log is empty for {row.empty_weeks:,} weeks, in stretches, while the rest of the team "
-                "logged, so their effort is probably under-recorded")
+        return [Message(N_("But their log is empty for {weeks:count} weeks, in stretches, while the rest of the team "
+                           "logged, so their effort is probably under-recorded."), {"weeks": int(row.empty_weeks)})]
     if diagnostics.CAVEAT_THIN_LOG in row.caveat:
-        return (f" — but their log holds almost no activity for {row.won:,} won, so their effort is probably "
-                "under-recorded")
-    return ""
+        return [Message(N_("But their log holds almost no activity for {won:count} won, so their effort is probably "
+                           "under-recorded."), {"won": int(row.won)})]
+    return []
+
+
+def _sentences(*sentences: Message) -> Message:
+    """A finding of more than one sentence, each whole, said one after the other."""
+    return sentences[0] if len(sentences) == 1 else listing(sentences, "sentences")
 
 
 def _all_findings(found: Insights, scenario: Scenario, basis: str) -> list[Finding]:
@@ -109,16 +126,68 @@ def _all_findings(found: Insights, scenario: Scenario, basis: str) -> list[Findi
             *_efficient(found, basis)]
 
 
-def _against_median(value: float, median: float) -> str:
-    """'2.4× the team's median' — or plainer words where a ratio would mislead or divide by zero."""
+def _against_median(value: float, median: float) -> tuple[str, dict]:
+    """How an effort compares with the median: 'ratio' ('2.4× the team's median') — or 'above', 'below'
+    ('just above the team's median') or 'unknown' ('more than most'), where a ratio would mislead or divide by
+    zero; with the ratio as a value."""
     if not median or median != median:
-        return "more than most of the team's"
+        return "unknown", {}
     ratio = value / median
     if 1 < ratio < 1.1:
-        return "just above the team's median"
+        return "above", {}
     if 0.9 < ratio < 1:
-        return "just below the team's median"
-    return f"{ratio:.1f}× the team's median"
+        return "below", {}
+    return "ratio", {"ratio": ratio}
+
+
+# One whole sentence for each way an effort compares with the median.
+FLAGGED = {
+    "ratio": N_("{rep} made {ratio:ratio} the team's median {effort:term} ({effort_count:count} against "
+                "{median:count}) but converted {conversion:percent} against the team's {pooled:percent}."),
+    "above": N_("{rep} made just above the team's median {effort:term} ({effort_count:count} against "
+                "{median:count}) but converted {conversion:percent} against the team's {pooled:percent}."),
+    "below": N_("{rep} made just below the team's median {effort:term} ({effort_count:count} against "
+                "{median:count}) but converted {conversion:percent} against the team's {pooled:percent}."),
+    "unknown": N_("{rep} made more than most of the team's {effort:term} ({effort_count:count} against "
+                  "{median:count}) but converted {conversion:percent} against the team's {pooled:percent}."),
+}
+LEAK = N_("{rep} loses most between {from_stage:lower} and {stage:lower} ({rep_rate:percent.0} against the team's "
+          "{team_rate:percent.0}).")
+TEAM = {
+    "ratio": N_("Team {team} converted {conversion:percent} against {pooled:percent} across teams, on {ratio:ratio} "
+                "the teams' median {effort:term}."),
+    "above": N_("Team {team} converted {conversion:percent} against {pooled:percent} across teams, on just above "
+                "the teams' median {effort:term}."),
+    "below": N_("Team {team} converted {conversion:percent} against {pooled:percent} across teams, on just below "
+                "the teams' median {effort:term}."),
+    "unknown": N_("Team {team} converted {conversion:percent} against {pooled:percent} across teams, on more than "
+                  "most of the teams' {effort:term}."),
+}
+EFFICIENT = {
+    "ratio": N_("{rep} converted {conversion:percent} — {rate_ratio:ratio} the team's rate — on {ratio:ratio} the "
+                "team's median {effort:term}."),
+    "above": N_("{rep} converted {conversion:percent} — {rate_ratio:ratio} the team's rate — on just above the "
+                "team's median {effort:term}."),
+    "below": N_("{rep} converted {conversion:percent} — {rate_ratio:ratio} the team's rate — on just below the "
+                "team's median {effort:term}."),
+    "unknown": N_("{rep} converted {conversion:percent} — {rate_ratio:ratio} the team's rate — on more than most of "
+                  "the team's {effort:term}."),
+}
+
+
+# A period whose effort rose while its results fell: (effort is deals engaged, results are lagged) → sentence.
+PERIOD = {
+    (False, False): N_("In {period:month}, activities rose {change:percent.0} (from {before:count} to {after:count}) "
+                       "while {won_label:lower} went from {won_before:count} to {won_after:count}."),
+    (False, True): N_("In {period:month}, activities rose {change:percent.0} (from {before:count} to {after:count}) "
+                      "while {won_label:lower} in the later results periods went from {won_before:count} "
+                      "({before_period:month}) to {won_after:count} ({results_period:month})."),
+    (True, False): N_("In {period:month}, deals engaged rose {change:percent.0} (from {before:count} to "
+                      "{after:count}) while {won_label:lower} went from {won_before:count} to {won_after:count}."),
+    (True, True): N_("In {period:month}, deals engaged rose {change:percent.0} (from {before:count} to {after:count}) "
+                     "while {won_label:lower} in the later results periods went from {won_before:count} "
+                     "({before_period:month}) to {won_after:count} ({results_period:month})."),
+}
 
 
 def _flagged(found: Insights, scenario: Scenario, basis: str) -> list[Finding]:
@@ -128,14 +197,16 @@ def _flagged(found: Insights, scenario: Scenario, basis: str) -> list[Finding]:
     worst = found.leaks.set_index("rep") if len(found.leaks) else pd.DataFrame()
     results = []
     for row in reps[reps["flagged"]].itertuples():
-        text = (f"{row.rep} made {_against_median(row.effort, median)} {_effort_word(basis, reps)} "
-                f"({row.effort:,.0f} against {median:,.0f}) but converted {row.conversion:.1%} against the "
-                f"team's {pooled:.1%}")
+        comparison, ratio = _against_median(row.effort, median)
+        sentences = [Message(FLAGGED[comparison], {
+            "rep": row.rep, **ratio, "effort": _effort_word(basis, reps), "effort_count": round(row.effort),
+            "median": round(median), "conversion": row.conversion, "pooled": pooled})]
         if row.rep in worst.index:
             leak = worst.loc[row.rep]
-            text += (f"; {row.rep} loses most between {leak['from_stage'].lower()} and {leak['stage'].lower()} "
-                     f"({leak['rep_rate']:.0%} against the team's {leak['team_rate']:.0%})")
-        results.append(Finding("flagged", text + _caveat(row) + ".", float(extra.get(row.rep, 0.0)), row.rep))
+            sentences.append(Message(LEAK, {"rep": row.rep, "from_stage": leak["from_stage"], "stage": leak["stage"],
+                                            "rep_rate": leak["rep_rate"], "team_rate": leak["team_rate"]}))
+        results.append(Finding("flagged", _sentences(*sentences, *_caveat(row)), float(extra.get(row.rep, 0.0)),
+                               row.rep))
     return results
 
 
@@ -144,11 +215,16 @@ def _what_if(found: Insights, scenario: Scenario) -> list[Finding]:
     if table.empty:
         return []
     won, revenue = table["extra_won"].sum(), table["extra_revenue"].sum()
-    who = "the flagged rep" if len(table) == 1 else f"the {len(table)} flagged reps"
-    text = (f"If {who} converted at the team's rate of {table['team_rate'].iloc[0]:.1%}, the team would have "
-            f"about {won:,.0f} more {scenario.won_label.lower()}, worth about {revenue:,.0f} in "
-            f"{scenario.revenue_label.lower()} at the team's average deal size.")
-    return [Finding("what_if", text, float(won))]
+    # 'about 46 more', never '45.6 more': the count is an estimate.
+    values = {"reps": len(table), "rate": table["team_rate"].iloc[0], "won": round(won),
+              "won_label": scenario.won_label, "revenue": revenue, "revenue_label": scenario.revenue_label}
+    template = N_("If the flagged rep converted at the team's rate of {rate:percent}, the team would have about "
+                  "{won:count} more {won_label:lower}, worth about {revenue:money} in {revenue_label:lower} at the "
+                  "team's average deal size.") if len(table) == 1 else \
+        N_("If the {reps:count} flagged reps converted at the team's rate of {rate:percent}, the team would have about "
+           "{won:count} more {won_label:lower}, worth about {revenue:money} in {revenue_label:lower} at the team's "
+           "average deal size.")
+    return [Finding("what_if", Message(template, values), float(won))]
 
 
 def _periods(found: Insights, scenario: Scenario, basis: str) -> list[Finding]:
@@ -158,16 +234,13 @@ def _periods(found: Insights, scenario: Scenario, basis: str) -> list[Finding]:
     lagged = bool((periods["results_period"] != periods["period"]).any())
     results = []
     for position, row in zip(marked.index, marked.itertuples()):
-        won = scenario.won_label.lower()
+        values = {"period": row.period, "change": row.activity_change, "before": int(row.previous_activities),
+                  "after": int(row.activities), "won_label": scenario.won_label, "won_before": int(row.previous_won),
+                  "won_after": int(row.won_after_lag)}
         if lagged:
-            before = periods.loc[position - 1, "results_period"]
-            outcome = (f"{won} in the later results periods went from {row.previous_won:,} ({before:%B %Y}) to "
-                       f"{row.won_after_lag:,} ({row.results_period:%B %Y})")
-        else:
-            outcome = f"{won} went from {row.previous_won:,} to {row.won_after_lag:,}"
-        text = (f"In {row.period:%B %Y}, {_effort_word(basis)} rose {row.activity_change:.0%} (from "
-                f"{row.previous_activities:,} to {row.activities:,}) while {outcome}.")
-        results.append(Finding("period", text, float(row.previous_won - row.won_after_lag)))
+            values.update(before_period=periods.loc[position - 1, "results_period"], results_period=row.results_period)
+        message = Message(PERIOD[basis == "deals", lagged], values)
+        results.append(Finding("period", message, float(row.previous_won - row.won_after_lag)))
     return results
 
 
@@ -176,13 +249,19 @@ def _activity_types(found: Insights, scenario: Scenario) -> list[Finding]:
     judged = found.mix[found.mix["verdict"].isin([activity_mix.PAYS_OFF, activity_mix.DOES_NOT_PAY])]
     results = []
     for row in judged.itertuples():
-        stage = scenario.funnel[scenario.activity_stage.get(row.activity_type, 0)].lower()
-        text = (f"{row.label}: deals with one were won {row.win_rate:.0%} of the time ({confidence:.0%} interval "
-                f"{row.win_rate_low:.0%}–{row.win_rate_high:.0%}, {row.decided_deals:,} decided deals) against "
-                f"{row.baseline:.0%} for all decided deals that reached {stage} — it {row.verdict}.")
+        values = {"activity": row.label, "win_rate": row.win_rate, "confidence": confidence,
+                  "low": row.win_rate_low, "high": row.win_rate_high, "decided": int(row.decided_deals),
+                  "baseline": row.baseline, "stage": scenario.funnel[scenario.activity_stage.get(row.activity_type, 0)]}
+        template = N_("{activity:term}: deals with one were won {win_rate:percent.0} of the time "
+                      "({confidence:percent.0} interval {low:percent.0}–{high:percent.0}, {decided:count} decided "
+                      "deals) against {baseline:percent.0} for all decided deals that reached {stage:lower} — it pays "
+                      "off.") if row.verdict == activity_mix.PAYS_OFF else \
+            N_("{activity:term}: deals with one were won {win_rate:percent.0} of the time ({confidence:percent.0} "
+               "interval {low:percent.0}–{high:percent.0}, {decided:count} decided deals) against {baseline:percent.0} "
+               "for all decided deals that reached {stage:lower} — it does not pay off.")
         impact = abs(row.win_rate - row.baseline) * row.decided_deals
-        results.append(Finding("activity_type", text, float(impact if row.verdict == activity_mix.DOES_NOT_PAY
-                                                             else impact / 4)))
+        results.append(Finding("activity_type", Message(template, values),
+                               float(impact if row.verdict == activity_mix.DOES_NOT_PAY else impact / 4)))
     return results
 
 
@@ -192,23 +271,31 @@ def _teams(found: Insights, basis: str) -> list[Finding]:
         return []
     pooled = diagnostics.pooled_rate(table)
     median = diagnostics.quadrant_lines(table)["effort"]
-    return [Finding("team", f"Team {row.team} converted {row.conversion:.1%} against {pooled:.1%} across teams, on "
-                            f"{_against_median(row.effort, median).replace('team', 'teams')} "
-                            f"{_effort_word(basis, table)}.",
-                    float(pooled * row.trials - row.won))
-            for row in table[table["flagged"]].itertuples()]
+    results = []
+    for row in table[table["flagged"]].itertuples():
+        comparison, ratio = _against_median(row.effort, median)
+        message = Message(TEAM[comparison], {"team": row.team, "conversion": row.conversion, "pooled": pooled,
+                                             **ratio, "effort": _effort_word(basis, table)})
+        results.append(Finding("team", message, float(pooled * row.trials - row.won)))
+    return results
 
 
 def _satisfaction(found: Insights, scenario: Scenario) -> list[Finding]:
     gaps = found.satisfaction
     median_revenue = satisfaction.median_seller_revenue(found.reps)
-    label = scenario.satisfaction_label.lower()
-    return [Finding("satisfaction",
-                    f"{row.rep} brought in {row.revenue:,.0f} ({row.revenue / median_revenue:.1f}× the median rep) "
-                    f"with {label} of {row.satisfaction:.2f} over {row.ratings} ratings against {row.others:.2f} for "
-                    f"the rest of the team ({'p < 0.001' if row.p < 0.001 else f'p = {row.p:.3f}'}): {row.gap}.",
-                    abs(row.t), row.rep)
-            for row in gaps[gaps["gap"] != ""].itertuples()]
+    results = []
+    for row in gaps[gaps["gap"] != ""].itertuples():
+        values = {"rep": row.rep, "revenue": row.revenue, "ratio": row.revenue / median_revenue,
+                  "label": scenario.satisfaction_label, "score": row.satisfaction, "ratings": int(row.ratings),
+                  "others": row.others, "p": row.p, "gap": row.gap}
+        template = N_("{rep} brought in {revenue:money} ({ratio:ratio} the median rep) with {label:lower} of "
+                      "{score:number.2} over {ratings:count} ratings against {others:number.2} for the rest of the "
+                      "team (p < 0.001): {gap:term}.") if row.p < 0.001 else \
+            N_("{rep} brought in {revenue:money} ({ratio:ratio} the median rep) with {label:lower} of {score:number.2} "
+               "over {ratings:count} ratings against {others:number.2} for the rest of the team (p = {p:number.3}): "
+               "{gap:term}.")
+        results.append(Finding("satisfaction", Message(template, values), abs(row.t), row.rep))
+    return results
 
 
 def _efficient(found: Insights, basis: str) -> list[Finding]:
@@ -217,8 +304,12 @@ def _efficient(found: Insights, basis: str) -> list[Finding]:
         return []
     efficient = reps[(reps["quadrant"] == "low_activity_high_performance") & (reps["conversion_low"] > pooled)]
     median = diagnostics.quadrant_lines(reps)["effort"]
-    return [Finding("efficient", f"{row.rep} converted {row.conversion:.1%} — {row.conversion / pooled:.1f}× the "
-                                 f"team's rate — on {_against_median(row.effort, median)} "
-                                 f"{_effort_word(basis, reps)}{_caveat(row)}.", float(row.won - pooled * row.trials),
-                    row.rep)
-            for row in efficient.itertuples()]
+    results = []
+    for row in efficient.itertuples():
+        comparison, ratio = _against_median(row.effort, median)
+        message = Message(EFFICIENT[comparison], {"rep": row.rep, "conversion": row.conversion,
+                                                  "rate_ratio": row.conversion / pooled, **ratio,
+                                                  "effort": _effort_word(basis, reps)})
+        results.append(Finding("efficient", _sentences(message, *_caveat(row)), float(row.won - pooled * row.trials),
+                               row.rep))
+    return results

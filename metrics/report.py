@@ -7,19 +7,21 @@ from pathlib import Path
 
 import pandas as pd
 
+from i18n import DEFAULT_LANGUAGE, language
 from metrics import filters as filtering, sandbox
 from metrics.analysis import Analysis, analyse
-from metrics.errors import InputError
+from metrics.errors import InputError, error_message
 from metrics.expected import team_curves
 from metrics.ingest import Dataset, Upload, ingest
 from metrics.scenarios import Scenario, get_scenario
+from metrics.text import N_, listing
 
 
 class NothingToAnalyse(InputError):
     """No file gave a row to analyse: every file's own error, so that each can be reported."""
 
     def __init__(self, errors: list[InputError]):
-        super().__init__(" ".join(str(error) for error in errors))
+        super().__init__(listing([error_message(error) for error in errors], "sentences"))
         self.errors = errors
 
 
@@ -42,17 +44,17 @@ def analyze_files(paths: list[str], scenario_key: str, mapping: dict | None = No
         try:
             uploads.append(Upload(Path(path).name, Path(path).read_bytes()))
         except OSError as error:
-            raise InputError(f"can't be read ({error.strerror}).", path) from None
+            raise InputError(N_("The file can't be read ({reason})."), path, reason=error.strerror) from None
     # Each file is read in a sandboxed worker, as the dashboard reads uploads: a file that would abort or
     # exhaust the reader costs that file, not the scheduled report's other files.
     dataset = ingest([sandbox.read(upload) for upload in uploads], mapping)
     if not dataset.tables:
-        raise NothingToAnalyse(dataset.errors or [InputError("No file holds a table to analyse.")])
+        raise NothingToAnalyse(dataset.errors or [InputError(N_("No file holds a table to analyse."))])
     if dataset.activities.empty and dataset.outcomes.empty:
         # A roster alone names reps but gives nothing to analyse: never a report of zero reps.
-        raise NothingToAnalyse([*dataset.errors, InputError(
-            "No rep has an activity or a deal in these files, so there is nothing to analyse. Add the activity log "
-            "or the deals export.")])
+        raise NothingToAnalyse([*dataset.errors, InputError(N_(
+            "No rep has an activity or a deal in these files, so there is nothing to analyse. Add the activity log or "
+            "the deals export."))])
     return analyze(dataset, scenario, assigned_types=(mapping or {}).get("activity_types"))
 
 
@@ -64,11 +66,13 @@ def _plain(value):
     return value
 
 
-def to_dict(analysis: Analysis) -> dict:
-    """The CLI's JSON shape (see PRODUCT.md), with findings, expected revenue, gaps and leak stages."""
+def to_dict(analysis: Analysis, lang: str = DEFAULT_LANGUAGE) -> dict:
+    """The CLI's JSON shape (see PRODUCT.md), with findings, expected revenue, gaps and leak stages; its
+    sentences (findings, warnings) in the language `lang` names."""
     from metrics.diagnostics import STATUS_NO_DEALS  # here, so the JSON's fields stay in this one function
 
     dataset, found = analysis.dataset, analysis.insights
+    say = language(lang).render
     expected = found.expected.set_index("rep")
     worst = found.leaks.set_index("rep") if len(found.leaks) else pd.DataFrame()
     reps = []
@@ -100,14 +104,14 @@ def to_dict(analysis: Analysis) -> dict:
         "effort": dataset.effort_basis,
         "rows": {"read": dataset.rows_read, "used": dataset.rows_used, "dropped": dataset.rows_dropped},
         "reps": reps,
-        "findings": [finding.text for finding in found.findings],
+        "findings": [say(finding.message) for finding in found.findings],
         "expected_curves": {measure: None if curve is None else {"intercept": curve.intercept, "slope": curve.slope,
                                                                  "form": "intercept + slope * ln(1 + activities)"}
                             for measure, curve in team_curves(found.reps).items()},
         "weights": analysis.scenario.activity_weights,
         "what_if": {"extra_won": float(found.what_if["extra_won"].sum()),
                     "extra_revenue": float(found.what_if["extra_revenue"].sum())},
-        "warnings": [str(error) for error in dataset.errors] + list(dataset.warnings),
+        "warnings": [say(error_message(error)) for error in dataset.errors] + [say(w) for w in dataset.warnings],
     }
 
 

@@ -25,6 +25,7 @@ import os
 import resource
 import select
 import signal
+import string
 import subprocess
 import sys
 import threading
@@ -32,6 +33,7 @@ import time
 from collections.abc import Callable
 
 from metrics.errors import InputError
+from metrics.text import KINDS, Message, N_, kind_and_places, message_data, message_of
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +70,7 @@ class Task:
 def _allowed_types() -> dict[str, type]:
     from metrics.ingest.frames import RawFile, RawTable
 
-    return {"RawTable": RawTable, "RawFile": RawFile}
+    return {"RawTable": RawTable, "RawFile": RawFile, "Message": Message}
 
 
 def encode(value) -> bytes:
@@ -95,7 +97,7 @@ def encode(value) -> bytes:
             np.save(sink, item, allow_pickle=False)
             return {"array": blob(sink.getvalue())}
         if isinstance(item, InputError):
-            return {"input_error": [item.message, item.file]}
+            return {"input_error": [message_data(item.message), item.file]}
         if dataclasses.is_dataclass(item) and type(item).__name__ in _allowed_types():
             return {"dataclass": type(item).__name__,
                     "fields": {f.name: walk(getattr(item, f.name)) for f in dataclasses.fields(item)}}
@@ -138,9 +140,11 @@ def decode(payload: bytes):
         if "array" in node:
             return np.load(io.BytesIO(bytes(blobs[node["array"]["blob"]])), allow_pickle=False)
         if "input_error" in node:
-            return InputError(*node["input_error"])
+            message, file = node["input_error"]
+            return InputError(checked(message_of(message)), file)
         if "dataclass" in node:
-            return types[node["dataclass"]](**{k: build(v) for k, v in node["fields"].items()})
+            built = types[node["dataclass"]](**{k: build(v) for k, v in node["fields"].items()})
+            return checked(built) if isinstance(built, Message) else built
         if "dict" in node:
             return {build(k): build(v) for k, v in node["dict"]}
         if "list" in node:
@@ -148,6 +152,24 @@ def decode(payload: bytes):
         return node["value"]
 
     return build(tree)
+
+
+def checked(message):
+    """A message from a worker, if it is one the engine could have written: its fields plain names with a known
+    kind, its values text, numbers, lists or such messages. A worker taken over could otherwise send a template
+    like '{x:>999999999}' and have the server pad a string to a gigabyte when it is shown."""
+    if not isinstance(message, Message) or not isinstance(message.template, str):
+        raise ValueError("a worker sent a message that is not one")
+    for _, name, spec, conversion in string.Formatter().parse(message.template):
+        if name is not None and (not name.isidentifier() or conversion or kind_and_places(spec or "")[0] not in KINDS):
+            raise ValueError("a worker sent a message the engine never writes")
+    for value in message.values.values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, Message):
+                checked(item)
+            elif not (item is None or isinstance(item, (str, int, float, bool))):
+                raise ValueError("a worker sent a message with a value of an unknown kind")
+    return message
 
 
 # ----------------------------------------------------------------------------------------------- worker
@@ -198,7 +220,7 @@ def serve() -> None:
                 content, *task["args"], progress=lambda step: say("progress", step))
             answer = encode(result)
         except InputError as error:
-            say("input_error", [error.message, error.file])
+            say("input_error", [message_data(error.message), error.file])
         except MemoryError:
             say("memory")
         except Exception as error:  # a bug, not the user's file: the parent logs it and says so
@@ -310,8 +332,8 @@ class ParsePool:
     def run(self, task: Task, content: bytes, file: str, progress: Progress | None = None):
         """Run `task` on `content` in a worker and return its result; InputError naming `file` on failure."""
         if not self._slots.acquire(timeout=QUEUE_SECONDS):
-            raise InputError("The server is busy reading other people's files. Try the upload again in a minute.",
-                             file)
+            raise InputError(N_("The server is busy reading other people's files. Try the upload again in a "
+                                "minute."), file)
         try:
             return self._run(task, content, file, progress)
         finally:
@@ -355,32 +377,39 @@ class ParsePool:
         except _Overran:
             worker.kill()
             log.warning("reading %s overran %.0f s: worker killed", file, self.time_limit)
-            raise InputError(f"Reading this file took longer than {self.time_limit:.0f} seconds, so it was stopped. "
-                             "If it is a very large workbook, save it as .csv (which reads much faster) and upload "
-                             "that; otherwise the file may be damaged.", file) from None
+            raise InputError(N_("Reading this file took longer than {seconds:count} seconds, so it was stopped. If "
+                                "it is a very large workbook, save it as .csv (which reads much faster) and upload "
+                                "that; otherwise the file may be damaged."), file,
+                             seconds=round(self.time_limit)) from None
         except (_Died, ValueError):
             worker.kill()
             log.warning("the worker reading %s died (exit code %s)", file, worker.process.returncode)
-            raise InputError("This file could not be read safely: reading it needed more memory than a spreadsheet "
-                             "of Excel's largest size does, or it stopped the reader. Open it in Excel, check that "
-                             "the data is where you expect, save it as .xlsx or .csv, and upload it again.",
-                             file) from None
+            raise InputError(N_("This file could not be read safely: reading it needed more memory than a "
+                                "spreadsheet of Excel's largest size does, or it stopped the reader. Open it in "
+                                "Excel, check that the data is where you expect, save it as .xlsx or .csv, and "
+                                "upload it again."), file) from None
         worker.jobs += 1
         worker.bytes_read += len(content)
         if kind == "memory":
             worker.kill()
-            raise InputError("Reading this file needed more memory than a spreadsheet of Excel's largest size does, "
-                             "so it was stopped. Check that the sheet holds only the table, save it as .csv, and "
-                             "upload that.", file)
+            raise InputError(N_("Reading this file needed more memory than a spreadsheet of Excel's largest size "
+                                "does, so it was stopped. Check that the sheet holds only the table, save it as .csv, "
+                                "and upload that."), file)
         self._give_back(worker)
         if kind == "ok":
             return result
         if kind == "input_error":
-            message, named = detail
-            raise InputError(message, named or file)
+            try:
+                message, named = detail
+                error = InputError(checked(message_of(message)), named if isinstance(named, str) else None)
+            except (ValueError, TypeError, KeyError):
+                log.error("a worker's error for %s is not a message the engine writes", file)
+            else:
+                error.file = error.file or file
+                raise error
         log.error("reading %s failed in the worker: %s", file, detail)
-        raise InputError("This file could not be read because of an error in the dashboard, not in your file. "
-                         "The error was logged; try again, or save the file as .csv and upload that.", file)
+        raise InputError(N_("This file could not be read because of an error in the dashboard, not in your file. "
+                            "The error was logged; try again, or save the file as .csv and upload that."), file)
 
     def close(self) -> None:
         with self._lock:

@@ -153,8 +153,9 @@ def activity_weights(scenario: Scenario, chosen: dict | None = None) -> dict[str
         except (TypeError, ValueError):
             weight = float("nan")
         if not 0 <= weight <= 100:
-            raise InputError(f"The weight for '{key}' is '{value}'. Give a number from 0 to 100: 1 counts an "
-                             "activity like any other, 2 as two of them, 0 leaves it out of effort.")
+            raise InputError(N_("The weight for '{key}' is '{value}'. Give a number from 0 to 100: 1 counts an "
+                                "activity like any other, 2 as two of them, 0 leaves it out of effort."),
+                             key=str(key), value=str(value))
         weights[str(key)] = weight
     return weights
 
@@ -165,7 +166,8 @@ def get_scenario(key: str) -> Scenario:
     try:
         return SCENARIOS[key]
     except KeyError:
-        raise InputError(f"Unknown scenario '{key}'. Choose one of: {', '.join(SCENARIOS)}.") from None
+        raise InputError(N_("Unknown scenario '{key}'. Choose one of: {scenarios}."), key=str(key),
+                         scenarios=", ".join(SCENARIOS)) from None
 
 
 def activity_key_lookup(scenario: Scenario) -> dict[str, str]:

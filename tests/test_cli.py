@@ -106,3 +106,19 @@ def test_a_file_lost_beside_a_good_one_is_an_error_and_the_report_is_still_writt
 def test_a_roster_alone_is_never_a_report_of_zero_reps(tmp_path, capsys):
     assert main(["analyze", write(tmp_path, "roster.csv", "Rep,Team\nKari,Mid\n")]) == 2
     assert "nothing to analyse" in capsys.readouterr().err
+
+
+def test_lang_nb_writes_the_findings_in_norwegian(capsys):
+    assert main(["analyze", str(ROOT / "sample_data/agency.xlsx"), "--scenario", "agency", "--lang", "nb"]) == 0
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert findings[0].startswith("Omar Farouk hadde 2,4× så mange aktiviteter som teamets median (770 mot 328)")
+    assert not any(" the " in text or " and " in text for text in findings)
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("en", "error: Task.csv: None of its 2 activities can be counted as effort, as none of them was done"),
+    ("nb", "error: Task.csv: Ingen av de 2 aktivitetene kan telles som innsats, fordi ingen av dem er utført"),
+])
+def test_errors_on_standard_error_are_in_the_chosen_language(tmp_path, capsys, lang, said):
+    assert main(["analyze", write(tmp_path, "Task.csv", PLANNED_TASKS), "--lang", lang]) == 2
+    assert capsys.readouterr().err.startswith(said)

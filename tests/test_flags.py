@@ -350,7 +350,7 @@ def test_a_flagged_rep_with_gaps_says_so_in_the_sentence():
     found = insights(make_slice(acts, results), scenario, limit=20)
     [flagged] = [f for f in found.findings if f.kind == "flagged"]
     assert flagged.rep == "Busy"
-    assert flagged.text.endswith("— but their log is empty for 4 weeks, in stretches, while the rest of the team "
+    assert flagged.text.endswith(". But their log is empty for 4 weeks, in stretches, while the rest of the team "
                                  "logged, so their effort is probably under-recorded.")
     assert found.reps.set_index("rep").loc["Busy", "caveat"] == CAVEAT_EMPTY_WEEKS
 
@@ -362,7 +362,7 @@ def test_an_efficient_rep_with_almost_no_log_says_so_in_the_sentence():
     found = insights(data, scenario, limit=20)
     [efficient] = [f for f in found.findings if f.kind == "efficient"]
     assert efficient.rep == "Thin"
-    assert efficient.text.endswith("— but their log holds almost no activity for 12 won, so their effort is "
+    assert efficient.text.endswith(". But their log holds almost no activity for 12 won, so their effort is "
                                    "probably under-recorded.")
 
 

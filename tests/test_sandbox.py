@@ -46,7 +46,7 @@ def test_a_task_runs_in_a_worker_and_reports_progress(pool):
 def test_a_worker_that_dies_overruns_or_blows_up_costs_only_that_upload(pool, task, content, says):
     with pytest.raises(InputError) as raised:
         run(pool, task, content, file="hostile.xlsx")
-    assert says in raised.value.message
+    assert says in str(raised.value.message)
     assert raised.value.file == "hostile.xlsx"
     # The pool carries on with a fresh worker.
     assert run(pool, "echo", b"next")["text"] == "next"
@@ -55,7 +55,7 @@ def test_a_worker_that_dies_overruns_or_blows_up_costs_only_that_upload(pool, ta
 def test_the_workers_own_message_reaches_the_user(pool):
     with pytest.raises(InputError) as raised:
         run(pool, "refuse")
-    assert (raised.value.message, raised.value.file) == ("This file says no.", "hostile.csv")
+    assert (str(raised.value.message), raised.value.file) == ("This file says no.", "hostile.csv")
 
 
 def test_uploads_from_many_sessions_at_once_all_get_their_answer(pool):
@@ -91,7 +91,7 @@ def test_read_gives_a_raw_file_with_the_error_when_the_worker_dies(monkeypatch, 
     monkeypatch.setattr(sandbox, "Task", lambda target, *args: Task("tests.sandbox_tasks:abort"))
     raw = sandbox.read(Upload("hostile.xlsx", b"PK"))
     assert isinstance(raw, RawFile) and raw.tables == []
-    assert raw.error.file == "hostile.xlsx" and "could not be read safely" in raw.error.message
+    assert raw.error.file == "hostile.xlsx" and "could not be read safely" in str(raw.error.message)
 
 
 def test_frames_and_arrays_come_back_equal():

@@ -48,7 +48,7 @@ def test_any_file_loads_or_gets_a_message_in_bounded_time(monkeypatch, pool, nam
     assert time.monotonic() - started < TIME_LIMIT + 5
     assert isinstance(raw, RawFile)
     if raw.error is not None:
-        assert isinstance(raw.error, InputError) and raw.error.message.strip()
+        assert isinstance(raw.error, InputError) and str(raw.error.message).strip()
         assert raw.tables == []
     else:
         assert all(table.file == name for table in raw.tables)

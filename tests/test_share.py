@@ -25,6 +25,7 @@ from metrics import diagnostics, filters
 from metrics.errors import InputError
 from metrics.ingest import Dataset, Upload, load
 from metrics.scenarios import SCENARIOS
+from metrics.text import Message
 from metrics.sharing import (NotFound, SharedTable, ShareStore, ShareTooLarge, StoreFull, default_url, letters,
                              pseudonyms, token_hash)
 from metrics.sharing.anonymise import NAME_REMOVED, Scrubber
@@ -140,12 +141,14 @@ def small_dataset() -> Dataset:
                            "region": pd.array([pd.NA, "Oslo"], dtype="string"),
                            "target": pd.array([450000.0, pd.NA], dtype="Float64")})
     problems = pd.DataFrame({"source": ["deals.csv", "deals.csv"], "row": pd.array([4, 9], dtype="int64"),
-                             "reason": ["no date", "unparseable amount (counted as no amount)"],
-                             "action": ["dropped", "repaired"]})
+                             "reason": ["no date", "unparseable count in '{column}' (counted as 0)"],
+                             "detail": ["", '{"column": "Calls"}'], "action": ["dropped", "repaired"]})
     tables = [SharedTable("activities.csv", "activities", 2, 2).report(),
               SharedTable("deals.csv", "deals", 4, 3).report()]
-    return Dataset(acts, outs, roster, problems, tables, warnings=["deals.csv: 1 cell holds a formula"],
-                   notes=["notes.csv: one column of text"])
+    warning = Message("{source}: {note}", {"source": "deals.csv", "note": Message("{cells:count} cell holds a formula",
+                                                                                    {"cells": 1})})
+    return Dataset(acts, outs, roster, problems, tables, warnings=[warning],
+                   notes=[Message("{source}: one column of text", {"source": "notes.csv"})])
 
 
 @pytest.fixture(scope="module")
@@ -345,8 +348,8 @@ def test_a_dataset_over_the_cap_is_refused_with_the_limit_named(make_store, star
     store = make_store(max_bytes=20_000)
     with pytest.raises(ShareTooLarge) as raised:
         store.save(startup, STATE)
-    assert "the limit is 20 kB per shared dataset" in raised.value.message
-    assert re.search(r"too large to share: \d+ kB once compressed", raised.value.message)
+    assert "the limit is 20 kB per shared dataset" in str(raised.value.message)
+    assert re.search(r"too large to share: \d+ kB once compressed", str(raised.value.message))
     assert stored_rows(store) == []
     assert store.open(store.save(small_dataset(), STATE).token).view_state == STATE
 
@@ -531,13 +534,21 @@ def test_the_view_state_keeps_its_code_words_and_loses_its_names():
                                   "from": "2026-10-04", "mapping": {"activity_types": {"Call Rep C": "call"}}}
 
 
-@pytest.mark.parametrize("reason, scrubbed", [
-    ("no date", "no date"),
-    ("unparseable count in 'Calls by Per' (counted as 0)", "unparseable count in '…' (counted as 0)"),
-    ("negative count in 'Per's calls' (counted as 0)", "negative count in '…' (counted as 0)"),
+@pytest.mark.parametrize("detail, scrubbed", [
+    ("", ""),
+    ('{"column": "Calls by Per"}', '{"column": "…"}'),
+    ('{"column": "Per\'s calls", "value": "Kari"}', '{"column": "…", "value": "…"}'),
+    ('{"year": 2025}', '{"year": 2025}'),
 ])
-def test_a_reason_loses_the_column_name_it_quotes(reason, scrubbed):
-    assert SCRUB.reason(reason) == scrubbed
+def test_a_reason_loses_the_words_it_quotes_and_keeps_its_numbers(detail, scrubbed):
+    assert SCRUB.detail(detail) == scrubbed
+
+
+def test_a_reasons_template_is_never_scrubbed_even_when_a_rep_shares_its_words():
+    frame = pd.DataFrame({"rep": pd.array(["Won Kim"], dtype="string"),
+                          "reason": pd.array(["status says converted or won, the converted flag says not (counted "
+                                              "as open)"], dtype="string")})
+    assert SCRUB.frame(frame)["reason"].tolist() == frame["reason"].tolist()
 
 
 def test_statuses_stay_when_a_rep_is_called_won():
@@ -584,11 +595,12 @@ def planted_dataset() -> Dataset:
                    today=pd.Timestamp("2026-03-01"))
     return dataclasses.replace(
         dataset, problems=pd.concat([dataset.problems, pd.DataFrame(
-            {"source": ["deals by Ola Hansen.csv"], "row": [2], "reason": ["unparseable count in 'Per's calls'"],
-             "action": ["repaired"]})], ignore_index=True),
-        warnings=["Kari Nordmann activities.csv: 1 cell in 'Notes by Per' holds a formula",
-                  "deals by Ola Hansen.csv › Per Persen's sheet: not used"],
-        notes=["deals by Ola Hansen.csv › Per Persen's notes: one column of text"])
+            {"source": ["deals by Ola Hansen.csv"], "row": [2], "reason": ["unparseable count in '{column}'"],
+             "detail": ['{"column": "Per\'s calls"}'], "action": ["repaired"]})], ignore_index=True),
+        warnings=[Message("{source}: {cells:count} cell in '{column}' holds a formula",
+                          {"source": "Kari Nordmann activities.csv", "cells": 1, "column": "Notes by Per"}),
+                  Message("{source}: not used", {"source": "deals by Ola Hansen.csv › Per Persen's sheet"})],
+        notes=[Message("{source}: one column of text", {"source": "deals by Ola Hansen.csv › Per Persen's notes"})])
 
 
 def _uncompressed(content: bytes) -> bytes:
@@ -628,9 +640,9 @@ def test_an_anonymised_view_labels_deals_and_tables_the_same_in_every_frame(stor
 
 def test_an_anonymised_view_counts_the_warnings_it_leaves_out(store):
     opened = store.open(store.save(planted_dataset(), STATE, anonymise=True).token)
-    assert opened.warnings == [("2 reading warnings about the uploaded files are left out of this anonymised view, "
-                                "as they quote the files' own words. The numbers may be affected: the person who "
-                                "shared it can see the warnings.")]
+    assert [str(warning) for warning in opened.warnings] == [
+        "2 reading warnings about the uploaded files are left out of this anonymised view, as they quote the files' "
+        "own words. The numbers may be affected: the person who shared it can see the warnings."]
     assert opened.notes == []
 
 

@@ -12,8 +12,9 @@ from metrics.ingest.deals import log_deals
 from metrics.ingest.frames import RawTable
 from metrics.ingest.recognition import Recognition
 from metrics.ingest.values import parse_done
+from metrics.text import Message, N_
 
-PLANNED = "planned, not done"
+PLANNED = "planned, not done"  # how every reason for an activity left out as not done begins
 MAX_PLANNED_REASONS = 12  # distinct done-column values named in a reason; rarer ones share one reason
 
 
@@ -31,9 +32,11 @@ def _left_out_planned(frame: pd.DataFrame, recognition: Recognition, rows: RowPr
     counts = values[not_done].value_counts()
     named = set(counts.index[:MAX_PLANNED_REASONS])
     for value in counts.index[:MAX_PLANNED_REASONS]:
-        rows.add(not_done & values.eq(value).fillna(False).to_numpy(), f"{PLANNED} ({column} is '{value}')",
+        rows.add(not_done & values.eq(value).fillna(False).to_numpy(),
+                 Message(N_("planned, not done ({column} is '{value}')"), {"column": column, "value": value}),
                  "dropped")
-    rows.add(not_done & ~values.isin(named).fillna(False).to_numpy(), f"{PLANNED} ({column})", "dropped")
+    rows.add(not_done & ~values.isin(named).fillna(False).to_numpy(),
+             Message(N_("planned, not done ({column})"), {"column": column}), "dropped")
     return dropped | not_done
 
 
@@ -49,11 +52,11 @@ def parse_activities(table: RawTable, recognition: Recognition, today: pd.Timest
     its rows carry when they name a deal and its status."""
     frame, rows = table.frame, RowProblems(table)
     rep, dropped = rep_and_totals(frame, recognition, rows)
-    dates, dropped = parsed_dates(frame[recognition.column("date")], rows, dropped, "date")
+    dates, dropped = parsed_dates(frame[recognition.column("date")], rows, dropped)
     dropped = drop_future(dates, rows, dropped, today)
     activity_type = filled_values(frame, recognition, "activity_type")
     no_type = activity_type.isna().to_numpy() & ~dropped
-    rows.add(no_type, "no activity type", "dropped")
+    rows.add(no_type, N_("no activity type"), "dropped")
     dropped |= no_type
     dropped = _left_out_planned(frame, recognition, rows, dropped)
     record_id = role_values(frame, recognition, "record_id")
@@ -63,7 +66,7 @@ def parse_activities(table: RawTable, recognition: Recognition, today: pd.Timest
     left_out = [raw for raw, choice in (assigned_types or {}).items() if choice is None]
     if left_out:
         chosen_out = activity_type.isin(left_out).fillna(False).to_numpy() & ~dropped
-        rows.add(chosen_out, "activity type left out on the Data page", "dropped")
+        rows.add(chosen_out, N_("activity type left out on the Data page"), "dropped")
         dropped |= chosen_out
     deal_id = role_values(frame, recognition, "deal_id")
     activities = pd.DataFrame({
@@ -86,19 +89,28 @@ def _deals_of_the_log(parsed: ParsedTable, table: RawTable, recognition: Recogni
                       dates: pd.Series, used: np.ndarray, statuses: dict[str, str] | None) -> None:
     """Use the deal status and amount an activity log's rows carry, each deal once; without a deal id they can't
     be told apart as deals, and the Data page says so."""
-    named = [f"'{recognition.column(r)}'" for r in ("status", "stage", "won", "amount") if recognition.has(r)]
+    roles = [role for role in ("status", "stage", "won", "amount") if recognition.has(role)]
+    named = ", ".join(f"'{recognition.column(role)}'" for role in roles)
     if recognition.has("deal_id"):
         parsed.outcomes, parsed.unknown_statuses = log_deals(table, recognition, rep, dates, used, parsed.rows,
                                                              statuses)
-        parsed.notes.append(f"Its rows also carry each deal's outcome ({', '.join(named)}): "
-                            f"{len(parsed.outcomes):,} deals were read from them by '{recognition.column('deal_id')}', "
-                            "each deal once, decided by its last activity that says won or lost.")
+        parsed.notes.append(Message(N_("Its rows also carry each deal's outcome ({columns}): {deals:count} deals were "
+                                       "read from them by '{deal_id}', each deal once, decided by its last activity "
+                                       "that says won or lost."),
+                                    {"columns": named, "deals": len(parsed.outcomes),
+                                     "deal_id": recognition.column("deal_id")}))
         return
-    why = ("not used: the rows name no deal, so the app can't tell which activities belong to one deal, and would "
-           "count a deal once per activity. Pick the deal id column on the Data page, or upload the deals export "
-           "beside the log, to count won deals and revenue.")
-    parsed.notes.append(f"{', '.join(named)} {'is' if len(named) == 1 else 'are'} {why}")
-    parsed.warnings.append(f"{table.source}: the deal status and amount on its rows ({', '.join(named)}) are {why}")
-    for role in ("status", "stage", "won", "amount"):
-        if recognition.has(role):
-            parsed.unused_roles[role] = "not used: no deal id"
+    parsed.notes.append(Message(
+        N_("{columns} is not used: the rows name no deal, so the app can't tell which activities belong to one deal, "
+           "and would count a deal once per activity. Pick the deal id column on the Data page, or upload the deals "
+           "export beside the log, to count won deals and revenue.") if len(roles) == 1 else
+        N_("{columns} are not used: the rows name no deal, so the app can't tell which activities belong to one "
+           "deal, and would count a deal once per activity. Pick the deal id column on the Data page, or upload the "
+           "deals export beside the log, to count won deals and revenue."), {"columns": named}))
+    parsed.warnings.append(Message(
+        N_("{source}: the deal status and amount on its rows ({columns}) are not used: the rows name no deal, so the "
+           "app can't tell which activities belong to one deal, and would count a deal once per activity. Pick the "
+           "deal id column on the Data page, or upload the deals export beside the log, to count won deals and "
+           "revenue."), {"source": table.source, "columns": named}))
+    for role in roles:
+        parsed.unused_roles[role] = Message(N_("not used: no deal id"))

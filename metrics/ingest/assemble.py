@@ -10,15 +10,16 @@ from metrics.ingest.activities import parse_activities
 from metrics.ingest.cleaning import ParsedTable, RowProblems, rep_name_pairs, team_spellings
 from metrics.ingest.deals import parse_deals
 from metrics.ingest.frames import (ACTIVITY_COLUMNS, OUTCOME_COLUMNS, PROBLEM_COLUMNS, REP_NAME_COLUMNS,
-                                   ROSTER_COLUMNS, Dataset, RawFile, RawTable, TableReport, Upload, empty_frame)
+                                   ROSTER_COLUMNS, Dataset, RawFile, RawTable, TableReport, Upload, empty_frame,
+                                   reason_message)
 from metrics.ingest.mapping import overrides_for, shape_for
 from metrics.ingest.reading import read
 from metrics.ingest.recognition import Recognition, recognise
 from metrics.ingest.roster import parse_roster
-from metrics.ingest.shapes import (SHAPE_TITLES, ShapeChoice, decide_shape, missing_roles,
-                                   missing_roles_message)
+from metrics.ingest.shapes import CHOSEN_AS, ShapeChoice, decide_shape, lacking_roles, missing_roles_message
 from metrics.ingest.summary import parse_summary
 from metrics.ingest.values import normalised_choices, parse_dates, parse_periods
+from metrics.text import Message, N_, listing
 
 PREVIEW_ROWS = 200
 
@@ -73,7 +74,8 @@ def ingest(files: list[RawFile], mapping: dict | None = None, today: pd.Timestam
         file_year = _file_year(tables, recognitions)
         used = 0
         for table, recognition in zip(tables, recognitions):
-            found.warnings.extend(f"{table.source}: {note}" for note in table.notes)
+            found.warnings.extend(Message(N_("{source}: {note}"), {"source": table.source, "note": note})
+                                  for note in table.notes)
             choice, lacking = _shape_of(table, recognition, mapping)
             if choice.shape is None or table.frame.empty:
                 _not_used(found, file, tables, table, recognition, choice.shape, lacking)
@@ -94,8 +96,8 @@ def ingest(files: list[RawFile], mapping: dict | None = None, today: pd.Timestam
             used += 1
         if not used and not any(e.file == file.name for e in found.errors):
             closest = max(recognitions, key=lambda r: len(r.roles) + len(r.activity_columns))
-            found.errors.append(InputError("No sheet in this workbook holds a known table. For the closest one: "
-                                           + missing_roles_message(closest), file.name))
+            found.errors.append(InputError(N_("No sheet in this workbook holds a known table. For the closest one: "
+                                              "{missing}"), file.name, missing=missing_roles_message(closest)))
     return found.dataset()
 
 
@@ -140,8 +142,9 @@ class _Found:
             in_deals = outcomes["deal_id"].isin(known)
             if in_deals.any():
                 report = next(r for r in self.reports if r.source == outcomes["source"].iloc[0])
-                report.notes.append(f"{int(in_deals.sum()):,} of the deals its rows carry are in a deals table too; "
-                                    "they are counted from the deals table, once.")
+                report.notes.append(Message(N_("{deals:count} of the deals its rows carry are in a deals table too; "
+                                               "they are counted from the deals table, once."),
+                                            {"deals": int(in_deals.sum())}))
             kept.append(outcomes[~in_deals])
         return kept
 
@@ -158,53 +161,56 @@ class _Found:
             named = ids & set(named_by.index)
             example = ", ".join(f"'{i}'" for i in sorted(ids - named)[:2])
             if not named:
-                report.notes.append(f"Its reps are user ids ({example}…), shown as they are. Upload your CRM's user "
-                                    "export or a roster beside it (an id column and each person's name) to show "
-                                    "their names.")
+                report.notes.append(Message(N_("Its reps are user ids ({example}…), shown as they are. Upload your "
+                                               "CRM's user export or a roster beside it (an id column and each "
+                                               "person's name) to show their names."), {"example": example}))
             elif named != ids:
-                report.notes.append(f"{len(named):,} of its {len(ids):,} rep ids are named from {sources(named)}; "
-                                    f"the other {len(ids - named):,} ({example}…) are not in it and are shown as ids.")
+                report.notes.append(Message(N_("{named:count} of its {ids:count} rep ids are named from {sources}; the "
+                                               "other {other:count} ({example}…) are not in it and are shown as ids."),
+                                            {"named": len(named), "ids": len(ids), "sources": sources(named),
+                                             "other": len(ids - named), "example": example}))
             else:
-                report.notes.append(f"Its reps are user ids, named from {sources(named)}.")
+                report.notes.append(Message(N_("Its reps are user ids, named from {sources}."),
+                                            {"sources": sources(named)}))
 
 
-def _shape_of(table: RawTable, recognition: Recognition, mapping: dict) -> tuple[ShapeChoice, list[str]]:
+def _shape_of(table: RawTable, recognition: Recognition, mapping: dict) -> tuple[ShapeChoice, list[Message]]:
     """The shape a table is read as: the user's choice when they made one and the table has its roles, else
     the one its columns show; and the roles a chosen shape lacks."""
     choice = decide_shape(recognition)
     chosen = shape_for(table, mapping)
     if chosen is None or chosen == choice.shape:
         return choice, []
-    lacking = missing_roles(recognition)[chosen]
+    lacking = lacking_roles(recognition)[chosen]
     if lacking:
         return ShapeChoice(None), lacking
-    article = "an" if chosen == "activities" else "a"
-    automatic = choice.reason.replace("Read as", "Its columns alone would make it", 1) if choice.shape else None
-    return ShapeChoice(chosen, f"Read as {article} {SHAPE_TITLES[chosen].lower()}: your choice.", choice.shape,
-                       automatic, shape_by_user=True), []
+    return ShapeChoice(chosen, Message(CHOSEN_AS[chosen]), choice.shape, choice.automatic(), shape_by_user=True), []
 
 
 def _not_used(found: _Found, file: RawFile, tables: list[RawTable], table: RawTable, recognition: Recognition,
-              shape: str | None, lacking: list[str]) -> None:
+              shape: str | None, lacking: list[Message]) -> None:
     """A table no shape could be read from (or an empty one): an error for a file of one table, else a warning."""
     if lacking:
-        message = (f"It can't be read as the kind of table chosen for it on the Data page: it has no "
-                   f"{' and no '.join(lacking)}. Pick those columns, or go back to the automatic choice.")
+        message = Message(N_("It can't be read as the kind of table chosen for it on the Data page: it has no "
+                             "{roles}. Pick those columns, or go back to the automatic choice."),
+                          {"roles": listing(lacking)})
     elif table.frame.empty and shape:
-        message = ("The file has a header but no data rows. Export it again with the data (check the filters or "
-                   "the date range in your CRM's export).")
+        message = Message(N_("The file has a header but no data rows. Export it again with the data (check the "
+                             "filters or the date range in your CRM's export)."))
     else:
         message = missing_roles_message(recognition)
     if len(tables) == 1:
         found.errors.append(InputError(message, file.name))
     elif table.frame.empty and shape:
-        found.warnings.append(f"{table.source}: the sheet has a header but no data rows, so it was not used.")
+        found.warnings.append(Message(N_("{source}: the sheet has a header but no data rows, so it was not used."),
+                                      {"source": table.source}))
     elif len(table.frame.columns) == 1:
-        found.notes.append(f"{table.source}: one column of text (notes, not a table), so it was not used.")
+        found.notes.append(Message(N_("{source}: one column of text (notes, not a table), so it was not used."),
+                                   {"source": table.source}))
         return
     else:
-        found.warnings.append(f"{table.source}: not used, as its columns name no known table. Pick its columns on "
-                              "the Data page if it holds data.")
+        found.warnings.append(Message(N_("{source}: not used, as its columns name no known table. Pick its columns "
+                                         "on the Data page if it holds data."), {"source": table.source}))
     if not table.frame.empty:
         found.unused.append(_report(table, None, recognition, pd.DataFrame(columns=[*PROBLEM_COLUMNS, "position"]),
                                     message))
@@ -227,29 +233,37 @@ NEARLY_NONE, MIN_ROWS = 0.05, 20
 BY_DESIGN = ("planned, not done", "date in the future", "activity type left out on the Data page")
 
 
-def total_loss(report: TableReport, problems: pd.DataFrame) -> str | None:
+def total_loss(report: TableReport, problems: pd.DataFrame) -> Message | None:
     """Why a table gives nothing to analyse, in words for the user, or None when it gives enough."""
     read, used = report.rows_read, report.rows_used
     if read == 0 or used > 0 and (read < MIN_ROWS or used > NEARLY_NONE * read):
         return None
     dropped = problems[problems["action"] == "dropped"]
-    reasons = dropped.drop_duplicates("position").groupby("reason", sort=False).size().sort_values(
+    reasons = dropped.drop_duplicates("position").groupby(["reason", "detail"], sort=False).size().sort_values(
         ascending=False, kind="stable")
-    planned = int(reasons[reasons.index.str.startswith(BY_DESIGN)].sum())
+    planned = int(reasons[reasons.index.get_level_values("reason").str.startswith(BY_DESIGN)].sum())
     if used and planned * 2 >= reasons.sum():
         return None  # few done among many planned: the done ones are right
-    where = f"Sheet '{report.source.split(' › ', 1)[1]}': " if " › " in report.source else ""
-    listed = "; ".join(f"{n:,} {reason}" for reason, n in reasons.head(3).items())
+    listed = listing([Message(N_("{rows:count} {reason}"), {"rows": int(n), "reason": reason_message(reason, detail)})
+                      for (reason, detail), n in reasons.head(3).items()], "list")
+    values = {"read": read, "used": used, "listed": listed}
     if planned == reasons.sum() and not used:
-        return (f"{where}None of its {read:,} activities can be counted as effort, as none of them was done: "
-                f"{listed}. Only done activities are effort; export it again once some are done, or export the "
-                "completed ones.")
-    kept = "None" if not used else f"Only {used:,}"
-    return (f"{where}{kept} of its {read:,} rows could be used ({listed}), so it was left out. Check on the Data "
-            "page which column was taken for each role, or export the file again.")
+        loss = Message(N_("None of its {read:count} activities can be counted as effort, as none of them was done: "
+                          "{listed}. Only done activities are effort; export it again once some are done, or export "
+                          "the completed ones."), values)
+    elif not used:
+        loss = Message(N_("None of its {read:count} rows could be used ({listed}), so it was left out. Check on the "
+                          "Data page which column was taken for each role, or export the file again."), values)
+    else:
+        loss = Message(N_("Only {used:count} of its {read:count} rows could be used ({listed}), so it was left out. "
+                          "Check on the Data page which column was taken for each role, or export the file again."),
+                       values)
+    if " › " in report.source:
+        return Message(N_("Sheet '{sheet}': {message}"), {"sheet": report.source.split(" › ", 1)[1], "message": loss})
+    return loss
 
 
-def _reader_findings(table: RawTable, rows: RowProblems, warnings: list[str]) -> None:
+def _reader_findings(table: RawTable, rows: RowProblems, warnings: list[Message]) -> None:
     """What the reader found that the parsers can't see: lines that didn't fit, lines it repaired, formulas
     with no saved value."""
     if table.skipped is not None and len(table.skipped):
@@ -261,23 +275,25 @@ def _reader_findings(table: RawTable, rows: RowProblems, warnings: list[str]) ->
         positions = np.flatnonzero(np.isin(file_rows_of_frame, file_rows))
         mask = np.zeros(len(table.frame), dtype=bool)
         mask[positions] = True
-        rows.add(mask, f"formula without a saved result in '{column}' (read as blank or 0)", "warning")
-        warnings.append(f"{table.source}: {len(file_rows)} cell(s) in '{column}' hold formulas whose results were "
-                        "never calculated (the file was written by a program, not saved by Excel), so they were "
-                        "read as blank or 0, not as their results. Open the file in Excel, save it, and upload it "
-                        "again.")
+        rows.add(mask, Message(N_("formula without a saved result in '{column}' (read as blank or 0)"),
+                               {"column": column}), "warning")
+        warnings.append(Message(N_("{source}: {cells:count} cell(s) in '{column}' hold formulas whose results were "
+                                   "never calculated (the file was written by a program, not saved by Excel), so "
+                                   "they were read as blank or 0, not as their results. Open the file in Excel, save "
+                                   "it, and upload it again."),
+                                {"source": table.source, "cells": len(file_rows), "column": column}))
 
 
 def _report(table: RawTable, shape: str | None, recognition: Recognition, found: pd.DataFrame,
-            message: str | None = None, choice: ShapeChoice | None = None, parsed: ParsedTable | None = None
+            message: Message | None = None, choice: ShapeChoice | None = None, parsed: ParsedTable | None = None
             ) -> TableReport:
     positions = found["position"].to_numpy(dtype=int)
     behind = table.frame.iloc[np.where(positions >= 0, positions, 0)].reset_index(drop=True)
     if (positions < 0).any():  # lines the reader could not split have no cells, only their text
         behind.loc[positions < 0, :] = None
-    behind.columns = [f"{c} (in file)" if c in ("table", "row", "reason", "action", "line") else c
+    behind.columns = [f"{c} (in file)" if c in ("table", "row", "reason", "detail", "action", "line") else c
                       for c in behind.columns]
-    parts = [found[["row", "reason", "action"]].reset_index(drop=True)]
+    parts = [found[["row", "reason", "detail", "action"]].reset_index(drop=True)]
     if "line" in found:
         parts.append(found[["line"]].reset_index(drop=True))
     problem_rows = pd.concat([*parts, behind], axis=1)

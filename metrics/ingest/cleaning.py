@@ -7,35 +7,40 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from metrics.ingest.frames import ACTIVITY_COLUMNS, OUTCOME_COLUMNS, PROBLEM_COLUMNS, RawTable, empty_frame
+from metrics.ingest.frames import (ACTIVITY_COLUMNS, OUTCOME_COLUMNS, PROBLEM_COLUMNS, RawTable, empty_frame,
+                                   reason_detail)
 from metrics.ingest.recognition import Recognition
 from metrics.ingest.values import parse_dates, parse_periods
-from metrics.text import normalise_label
+from metrics.text import Message, N_, normalise_label
 
 TOTAL_WORDS = {"sum", "total", "totalt", "grand total", "totals", "i alt", "sum total", "subtotal", "totalsum",
                "sum totalt", "totaler", "delsum", "summer", "sum i alt", "totalt sum"}
 # Words that start or end a subtotal label: 'Total North', 'Sum team A', 'SMB total'.
 TOTAL_HEADS = {"total", "totalt", "sum", "subtotal", "delsum", "totalsum"}
 TOTAL_TAILS = {"total", "totalt", "sum", "subtotal"}
+DUPLICATE_ROW = N_("duplicate row")
 
 
 class RowProblems:
-    """Collects the problems of one table, by positional row."""
+    """Collects the problems of one table, by positional row. A reason is a template marked with N_, or a
+    Message when it names values (a column, a year): the template goes to `reason`, the values to `detail`."""
 
     def __init__(self, table: RawTable):
         self.table = table
         self.records: list[pd.DataFrame] = []
 
-    def add(self, mask: pd.Series | np.ndarray, reason: str, action: str) -> None:
+    def add(self, mask: pd.Series | np.ndarray, reason: str | Message, action: str) -> None:
         mask = np.asarray(mask, dtype=bool)
         if not mask.any():
             return
         positions = np.flatnonzero(mask)
         index = self.table.frame.index.to_numpy()[positions]
+        template, detail = reason_detail(reason)
         self.records.append(pd.DataFrame({
             "source": self.table.source,
             "row": np.asarray(self.table.file_row(index), dtype="int64"),
-            "reason": reason,
+            "reason": template,
+            "detail": detail,
             "action": action,
             "position": positions,
         }))
@@ -43,7 +48,8 @@ class RowProblems:
     def add_lines(self, skipped: pd.DataFrame) -> None:
         """Rows the reader could not split into the table's columns, with their text."""
         self.records.append(pd.DataFrame({"source": self.table.source, "row": skipped["row"].astype("int64"),
-                                          "reason": skipped["reason"], "action": "dropped", "position": -1,
+                                          "reason": skipped["reason"], "detail": "", "action": "dropped",
+                                          "position": -1,
                                           "line": skipped["line"]}))
 
     def frame(self) -> pd.DataFrame:
@@ -63,9 +69,9 @@ class ParsedTable:
     rep_names: pd.DataFrame | None = None  # rep_id, rep
     type_counts: pd.Series = field(default_factory=lambda: pd.Series(dtype="int64"))
     unknown_statuses: pd.Series = field(default_factory=lambda: pd.Series(dtype="int64"))
-    notes: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    unused_roles: dict[str, str] = field(default_factory=dict)
+    notes: list[Message] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
+    unused_roles: dict[str, Message] = field(default_factory=dict)
 
 
 def cleaned_text(values: pd.Series) -> pd.Series:
@@ -112,9 +118,9 @@ def rep_and_totals(frame, recognition, rows: RowProblems, rep: pd.Series | None 
     """Each row's rep (the rep column's, unless `rep` gives them), and the rows dropped as totals or with no rep."""
     rep = cleaned_text(frame[recognition.column("rep")]) if rep is None else rep
     totals = _total_rows(frame, rep)
-    rows.add(totals, "total row, not data", "dropped")
+    rows.add(totals, N_("total row, not data"), "dropped")
     no_rep = rep.isna().to_numpy() & ~totals
-    rows.add(no_rep, "no rep", "dropped")
+    rows.add(no_rep, N_("no rep"), "dropped")
     return rep, totals | no_rep
 
 
@@ -126,7 +132,8 @@ def team_values(frame, recognition) -> pd.Series:
     return pd.Series(pd.NA, index=frame.index, dtype="string")
 
 
-def parsed_dates(values: pd.Series, rows: RowProblems, dropped: np.ndarray, label: str) -> tuple[pd.Series, np.ndarray]:
+def parsed_dates(values: pd.Series, rows: RowProblems, dropped: np.ndarray) -> tuple[pd.Series, np.ndarray]:
+    """An activity's dates; the rows with none, or one that can't be read, are dropped."""
     dates = parse_dates(values)
     unparsed = dates.isna() & values.notna()
     if unparsed.any():
@@ -134,14 +141,14 @@ def parsed_dates(values: pd.Series, rows: RowProblems, dropped: np.ndarray, labe
         dates = dates.fillna(parse_periods(values.where(unparsed)))
     blank = values.isna().to_numpy()
     unparseable = dates.isna().to_numpy() & ~blank
-    rows.add(blank & ~dropped, f"no {label}", "dropped")
-    rows.add(unparseable & ~dropped, f"unparseable {label}", "dropped")
+    rows.add(blank & ~dropped, N_("no date"), "dropped")
+    rows.add(unparseable & ~dropped, N_("unparseable date"), "dropped")
     return dates, dropped | blank | unparseable
 
 
 def drop_future(dates: pd.Series, rows: RowProblems, dropped: np.ndarray, today: pd.Timestamp) -> np.ndarray:
     future = (dates > today).fillna(False).to_numpy() & ~dropped
-    rows.add(future, "date in the future (planned, not done)", "dropped")
+    rows.add(future, N_("date in the future (planned, not done)"), "dropped")
     return dropped | future
 
 
@@ -163,13 +170,13 @@ def drop_duplicates(table: RawTable, rows: RowProblems, dropped: np.ndarray, rec
     identical = table.frame.duplicated(keep="first").to_numpy() & ~dropped
     if record_id is not None:
         same_id = record_id.notna().to_numpy() & record_id.duplicated(keep="first").to_numpy() & ~dropped & ~identical
-        rows.add(identical, "duplicate row", "dropped")
-        rows.add(same_id, "duplicate record id (an earlier row has the same id)", "dropped")
+        rows.add(identical, DUPLICATE_ROW, "dropped")
+        rows.add(same_id, N_("duplicate record id (an earlier row has the same id)"), "dropped")
         return dropped | identical | same_id
     if timed:
-        rows.add(identical, "duplicate row", "dropped")
+        rows.add(identical, DUPLICATE_ROW, "dropped")
         return dropped | identical
-    rows.add(identical, "possible duplicate (same values in every column; kept)", "warning")
+    rows.add(identical, N_("possible duplicate (same values in every column; kept)"), "warning")
     return dropped
 
 

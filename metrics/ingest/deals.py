@@ -11,6 +11,7 @@ from metrics.ingest.frames import OUTCOME_COLUMNS, RawTable
 from metrics.ingest.recognition import Recognition, is_name_header
 from metrics.ingest.values import parse_amounts, parse_dates, parse_flags, parse_statuses
 from metrics.scenarios import stage_level
+from metrics.text import N_
 
 # A deal id column is an id when nearly every row has one and no two rows share it.
 ID_COVERAGE = 0.95
@@ -80,8 +81,8 @@ def _converted(frame, recognition, statuses: tuple[pd.Series, pd.Series], rows: 
     converted = flag.eq(True).fillna(False)
     not_converted = flag.eq(False).fillna(False)
     disagree = statuses[0].eq("won").fillna(False) & not_converted
-    rows.add(disagree.to_numpy() & ~dropped, "status says converted or won, the converted flag says not "
-                                             "(counted as open)", "repaired")
+    rows.add(disagree.to_numpy() & ~dropped, N_("status says converted or won, the converted flag says not "
+                                                "(counted as open)"), "repaired")
     return tuple(status.mask(status.eq("won").fillna(False) & not_converted, "open").mask(converted, "won")
                  for status in statuses)
 
@@ -119,7 +120,7 @@ def amounts(table: RawTable, recognition: Recognition, rows: RowProblems, droppe
     if negative is not None:
         rows.add(below, negative, "dropped")
         return amount, dropped | below
-    rows.add(below, "negative amount (left out of the deal's amount)", "repaired")
+    rows.add(below, N_("negative amount (left out of the deal's amount)"), "repaired")
     return amount.mask(below), dropped
 
 
@@ -154,14 +155,16 @@ def _dates(table: RawTable, recognition: Recognition, status: pd.Series, rows: R
     """
     frame = table.frame
     found = {}
-    for role, words in (("closed", "closed"), ("expected_close", "expected close"), ("created", "created")):
+    for role, unreadable in (("closed", N_("unparseable closed date (left blank)")),
+                             ("expected_close", N_("unparseable expected close date (left blank)")),
+                             ("created", N_("unparseable created date (left blank)"))):
         values = role_values(frame, recognition, role)
         if values is None:
             found[role] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
             continue
         found[role] = filled_dates(frame, recognition, role)
         unparseable = found[role].isna().to_numpy() & values.notna().to_numpy() & ~dropped
-        rows.add(unparseable, f"unparseable {words} date (left blank)", "repaired")
+        rows.add(unparseable, unreadable, "repaired")
     closed = found["closed"].fillna(found["expected_close"])
     date = closed.where(status != "open").fillna(found["created"])
     fallback = role_values(frame, recognition, "date")
@@ -173,7 +176,7 @@ def _dates(table: RawTable, recognition: Recognition, status: pd.Series, rows: R
     if modified is not None and date.isna().any():
         changed = parse_dates(modified).where(lambda d: d <= today)
         by_change = date.isna().to_numpy() & changed.notna().to_numpy() & ~dropped
-        rows.add(by_change, "no created or close date (dated by its last change)", "repaired")
+        rows.add(by_change, N_("no created or close date (dated by its last change)"), "repaired")
         date = date.fillna(changed)
     return date, found["created"], closed
 
@@ -187,27 +190,27 @@ def parse_deals(table: RawTable, recognition: Recognition, today: pd.Timestamp,
     status, builtin, level = deal_statuses(frame, recognition, statuses, rows, dropped)
     unknown_texts = unknown_status_texts(frame, recognition, builtin, ~dropped)
     unknown = status.isna().to_numpy() & ~dropped
-    rows.add(unknown, "status not recognised (counted as open)", "repaired")
+    rows.add(unknown, N_("status not recognised (counted as open)"), "repaired")
     status = status.fillna("open")
-    amount, dropped = amounts(table, recognition, rows, dropped, "unparseable amount (counted as no amount)",
-                              "negative amount")
+    amount, dropped = amounts(table, recognition, rows, dropped, N_("unparseable amount (counted as no amount)"),
+                              N_("negative amount"))
 
     date, created, closed = _dates(table, recognition, status, rows, dropped, today)
     if date.notna().any():
         no_date = date.isna().to_numpy() & ~dropped
         open_deal = (status == "open").to_numpy() & closed.notna().to_numpy()
-        rows.add(no_date & open_deal, "no date (an open deal with only a future close date)", "dropped")
-        rows.add(no_date & ~open_deal, "no date", "dropped")
+        rows.add(no_date & open_deal, N_("no date (an open deal with only a future close date)"), "dropped")
+        rows.add(no_date & ~open_deal, N_("no date"), "dropped")
         dropped |= no_date
         decided_future = (date > today).fillna(False).to_numpy() & (status != "open").to_numpy() & ~dropped
-        rows.add(decided_future, "close date in the future", "dropped")
+        rows.add(decided_future, N_("close date in the future"), "dropped")
         dropped |= decided_future
 
     satisfaction = role_values(frame, recognition, "satisfaction")
     deal_id, one_deal_per_id = _deal_ids(frame, recognition)
     if one_deal_per_id:
         duplicate = deal_id.notna().to_numpy() & deal_id.duplicated(keep="first").to_numpy() & ~dropped
-        rows.add(duplicate, "duplicate deal id", "dropped")
+        rows.add(duplicate, N_("duplicate deal id"), "dropped")
         dropped |= duplicate
     else:
         dropped = drop_duplicates(table, rows, dropped)
@@ -253,11 +256,12 @@ def log_deals(table: RawTable, recognition: Recognition, rep: pd.Series, dates: 
     frame = table.frame
     deal_id = cleaned_text(frame[recognition.column("deal_id")])
     status, builtin, level = deal_statuses(frame, recognition, statuses, rows, ~used)
-    amount, _ = amounts(table, recognition, rows, ~used, "unparseable amount (left out of the deal's amount)", None)
+    amount, _ = amounts(table, recognition, rows, ~used, N_("unparseable amount (left out of the deal's amount)"),
+                        None)
     unknown_texts = unknown_status_texts(frame, recognition, builtin, used & deal_id.notna().to_numpy())
     carried = used & deal_id.notna().to_numpy()
-    rows.add(used & ~carried & status.notna().to_numpy(), "deal status on an activity with no deal id (not used "
-                                                          "as a deal)", "warning")
+    rows.add(used & ~carried & status.notna().to_numpy(), N_("deal status on an activity with no deal id (not used "
+                                                             "as a deal)"), "warning")
     if not carried.any():
         return pd.DataFrame(columns=OUTCOME_COLUMNS), unknown_texts
     rows_of_deals = pd.DataFrame({

@@ -20,6 +20,7 @@ from metrics.errors import InputError
 from metrics.ingest.frames import RawTable
 from metrics.ingest.header import HEADER_SEARCH_ROWS, Header, detect_header, drop_empty, unique_names
 from metrics.ingest.sniff import HEAD_CHARS, MAX_HEADER_LINE_CHARS, decode, decode_text, looks_binary, sniff_separator
+from metrics.text import Message, N_
 
 log = logging.getLogger(__name__)
 HEAD_LINES = HEADER_SEARCH_ROWS + 30
@@ -28,10 +29,10 @@ HEAD_LINES = HEADER_SEARCH_ROWS + 30
 MAX_LONG_LINES = 100_000
 MOSTLY_LONG_AFTER = 1_000
 BLOCK_BYTES = 8 * 1024 * 1024  # Arrow's unit of reading; a quoted value longer than one is read again in one
-LONG_LINE = "row has more cells than the header (a separator inside a value without quotes?)"
-RECODED_LINE = "line in Windows-1252, not UTF-8 like the rest of the file (its letters were read as Windows-1252)"
-NOT_A_TABLE = ("The file could not be read as a table. Check that it is a CSV export from Excel or your CRM, or "
-               "save it from Excel as CSV UTF-8 and upload that.")
+LONG_LINE = N_("row has more cells than the header (a separator inside a value without quotes?)")
+RECODED_LINE = N_("line in Windows-1252, not UTF-8 like the rest of the file (its letters were read as Windows-1252)")
+NOT_A_TABLE = N_("The file could not be read as a table. Check that it is a CSV export from Excel or your CRM, or "
+                 "save it from Excel as CSV UTF-8 and upload that.")
 
 
 def text_in_disguise(name: str, content: bytes) -> RawTable | None:
@@ -45,7 +46,8 @@ def text_in_disguise(name: str, content: bytes) -> RawTable | None:
     if len(lines) < 2 or len(next(csv.reader([lines[0]], delimiter=separator))) < 2:
         return None
     table = read_csv(name, content)
-    table.notes.append("This file has an Excel name but holds comma- or tab-separated text; it was read as CSV.")
+    table.notes.append(Message(N_("This file has an Excel name but holds comma- or tab-separated text; it was read "
+                                  "as CSV.")))
     return table
 
 
@@ -53,10 +55,10 @@ def read_csv(name: str, content: bytes) -> RawTable:
     decoded = decode(name, content)
     text, exact = decoded.text, decoded.exact_utf8
     if not text.strip():
-        raise InputError("The file is empty. Export it again and upload the new file.", name)
+        raise InputError(N_("The file is empty. Export it again and upload the new file."), name)
     if looks_binary(text):
-        raise InputError("This is not a spreadsheet: it holds binary data, not text. Upload an .xlsx or .csv "
-                         "file.", name)
+        raise InputError(N_("This is not a spreadsheet: it holds binary data, not text. Upload an .xlsx or .csv "
+                            "file."), name)
     if "\r" in text[:HEAD_CHARS] and "\n" not in text[:HEAD_CHARS]:
         # Lines ended by a carriage return alone, as Excel for Mac's "CSV (Macintosh)" writes them.
         text, exact = text.replace("\r", "\n"), False
@@ -71,8 +73,9 @@ def read_csv(name: str, content: bytes) -> RawTable:
         rows = list(csv.reader(lines[skip_lines:skip_lines + HEADER_SEARCH_ROWS], delimiter=separator))
     except csv.Error as error:
         log.info("csv could not split the first lines of %r: %s", name, error)
-        raise InputError("The file's first lines could not be split into cells (a cell there may be longer than "
-                         "131,072 characters). " + NOT_A_TABLE, name) from None
+        raise InputError(N_("The file's first lines could not be split into cells (a cell there may be longer than "
+                            "{longest:count} characters). {not_a_table}"), name, longest=131_072,
+                         not_a_table=Message(NOT_A_TABLE)) from None
     header = detect_header(rows) if rows else Header(0, ["column 1"])
     # Rows ending in empty cells ('a;b;c;') widen the table, and so do values most rows have beyond the
     # header (a column nobody named); a few rows with more values than the header don't.
@@ -88,16 +91,16 @@ def read_csv(name: str, content: bytes) -> RawTable:
     parsed = _parse_csv(name, data, separator, names, header_lines)
     frame = drop_empty(parsed.frame, generated)
     if not len(frame.columns):
-        raise InputError("The file holds no table: no header and no values. Export it again and upload the new "
-                         "file.", name)
+        raise InputError(N_("The file holds no table: no header and no values. Export it again and upload the new "
+                            "file."), name)
     table = RawTable(name, None, frame, header_lines, decimal_comma=separator == ";",
                      row_numbers=parsed.row_numbers, skipped=parsed.skipped)
     recoded = [line for line in decoded.repaired if line > header_lines]
     if recoded:
         table.repaired[RECODED_LINE] = recoded
     if len(recoded) < len(decoded.repaired):
-        table.notes.append("The header is in Windows-1252, not UTF-8 like the rest of the file; it was read as "
-                           "Windows-1252.")
+        table.notes.append(Message(N_("The header is in Windows-1252, not UTF-8 like the rest of the file; it was "
+                                      "read as Windows-1252.")))
     return table
 
 
@@ -111,9 +114,10 @@ def _head_lines(name: str, text: str) -> list[str]:
         if end < 0 and len(text) - position > MAX_HEADER_LINE_CHARS:
             if any(line.strip() for line in lines):
                 break  # a long line below the header: Arrow reads it with the rest
-            raise InputError(f"The first line of the file is longer than {MAX_HEADER_LINE_CHARS:,} characters, so "
-                             "it is no table's header (Excel's widest sheet, 16,384 columns of 64 characters, is "
-                             "shorter). " + NOT_A_TABLE, name)
+            raise InputError(N_("The first line of the file is longer than {longest:count} characters, so it is no "
+                                "table's header (Excel's widest sheet, {columns:count} columns of {width:count} "
+                                "characters, is shorter). {not_a_table}"), name, longest=MAX_HEADER_LINE_CHARS,
+                             columns=16_384, width=64, not_a_table=Message(NOT_A_TABLE))
         end = len(text) if end < 0 else end + 1
         lines.append(text[position:end])
         position = end
@@ -133,7 +137,7 @@ class _Misfits:
 
     short: list[tuple[int, str]] = field(default_factory=list)
     long: list[tuple[int, str]] = field(default_factory=list)
-    refused: str | None = None
+    refused: Message | None = None
 
     def handle(self, row) -> str:
         if row.actual_columns < row.expected_columns:
@@ -141,11 +145,12 @@ class _Misfits:
             return "skip"
         self.long.append((row.number, row.text))
         if len(self.long) > MAX_LONG_LINES:
-            self.refused = (f"More than {MAX_LONG_LINES:,} lines of the file have more cells than its header, so "
-                            "it was not read.")
+            self.refused = Message(N_("More than {most:count} lines of the file have more cells than its header, "
+                                      "so it was not read."), {"most": MAX_LONG_LINES})
         elif row.number >= MOSTLY_LONG_AFTER and 2 * len(self.long) > row.number:
-            self.refused = (f"Most lines of the file ({len(self.long):,} of the first {row.number:,}) have more "
-                            "cells than its header, so it can't be read as a table.")
+            self.refused = Message(N_("Most lines of the file ({long:count} of the first {lines:count}) have more "
+                                      "cells than its header, so it can't be read as a table."),
+                                   {"long": len(self.long), "lines": row.number})
         return "error" if self.refused else "skip"
 
 
@@ -174,9 +179,9 @@ def _parse_csv(name: str, data: bytes, separator: str, names: list[str], header_
             break
         except (pa.ArrowInvalid, pa.ArrowException) as error:
             if misfits.refused:
-                raise InputError(misfits.refused + " Check the separator: values may hold commas or semicolons "
-                                 "without quotes around them. Export the file again, or save it from Excel as CSV "
-                                 "UTF-8, and upload that.", name) from None
+                raise InputError(N_("{refused} Check the separator: values may hold commas or semicolons without "
+                                    "quotes around them. Export the file again, or save it from Excel as CSV UTF-8, "
+                                    "and upload that."), name, refused=misfits.refused) from None
             # A quoted value longer than a block: read again in one block; anything else is no table.
             log.info("arrow could not read %r with blocks of %d bytes: %s", name, block_size, error)
     else:

@@ -14,13 +14,17 @@ roster      rep, team, manager, region, target
 rep_names   rep_id, rep: the person each rep id stands for, from a roster or user table ('0053F…' → 'Amanda
             Miller'); every rep id in activities and outcomes that is listed here is replaced by the name.
 
-problems    source, row, reason, action ('dropped'|'repaired'|'warning'): one row per affected input row.
+problems    source, row, reason, detail, action ('dropped'|'repaired'|'warning'): one row per affected input
+            row. `reason` is an English template, the catalog's msgid ('unparseable count in '{column}' (counted
+            as 0)'), and `detail` its values as JSON text ('{"column": "Calls"}'; '' when it has none), so the
+            Data page says it in the user's language (quality.reason_message).
 
 The user's choices arrive as a mapping (see validate_mapping): which column plays which role in each
 table, what an unknown status means, and which activity type an unknown text is.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,13 +32,14 @@ import pandas as pd
 
 from metrics.errors import InputError
 from metrics.ingest.recognition import Recognition
+from metrics.text import Message, message_data, message_of
 
 ACTIVITY_COLUMNS = ["date", "rep", "team", "activity_type", "deal_id", "count", "source"]
 OUTCOME_COLUMNS = ["date", "rep", "team", "deal_id", "status", "stage_level", "won", "lost", "revenue", "amount",
                    "satisfaction", "engaged", "source"]
 ROSTER_COLUMNS = ["rep", "team", "manager", "region", "target"]
 REP_NAME_COLUMNS = ["rep_id", "rep"]
-PROBLEM_COLUMNS = ["source", "row", "reason", "action"]
+PROBLEM_COLUMNS = ["source", "row", "reason", "detail", "action"]
 
 
 @dataclass
@@ -55,8 +60,8 @@ class RawTable:
     row_numbers: np.ndarray | None = None  # file row of each frame position, when not header_row + 1 + position
     uncached_formulas: dict[str, list[int]] = field(default_factory=dict)  # column → file rows
     skipped: pd.DataFrame | None = None  # row, reason, line: rows the reader could not split into the columns
-    repaired: dict[str, list[int]] = field(default_factory=dict)  # reason → file rows the reader repaired
-    notes: list[str] = field(default_factory=list)  # what the reader changed or noticed, for the user
+    repaired: dict[str, list[int]] = field(default_factory=dict)  # reason (a template) → file rows it repaired
+    notes: list[Message] = field(default_factory=list)  # what the reader changed or noticed, for the user
 
     @property
     def source(self) -> str:
@@ -90,16 +95,16 @@ class TableReport:
     rows_read: int
     rows_used: int
     preview: pd.DataFrame
-    problem_rows: pd.DataFrame  # row, reason, action, then the input row as it was in the file
+    problem_rows: pd.DataFrame  # row, reason, detail, action, then the input row as it was in the file
     activity_types: pd.Series = field(default_factory=lambda: pd.Series(dtype="int64"))  # raw text → activities
     unknown_statuses: pd.Series = field(default_factory=lambda: pd.Series(dtype="int64"))  # raw text → deals
-    message: str | None = None  # for an unused table: what is missing, or why none of its rows could be used
-    reason: str = ""  # why it was read as its shape, in words
+    message: Message | None = None  # for an unused table: what is missing, or why none of its rows could be used
+    reason: Message | str = ""  # why it was read as its shape, in words
     alternative: str | None = None  # the other shape it could be, which the Data page offers to switch to
-    alternative_reason: str | None = None
+    alternative_reason: Message | None = None
     shape_by_user: bool = False
-    notes: list[str] = field(default_factory=list)  # what the user should know about how it was read
-    unused_roles: dict[str, str] = field(default_factory=dict)  # role → why its recognised column is not used
+    notes: list[Message] = field(default_factory=list)  # what the user should know about how it was read
+    unused_roles: dict[str, Message] = field(default_factory=dict)  # role → why its recognised column is not used
 
 
 @dataclass
@@ -110,8 +115,8 @@ class Dataset:
     problems: pd.DataFrame
     tables: list[TableReport] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # what may make numbers wrong: every page says so
-    notes: list[str] = field(default_factory=list)  # what was passed over harmlessly, such as a notes sheet
+    warnings: list[Message] = field(default_factory=list)  # what may make numbers wrong: every page says so
+    notes: list[Message] = field(default_factory=list)  # what was passed over harmlessly, such as a notes sheet
     # Tables not used: their columns named no known shape (shape None), or none (or nearly none) of their rows
     # could be used, which is an error in `errors` too (shape set, problems counted in `problems`).
     unused: list[TableReport] = field(default_factory=list)
@@ -144,3 +149,19 @@ class Dataset:
 
 def empty_frame(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({column: pd.Series(dtype="object") for column in columns})
+
+
+def reason_detail(reason: str | Message) -> tuple[str, str]:
+    """A problem's reason as the problems frame holds it: the template, and its values as JSON text."""
+    if isinstance(reason, Message) and reason.values:
+        return reason.template, json.dumps({name: message_data(value) for name, value in reason.values.items()},
+                                            ensure_ascii=False, sort_keys=True)
+    return (reason.template if isinstance(reason, Message) else reason), ""
+
+
+def reason_message(reason: str, detail: str | None = "") -> Message:
+    """A problem's reason (a row of the problems frame or the quality report) as a Message to say."""
+    values = json.loads(detail) if isinstance(detail, str) and detail else {}
+    if not values:  # no field to fill: braces are the text's own (a reason a link saved before templates)
+        return Message(reason.replace("{", "{{").replace("}", "}}"))
+    return Message(reason, {name: message_of(value) for name, value in values.items()})

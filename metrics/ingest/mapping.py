@@ -10,6 +10,7 @@ from metrics.ingest.recognition import ROLE_SYNONYMS
 from metrics.ingest.shapes import SHAPES
 from metrics.ingest.values import STATUSES
 from metrics.scenarios import SCENARIOS
+from metrics.text import Message, N_, listing
 
 MAPPING_VERSION = 1
 MAX_MAPPING_BYTES = 1024 * 1024
@@ -26,55 +27,63 @@ def validate_mapping(raw: bytes | str | dict) -> dict:
     """
     if isinstance(raw, (bytes, str)):
         if len(raw) > MAX_MAPPING_BYTES:
-            raise InputError("This mapping file is far larger than a mapping. Upload the .json file the Data page "
-                             "saved.")
+            raise InputError(N_("This mapping file is far larger than a mapping. Upload the .json file the Data "
+                                "page saved."))
         try:
             raw = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as error:
-            where = f" (it goes wrong at line {error.lineno}, column {error.colno})" \
-                if isinstance(error, json.JSONDecodeError) else ""
-            raise InputError(f"This is not a mapping file: it is not valid JSON{where}. Upload the .json file the "
-                             "Data page saved.") from None
+            if isinstance(error, json.JSONDecodeError):
+                raise InputError(N_("This is not a mapping file: it is not valid JSON (it goes wrong at line "
+                                    "{line:count}, column {column:count}). Upload the .json file the Data page "
+                                    "saved."), line=error.lineno, column=error.colno) from None
+            raise InputError(N_("This is not a mapping file: it is not valid JSON. Upload the .json file the Data "
+                                "page saved.")) from None
     if not isinstance(raw, dict):
-        raise InputError("This is not a mapping file: it should hold an object with 'columns', 'statuses' and "
-                         "'activity_types'. Upload the .json file the Data page saved.")
+        raise InputError(N_("This is not a mapping file: it should hold an object with 'columns', 'statuses' and "
+                            "'activity_types'. Upload the .json file the Data page saved."))
     activity_keys = {a.key for scenario in SCENARIOS.values() for a in scenario.activity_types}
     problems = []
+
+    def problem(template: str, **values) -> None:
+        problems.append(Message(template, values))
+
     columns = raw.get("columns", {})
     if not isinstance(columns, dict) or not all(isinstance(k, str) and isinstance(v, dict) for k, v in columns.items()):
-        problems.append("'columns' should map each table to its roles")
+        problem(N_("'columns' should map each table to its roles"))
         columns = {}
     for source, roles in columns.items():
         for role, column in roles.items():
             if role not in ROLE_SYNONYMS:
-                problems.append(f"'{role}' (in {source}) is not a role this app knows")
+                problem(N_("'{role}' (in {source}) is not a role this app knows"), role=role, source=source)
             elif column is not None and not isinstance(column, str):
-                problems.append(f"the column for '{role}' in {source} should be a column name or null")
+                problem(N_("the column for '{role}' in {source} should be a column name or null"), role=role,
+                        source=source)
     statuses = raw.get("statuses", {})
     if not isinstance(statuses, dict):
-        problems.append("'statuses' should map status texts to won, lost or open")
+        problem(N_("'statuses' should map status texts to won, lost or open"))
         statuses = {}
     for text, status in statuses.items():
         if status not in STATUSES:
-            problems.append(f"the status for '{text}' should be won, lost or open, not {status!r}")
+            problem(N_("the status for '{text}' should be won, lost or open, not {status}"), text=text,
+                    status=repr(status))
     activity_types = raw.get("activity_types", {})
     if not isinstance(activity_types, dict):
-        problems.append("'activity_types' should map activity texts to activity types")
+        problem(N_("'activity_types' should map activity texts to activity types"))
         activity_types = {}
     for text, key in activity_types.items():
         if key is not None and key not in activity_keys:
-            problems.append(f"'{key}' (for '{text}') is not an activity type of any scenario")
+            problem(N_("'{key}' (for '{text}') is not an activity type of any scenario"), key=str(key), text=text)
     shapes = raw.get("shapes", {})
     if not isinstance(shapes, dict):
-        problems.append("'shapes' should map each table to what it is read as")
+        problem(N_("'shapes' should map each table to what it is read as"))
         shapes = {}
     for source, shape in shapes.items():
         if shape not in SHAPES:
-            problems.append(f"'{shape}' (for {source}) is not a kind of table this app reads; use one of "
-                            + ", ".join(SHAPES))
+            problem(N_("'{shape}' (for {source}) is not a kind of table this app reads; use one of {shapes}"),
+                    shape=str(shape), source=source, shapes=", ".join(SHAPES))
     if problems:
-        raise InputError("This mapping file can't be used: " + "; ".join(problems[:5]) + ". Save a new one on the "
-                         "Data page.")
+        raise InputError(N_("This mapping file can't be used: {problems}. Save a new one on the Data page."),
+                         problems=listing(problems[:5], "list"))
     valid = {"columns": {s: dict(r) for s, r in columns.items()}, "statuses": dict(statuses),
              "activity_types": dict(activity_types)}
     if shapes:

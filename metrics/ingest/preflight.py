@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from metrics.errors import InputError
+from metrics.ingest.sniff import ENCRYPTED, WORD_DOCUMENT
+from metrics.text import Message, N_, listing
 
 # Excel's own sheet: 1,048,576 rows and 16,384 columns (A..XFD). A reference past either is no Excel file.
 MAX_ROWS = 1_048_576
@@ -75,11 +77,13 @@ _SHEET = re.compile(rb"<(?:\w+:)?sheet\b")
 _SHARED_STRING = (b"<si>", b"<si ", b":si>", b":si ")
 _FORMULA_STARTS = (re.compile(rb"<f[\s>/]"), re.compile(rb":f[\s>/]"))  # each with a literal start: fast
 
-DAMAGED = ("The workbook is damaged or was cut off while uploading. Open it in Excel, save it again, and upload "
-           "the new file.")
-TOO_BIG = ("The workbook unpacks to far more data than a spreadsheet holds, so it was refused. Export the data "
-           "as .csv and upload that instead.")
-SAVE_AGAIN = "The file was not saved by Excel, or it is damaged. Open it in Excel, save it again, and upload it."
+DAMAGED = N_("The workbook is damaged or was cut off while uploading. Open it in Excel, save it again, and upload "
+             "the new file.")
+TOO_BIG = N_("The workbook unpacks to far more data than a spreadsheet holds, so it was refused. Export the data "
+             "as .csv and upload that instead.")
+TOO_MANY_SHEETS = N_("The workbook has {sheets:count} sheets; this app reads at most {most:count}. Copy the sheets "
+                     "that hold your data into a new workbook and upload that.")
+SAVE_AGAIN = N_("The file was not saved by Excel, or it is damaged. Open it in Excel, save it again, and upload it.")
 
 
 @dataclass
@@ -109,7 +113,17 @@ class Workbook:
 
 
 class _Refused(Exception):
-    """A sheet the scan refuses; the message goes on from the sheet's name."""
+    """A sheet the scan refuses: a template whose {sheet} is the sheet ('Sheet 'Data'' or 'A sheet in the
+    workbook'), its values, and whether the user is told to save the file again in Excel."""
+
+    def __init__(self, template: str, save_again: bool = True, **values):
+        super().__init__(template)
+        self.template, self.save_again, self.values = template, save_again, values
+
+    def message(self, sheet: str | None) -> Message:
+        named = Message(N_("Sheet '{name}'"), {"name": sheet}) if sheet else Message(N_("A sheet in the workbook"))
+        refused = Message(self.template, {**self.values, "sheet": named})
+        return listing([refused, Message(SAVE_AGAIN)], "sentences") if self.save_again else refused
 
 
 def check_workbook(name: str, content: bytes) -> Workbook:
@@ -132,8 +146,7 @@ def check_workbook(name: str, content: bytes) -> Workbook:
     workbook = parts.get("xl/workbook.xml", b"")
     sheet_count = len(_SHEET.findall(workbook))
     if sheet_count > MAX_SHEETS:
-        raise InputError(f"The workbook has {sheet_count} sheets; this app reads at most {MAX_SHEETS}. Copy the "
-                         "sheets that hold your data into a new workbook and upload that.", name)
+        raise InputError(TOO_MANY_SHEETS, name, sheets=sheet_count, most=MAX_SHEETS)
     sheets = sheet_parts(parts)
     trust = formula_results(parts, names)
     for entry in entries:
@@ -145,9 +158,9 @@ def check_workbook(name: str, content: bytes) -> Workbook:
     scans = {part: scan for part, scan in scans.items() if scan.cells}
     total = sum(scan.cells for scan in scans.values())
     if total > MAX_WORKBOOK_CELLS:
-        raise InputError(f"The sheets of this workbook span {total:,} cells together, more than the "
-                         f"{MAX_WORKBOOK_CELLS:,} this app reads. Upload a workbook with only the sheets that hold "
-                         "your data, or export them as .csv.", name)
+        raise InputError(N_("The sheets of this workbook span {cells:count} cells together, more than the "
+                            "{most:count} this app reads. Upload a workbook with only the sheets that hold your "
+                            "data, or export them as .csv."), name, cells=total, most=MAX_WORKBOOK_CELLS)
     return Workbook(archive, parts, sheets, scans, trust, budget.tokenised)
 
 
@@ -165,9 +178,9 @@ def _check_directory(name: str, content: bytes) -> None:
             record = _ZIP64_EOCD.unpack_from(content, offset)
             entries, directory_size = record[7], record[8]
     if entries > MAX_ZIP_ENTRIES or directory_size > MAX_ZIP_ENTRIES * 1024:
-        raise InputError(f"The workbook holds {entries:,} files inside it, far more than a spreadsheet has (at most "
-                         f"{MAX_ZIP_ENTRIES:,} are read), so it was refused. Open it in Excel, save it again, and "
-                         "upload the new file.", name)
+        raise InputError(N_("The workbook holds {entries:count} files inside it, far more than a spreadsheet has "
+                            "(at most {most:count} are read), so it was refused. Open it in Excel, save it again, "
+                            "and upload the new file."), name, entries=entries, most=MAX_ZIP_ENTRIES)
 
 
 def _check_kind(name: str, names: set[str]) -> None:
@@ -175,27 +188,27 @@ def _check_kind(name: str, names: set[str]) -> None:
     if "xl/workbook.xml" in names:
         return
     if "xl/workbook.bin" in names:
-        raise InputError("This is an Excel binary workbook (.xlsb), which this app can't read. Open it in Excel and "
-                         "use File › Save As › Excel Workbook (.xlsx), then upload the .xlsx.", name)
+        raise InputError(N_("This is an Excel binary workbook (.xlsb), which this app can't read. Open it in Excel "
+                            "and use File › Save As › Excel Workbook (.xlsx), then upload the .xlsx."), name)
     if "word/document.xml" in names:
-        raise InputError("This is a Word document, not a spreadsheet. Upload an .xlsx or .csv file.", name)
+        raise InputError(WORD_DOCUMENT, name)
     if "ppt/presentation.xml" in names:
-        raise InputError("This is a PowerPoint presentation, not a spreadsheet. Upload an .xlsx or .csv file.", name)
-    if "mimetype" in names or "content.xml" in names:
-        raise InputError("This is an OpenDocument file. Open it and save it as .xlsx or .csv, then upload that.",
+        raise InputError(N_("This is a PowerPoint presentation, not a spreadsheet. Upload an .xlsx or .csv file."),
                          name)
-    raise InputError("This is a zip file but not an Excel workbook. Upload an .xlsx or .csv file.", name)
+    if "mimetype" in names or "content.xml" in names:
+        raise InputError(N_("This is an OpenDocument file. Open it and save it as .xlsx or .csv, then upload that."),
+                         name)
+    raise InputError(N_("This is a zip file but not an Excel workbook. Upload an .xlsx or .csv file."), name)
 
 
 def _check_claims(name: str, content: bytes, entries: list[zipfile.ZipInfo]) -> None:
     """What the zip says of itself: refused early when it says too much (the pass checks what is true)."""
     for entry in entries:
         if entry.flag_bits & 0x1:
-            raise InputError("This workbook is encrypted (password-protected). Open it in Excel, remove the password "
-                             "under File › Info › Protect Workbook › Encrypt with Password, save, and upload it "
-                             "again.", name)
+            raise InputError(ENCRYPTED, name)
         if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise InputError("The workbook is packed in a way Excel never writes. " + SAVE_AGAIN, name)
+            raise InputError(N_("The workbook is packed in a way Excel never writes. {save_again}"), name,
+                             save_again=Message(SAVE_AGAIN))
     claimed = sum(entry.file_size for entry in entries)
     packed = max(1, sum(entry.compress_size for entry in entries))
     if claimed > MAX_INFLATED_BYTES or claimed > RATIO_FLOOR_BYTES and claimed > MAX_COMPRESSION_RATIO * packed:
@@ -218,8 +231,8 @@ class _Budget:
     def tokenise(self, size: int) -> None:
         self.tokenised += size
         if self.tokenised > MAX_TOKENISED_BYTES:
-            raise _Refused("is written in a way that takes too long to check (cells without references, or "
-                           f"attributes Excel does not write). {SAVE_AGAIN}")
+            raise _Refused(N_("{sheet} is written in a way that takes too long to check (cells without references, "
+                              "or attributes Excel does not write)."))
 
 
 def _read_entry(name: str, content: bytes, entry: zipfile.ZipInfo, budget: _Budget, sheet: str | None,
@@ -238,20 +251,22 @@ def _read_entry(name: str, content: bytes, entry: zipfile.ZipInfo, budget: _Budg
                 # A DOCTYPE can only come before the first element; Excel never writes one.
                 start = _ELEMENT.search(chunk)
                 if _DOCTYPE.search(chunk, 0, start.start() if start else len(chunk)):
-                    raise InputError("The workbook holds XML declarations (a DOCTYPE) that Excel never writes and "
-                                     "that can be used to attack a server, so it was refused. " + SAVE_AGAIN, name)
+                    raise InputError(N_("The workbook holds XML declarations (a DOCTYPE) that Excel never writes "
+                                        "and that can be used to attack a server, so it was refused. {save_again}"),
+                                     name, save_again=Message(SAVE_AGAIN))
                 prolog = start is None
             if keep and size <= KEPT_PART_BYTES:
                 kept.append(chunk)
             if shared:
                 strings += sum(chunk.count(tag) for tag in _SHARED_STRING)
                 if strings > MAX_SHARED_STRINGS:
-                    raise InputError(f"The workbook holds more than {MAX_SHARED_STRINGS:,} different texts, more "
-                                     "than this app reads. Export the data as .csv and upload that instead.", name)
+                    raise InputError(N_("The workbook holds more than {most:count} different texts, more than "
+                                        "this app reads. Export the data as .csv and upload that instead."), name,
+                                     most=MAX_SHARED_STRINGS)
             scanner.feed(chunk)
         scanner.finish()
     except _Refused as refusal:
-        raise InputError(f"{f'Sheet {sheet!r}' if sheet else 'A sheet in the workbook'} {refusal}", name) from None
+        raise InputError(refusal.message(sheet), name) from None
     except (zlib.error, ValueError, struct.error):
         raise InputError(DAMAGED, name) from None
     return b"".join(kept), scan
@@ -366,7 +381,7 @@ class _SheetScanner:
                 continue
             tag = _TAG.match(xml, start.start(), end)
             if tag is None:
-                raise _Refused(f"is damaged: a cell or row is not closed. {SAVE_AGAIN}")
+                raise _Refused(N_("{sheet} is damaged: a cell or row is not closed."))
             references = [a or b for a, b in _REF.findall(b" " + tag.group(1))]
             if name == b"row":
                 self.row = _row_number(references[-1]) if references else self.row + 1
@@ -376,8 +391,8 @@ class _SheetScanner:
             if references:
                 parts = _CELL_REF.fullmatch(references[-1])
                 if parts is None or not parts.group(1) or len(parts.group(1)) > 3:
-                    raise _Refused(f"has a cell beyond column XFD, the last one Excel has (at "
-                                   f"{references[-1][:20].decode('latin-1')}). {SAVE_AGAIN}")
+                    raise _Refused(N_("{sheet} has a cell beyond column XFD, the last one Excel has (at {cell})."),
+                                   cell=references[-1][:20].decode("latin-1"))
                 self.column = _column_number(parts.group(1))
                 row = _row_number(parts.group(2)) if parts.group(2) else self.row
             else:
@@ -388,9 +403,10 @@ class _SheetScanner:
             if not cells:
                 continue
             if self.column > MAX_COLUMNS:
-                raise _Refused(f"has a cell beyond column XFD, the last one Excel has. {SAVE_AGAIN}")
+                raise _Refused(N_("{sheet} has a cell beyond column XFD, the last one Excel has."))
             if row > MAX_ROWS:
-                raise _Refused(f"has a cell below row {MAX_ROWS:,}, the last one Excel has. {SAVE_AGAIN}")
+                raise _Refused(N_("{sheet} has a cell below row {last:count}, the last one Excel has."),
+                               last=MAX_ROWS)
             if not empty:
                 scan.rows, scan.columns = max(scan.rows, row), max(scan.columns, self.column)
                 _check_cells(scan)
@@ -427,17 +443,19 @@ def _check_dimension(dimension: str) -> None:
         parts = _CELL_REF.fullmatch(corner.encode("latin-1"))
         if parts is None or len(parts.group(1)) > 3 or parts.group(1) and _column_number(parts.group(1)) > MAX_COLUMNS \
                 or parts.group(2) and _row_number(parts.group(2)) > MAX_ROWS:
-            raise _Refused(f"says it reaches to {dimension[:40]}, beyond Excel's last column (XFD) or row "
-                           f"({MAX_ROWS:,}). {SAVE_AGAIN}")
+            raise _Refused(N_("{sheet} says it reaches to {dimension}, beyond Excel's last column (XFD) or row "
+                              "({last:count})."), dimension=dimension[:40], last=MAX_ROWS)
 
 
 def _check_cells(scan: SheetScan) -> None:
     if scan.cells > MAX_SHEET_CELLS:
         raise _Refused(
-            f"spans {scan.rows:,} rows × {scan.columns:,} columns (to cell {column_letters(scan.columns)}"
-            f"{scan.rows}): {scan.cells:,} cells, more than the {MAX_SHEET_CELLS:,} this app reads. One value "
-            "far from the data, even a space, makes a sheet that large. Delete the rows and columns beyond your "
-            "data (or copy the data into a new sheet), save, and upload it again.")
+            N_("{sheet} spans {rows:count} rows × {columns:count} columns (to cell {cell}): {cells:count} cells, more "
+               "than the {most:count} this app reads. One value far from the data, even a space, makes a sheet that "
+               "large. Delete the rows and columns beyond your data (or copy the data into a new sheet), save, and "
+               "upload it again."),
+            save_again=False, rows=scan.rows, columns=scan.columns, cell=f"{column_letters(scan.columns)}{scan.rows}",
+            cells=scan.cells, most=MAX_SHEET_CELLS)
 
 
 def _column_number(letters: bytes) -> int:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics.ingest.frames import Dataset, TableReport
+from metrics.ingest.frames import Dataset, TableReport, reason_message
 from metrics.ingest.recognition import activity_text_of_header
 from metrics.ingest.values import normalised_choices
 from metrics.scenarios import Scenario, normalise_activity_types
@@ -11,12 +11,14 @@ from metrics.text import normalise_label
 
 
 def quality_report(dataset: Dataset) -> pd.DataFrame:
-    """Rows dropped, repaired or flagged, counted by reason: reason, action, rows, tables."""
-    problems = dataset.problems
+    """Rows dropped, repaired or flagged, counted by reason: reason, detail, action, rows, tables. A reason is
+    a template and its detail the values (see frames); reason_message makes the sentence to show."""
+    problems = with_detail(dataset.problems)
     if problems.empty:
-        return pd.DataFrame({"reason": pd.Series(dtype="str"), "action": pd.Series(dtype="str"),
-                             "rows": pd.Series(dtype="int64"), "tables": pd.Series(dtype="str")})
-    grouped = problems.groupby(["reason", "action"], sort=False)
+        return pd.DataFrame({"reason": pd.Series(dtype="str"), "detail": pd.Series(dtype="str"),
+                             "action": pd.Series(dtype="str"), "rows": pd.Series(dtype="int64"),
+                             "tables": pd.Series(dtype="str")})
+    grouped = problems.groupby(["reason", "detail", "action"], sort=False)
     report = grouped.size().rename("rows").reset_index()
     report["tables"] = grouped["source"].agg(lambda s: ", ".join(dict.fromkeys(s))).to_numpy()
     order = {"dropped": 0, "repaired": 1, "warning": 2}
@@ -24,18 +26,37 @@ def quality_report(dataset: Dataset) -> pd.DataFrame:
                               kind="stable").reset_index(drop=True)
 
 
-def problem_rows(dataset: Dataset, reason: str | None = None) -> pd.DataFrame:
-    """The input rows behind the quality report, with their table and file row: all, or one reason's."""
+def with_detail(problems: pd.DataFrame) -> pd.DataFrame:
+    """A problems frame with its detail column: a shared view saved before reasons had values has none."""
+    if "detail" in problems:
+        return problems.assign(detail=problems["detail"].fillna(""))
+    return problems.assign(detail=pd.Series("", index=problems.index, dtype="str"))
+
+
+def problem_rows(dataset: Dataset, reason: str | None = None, detail: str | None = None) -> pd.DataFrame:
+    """The input rows behind the quality report, with their table and file row: all, or one reason's (with
+    `detail`, one reason's for those values only, as one row of the quality report)."""
     frames = []
     for table in dataset.tables:
-        rows = table.problem_rows
+        rows = with_detail(table.problem_rows)
         if reason is not None:
-            rows = rows[rows["reason"] == reason]
+            rows = rows[(rows["reason"] == reason) & ((rows["detail"] == detail) if detail is not None else True)]
         if len(rows):
             frames.append(rows.assign(table=table.source)[["table", *rows.columns]])
     if not frames:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in ["table", "row", "reason", "action"]})
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in ["table", "row", "reason", "detail", "action"]})
     return pd.concat(frames, ignore_index=True)
+
+
+def said_reasons(frame: pd.DataFrame, say) -> pd.DataFrame:
+    """A frame with reason and detail columns (the quality report, problem rows) with each reason said as
+    `say` says a Message (a page's lang().render) and no detail column: for a table or a download."""
+    if "reason" not in frame:
+        return frame
+    details = frame["detail"] if "detail" in frame else pd.Series("", index=frame.index)
+    said = [say(reason_message(reason, detail)) for reason, detail in zip(frame["reason"], details.fillna(""))]
+    return frame.drop(columns=["detail"], errors="ignore").assign(reason=pd.Series(said, index=frame.index,
+                                                                                   dtype="str"))
 
 
 def activity_type_choices(dataset: Dataset, scenario: Scenario, assigned: dict[str, str | None] | None = None

@@ -14,6 +14,7 @@ from metrics.ingest.delimited import read_csv, text_in_disguise
 from metrics.ingest.frames import RawFile, RawTable, Upload
 from metrics.ingest.sniff import BINARY_MAGICS, OLE_MAGIC, ZIP_MAGIC, ole_message
 from metrics.ingest.xlsx import read_workbook
+from metrics.text import N_
 
 
 def read(upload: Upload) -> RawFile:
@@ -27,34 +28,34 @@ def read(upload: Upload) -> RawFile:
 def read_tables(name: str, content: bytes) -> list[RawTable]:
     """Read every table in an uploaded .xlsx or .csv file."""
     if not content or not content.strip(b" \t\r\n\x00"):
-        raise InputError("The file is empty. Export it again and upload the new file.", name)
+        raise InputError(N_("The file is empty. Export it again and upload the new file."), name)
     lower = name.lower()
     if content.startswith(OLE_MAGIC):
         raise InputError(ole_message(lower, content), name)
     if content.startswith(ZIP_MAGIC):
         return read_workbook(name, content)
-    for magic, kind in BINARY_MAGICS.items():
+    for magic, refusal in BINARY_MAGICS.items():
         if content.startswith(magic):
-            raise InputError(f"This is not a spreadsheet: it is {kind}. Upload an .xlsx or .csv file.", name)
+            raise InputError(refusal, name)
     start = content[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if start.startswith((b"<!doctype html", b"<html", b"<table", b"<meta")):
-        raise InputError("This is a web page (HTML) with a .xls or .csv name, as some CRMs export it. Open it in "
-                         "Excel and use File › Save As › Excel Workbook (.xlsx), then upload the .xlsx.", name)
+        raise InputError(N_("This is a web page (HTML) with a .xls or .csv name, as some CRMs export it. Open it in "
+                            "Excel and use File › Save As › Excel Workbook (.xlsx), then upload the .xlsx."), name)
     if start.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in content[:4096]:
-        raise InputError("This is an Excel 2003 XML spreadsheet. Open it in Excel and use File › Save As › Excel "
-                         "Workbook (.xlsx), then upload the .xlsx.", name)
+        raise InputError(N_("This is an Excel 2003 XML spreadsheet. Open it in Excel and use File › Save As › Excel "
+                            "Workbook (.xlsx), then upload the .xlsx."), name)
     if lower.endswith((".xlsx", ".xlsm")):
         table = text_in_disguise(name, content)
         if table is None:
-            raise InputError("The workbook is damaged or was cut off while uploading: it is not a complete .xlsx "
-                             "file. Open it in Excel, save it again, and upload the new file.", name)
+            raise InputError(N_("The workbook is damaged or was cut off while uploading: it is not a complete .xlsx "
+                                "file. Open it in Excel, save it again, and upload the new file."), name)
         return [table]
     if lower.endswith(".xls"):
         table = text_in_disguise(name, content)
         if table is None:
-            raise InputError("This .xls file can't be read. Open it in Excel and use File › Save As › Excel "
-                             "Workbook (.xlsx), then upload the .xlsx.", name)
+            raise InputError(N_("This .xls file can't be read. Open it in Excel and use File › Save As › Excel "
+                                "Workbook (.xlsx), then upload the .xlsx."), name)
         return [table]
     if lower.endswith((".xlsb", ".ods", ".numbers")):
-        raise InputError("This file type can't be read. Save it as .xlsx or .csv and upload that.", name)
+        raise InputError(N_("This file type can't be read. Save it as .xlsx or .csv and upload that."), name)
     return [read_csv(name, content)]

@@ -9,6 +9,7 @@ from metrics.ingest.cleaning import ParsedTable, RowProblems, cleaned_text, rep_
 from metrics.ingest.frames import RawTable, REP_NAME_COLUMNS
 from metrics.ingest.recognition import Recognition
 from metrics.ingest.values import parse_amounts
+from metrics.text import N_
 
 
 def _names(frame: pd.DataFrame, recognition: Recognition) -> pd.Series | None:
@@ -54,7 +55,7 @@ def parse_roster(table: RawTable, recognition: Recognition) -> ParsedTable:
     kept = roster[~dropped]
     duplicate = kept["rep"].duplicated(keep="first")
     rows.add(np.isin(np.arange(len(frame)), np.flatnonzero(~dropped)[duplicate.to_numpy()]),
-             "rep listed twice in roster (first kept)", "dropped")
+             N_("rep listed twice in roster (first kept)"), "dropped")
     parsed = ParsedTable(rows, roster=kept[~duplicate])
     if ids is not None:
         pairs = pd.DataFrame({"rep_id": ids, "rep": rep})[~dropped].dropna()

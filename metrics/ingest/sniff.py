@@ -10,6 +10,7 @@ import numpy as np
 
 from metrics.errors import InputError
 from metrics.ingest.header import is_text
+from metrics.text import N_
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -21,26 +22,35 @@ CSV_SEPARATORS = ",;\t|"
 # A multi-byte UTF-8 character: a Windows-1252 file almost never holds one by chance.
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _UNDECODED = re.compile("[\udc80-\udcff]+")
-BINARY_MAGICS = {b"%PDF": "a PDF document", b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image",
-                 b"GIF8": "a GIF image", b"{\\rtf": "an RTF document", b"\x1f\x8b": "a gzip archive",
-                 b"Rar!": "a RAR archive", b"7z\xbc\xaf": "a 7-Zip archive"}
+# What a file that is no spreadsheet is, by its first bytes, and what to tell its owner.
+BINARY_MAGICS = {
+    b"%PDF": N_("This is not a spreadsheet: it is a PDF document. Upload an .xlsx or .csv file."),
+    b"\x89PNG": N_("This is not a spreadsheet: it is a PNG image. Upload an .xlsx or .csv file."),
+    b"\xff\xd8\xff": N_("This is not a spreadsheet: it is a JPEG image. Upload an .xlsx or .csv file."),
+    b"GIF8": N_("This is not a spreadsheet: it is a GIF image. Upload an .xlsx or .csv file."),
+    b"{\\rtf": N_("This is not a spreadsheet: it is an RTF document. Upload an .xlsx or .csv file."),
+    b"\x1f\x8b": N_("This is not a spreadsheet: it is a gzip archive. Upload an .xlsx or .csv file."),
+    b"Rar!": N_("This is not a spreadsheet: it is a RAR archive. Upload an .xlsx or .csv file."),
+    b"7z\xbc\xaf": N_("This is not a spreadsheet: it is a 7-Zip archive. Upload an .xlsx or .csv file."),
+}
+ENCRYPTED = N_("This workbook is encrypted (password-protected). Open it in Excel, remove the password under File › "
+               "Info › Protect Workbook › Encrypt with Password, save, and upload it again.")
+WORD_DOCUMENT = N_("This is a Word document, not a spreadsheet. Upload an .xlsx or .csv file.")
 
 
 def ole_message(lower: str, content: bytes) -> str:
     """What an OLE compound file holds: an encrypted workbook, a legacy .xls, or some other Office file."""
     streams = content[:4 * 1024 * 1024]
     if "EncryptedPackage".encode("utf-16-le") in streams or "EncryptionInfo".encode("utf-16-le") in streams:
-        return ("This workbook is encrypted (password-protected). Open it in Excel, remove the password under "
-                "File › Info › Protect Workbook › Encrypt with Password, save, and upload it again.")
+        return ENCRYPTED
     if "Workbook".encode("utf-16-le") in streams or "Book".encode("utf-16-le") in streams or lower.endswith(".xls"):
-        return ("This is a legacy Excel 97–2003 (.xls) workbook. Open it in Excel and use File › Save As › Excel "
-                "Workbook (.xlsx), then upload the .xlsx.")
+        return N_("This is a legacy Excel 97–2003 (.xls) workbook. Open it in Excel and use File › Save As › Excel "
+                  "Workbook (.xlsx), then upload the .xlsx.")
     if "WordDocument".encode("utf-16-le") in streams:
-        return "This is a Word document, not a spreadsheet. Upload an .xlsx or .csv file."
+        return WORD_DOCUMENT
     if lower.endswith((".xlsx", ".xlsm")):
-        return ("This workbook is encrypted (password-protected). Open it in Excel, remove the password under "
-                "File › Info › Protect Workbook › Encrypt with Password, save, and upload it again.")
-    return "This is not a spreadsheet Excel can save today. Save it as .xlsx or .csv and upload that."
+        return ENCRYPTED
+    return N_("This is not a spreadsheet Excel can save today. Save it as .xlsx or .csv and upload that.")
 
 
 @dataclass
@@ -71,7 +81,8 @@ def decode(name: str, content: bytes) -> Decoded:
         for encoding, zeros, others in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
             if zeros.count(0) > 0.3 * len(zeros) and others.count(0) < 0.05 * len(others):
                 return Decoded(content.decode(encoding, errors="replace").lstrip("\ufeff"), encoding)
-        raise InputError("This is not a spreadsheet: it holds binary data. Upload an .xlsx or .csv file.", name)
+        raise InputError(N_("This is not a spreadsheet: it holds binary data. Upload an .xlsx or .csv file."),
+                         name)
     bom = content.startswith(codecs.BOM_UTF8)
     body = content[len(codecs.BOM_UTF8):] if bom else content
     try:

@@ -4,11 +4,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.ingest.cleaning import ParsedTable, RowProblems, drop_future, rep_and_totals, role_values, team_values
+from metrics.ingest.cleaning import (DUPLICATE_ROW, ParsedTable, RowProblems, drop_future, rep_and_totals,
+                                     role_values, team_values)
 from metrics.ingest.frames import ACTIVITY_COLUMNS, RawTable, empty_frame
 from metrics.ingest.recognition import Recognition, activity_text_of_header
 from metrics.ingest.values import lacks_year, parse_amounts, parse_periods, year_for_periods
-from metrics.text import normalise_label
+from metrics.text import Message, N_, normalise_label
 
 
 def _period_kind(header: str | None) -> str | None:
@@ -37,13 +38,14 @@ def _years(table: RawTable, recognition: Recognition, period: pd.Series, kind: s
         known = file_year()
         if known is not None:
             years = years.mask(pd.Series(missing, index=years.index), known)
-            rows.add(missing, f"week or month without a year (took {known} from the file's other dates)", "repaired")
+            rows.add(missing, Message(N_("week or month without a year (took {year} from the file's other dates)"),
+                                      {"year": int(known)}), "repaired")
         else:
             latest = year_for_periods(period.where(missing), kind, today)
             for year in sorted(latest.dropna().unique()):
                 chosen = missing & latest.eq(year).fillna(False).to_numpy()
-                rows.add(chosen, f"week or month without a year (assumed {year}, the latest that fits)",
-                         "repaired")
+                rows.add(chosen, Message(N_("week or month without a year (assumed {year}, the latest that fits)"),
+                                         {"year": int(year)}), "repaired")
             years = years.fillna(latest)
     return years
 
@@ -58,12 +60,12 @@ def parse_summary(table: RawTable, recognition: Recognition, today: pd.Timestamp
     years = _years(table, recognition, period, kind, file_year, rows, dropped, today)
     dates = parse_periods(period, kind, years)
     blank, unparseable = period.isna().to_numpy(), dates.isna().to_numpy() & period.notna().to_numpy()
-    rows.add(blank & ~dropped, "no week or month", "dropped")
-    rows.add(unparseable & ~dropped, "unparseable week or month", "dropped")
+    rows.add(blank & ~dropped, N_("no week or month"), "dropped")
+    rows.add(unparseable & ~dropped, N_("unparseable week or month"), "dropped")
     dropped |= blank | unparseable
     dropped = drop_future(dates, rows, dropped, today)
     duplicate = frame.duplicated(keep="first").to_numpy() & ~dropped
-    rows.add(duplicate, "duplicate row", "dropped")  # one row per rep and period: an equal row is a copy
+    rows.add(duplicate, DUPLICATE_ROW, "dropped")  # one row per rep and period: an equal row is a copy
     dropped |= duplicate
     team = team_values(frame, recognition)
 
@@ -71,9 +73,9 @@ def parse_summary(table: RawTable, recognition: Recognition, today: pd.Timestamp
     for column in recognition.activity_columns:
         n = parse_amounts(frame[column], table.decimal_comma)
         bad = n.isna().to_numpy() & frame[column].notna().to_numpy() & ~dropped
-        rows.add(bad, f"unparseable count in '{column}' (counted as 0)", "repaired")
+        rows.add(bad, Message(N_("unparseable count in '{column}' (counted as 0)"), {"column": column}), "repaired")
         negative = (n < 0).fillna(False).to_numpy() & ~dropped
-        rows.add(negative, f"negative count in '{column}' (counted as 0)", "repaired")
+        rows.add(negative, Message(N_("negative count in '{column}' (counted as 0)"), {"column": column}), "repaired")
         n = n.fillna(0).clip(lower=0).round().astype(int)
         # The activity's own word, as a log would write it: 'Samtaler' under 'Aktiviteter - Samtaler'.
         activity = activity_text_of_header(column)

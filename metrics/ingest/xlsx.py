@@ -13,11 +13,11 @@ import zipfile
 from metrics.errors import InputError
 from metrics.ingest.frames import RawTable
 from metrics.ingest.header import HEADER_SEARCH_ROWS, detect_header, drop_empty, is_filled, unique_names
-from metrics.ingest.preflight import (MAX_COLUMNS, MAX_SHEETS, SheetScan, check_workbook, column_letters,
-                                      local_name)
+from metrics.ingest.preflight import (MAX_COLUMNS, MAX_SHEETS, TOO_MANY_SHEETS, SheetScan, check_workbook,
+                                      column_letters, local_name)
+from metrics.text import Message, N_, listing
 
 log = logging.getLogger(__name__)
-SAVE_AS_XLSX = "Open it in Excel, save it as .xlsx again, and upload the new file."
 
 
 def read_workbook(name: str, content: bytes) -> list[RawTable]:
@@ -29,11 +29,11 @@ def read_workbook(name: str, content: bytes) -> list[RawTable]:
         sheet_names = reader.sheet_names
     except Exception as error:  # the Rust reader raises its own types for every kind of damage
         log.info("fastexcel could not open %r: %s", name, error)
-        raise InputError("The workbook could not be opened: it is damaged, or it was written by a program in a "
-                         f"way Excel itself would not. {SAVE_AS_XLSX}", name) from None
+        raise InputError(N_("The workbook could not be opened: it is damaged, or it was written by a program in a "
+                            "way Excel itself would not. Open it in Excel, save it as .xlsx again, and upload the "
+                            "new file."), name) from None
     if len(sheet_names) > MAX_SHEETS:
-        raise InputError(f"The workbook has {len(sheet_names)} sheets; this app reads at most {MAX_SHEETS}. Copy "
-                         "the sheets that hold your data into a new workbook and upload that.", name)
+        raise InputError(TOO_MANY_SHEETS, name, sheets=len(sheet_names), most=MAX_SHEETS)
     tables, skipped = [], []
     for sheet in sheet_names:
         part = workbook.sheets.get(sheet)
@@ -41,15 +41,17 @@ def read_workbook(name: str, content: bytes) -> list[RawTable]:
             table = _read_sheet(reader, workbook.archive, part, name, sheet, workbook.formula_results,
                                 workbook.scans.get(part))
         except InputError as error:
-            skipped.append(f"Sheet '{sheet}' was skipped: {error.message}")
+            skipped.append(Message(N_("Sheet '{sheet}' was skipped: {reason}"), {"sheet": sheet,
+                                                                                 "reason": error.message}))
             continue
         if table is not None:
             tables.append(table)
     if not tables:
         if skipped:
-            raise InputError(" ".join(skipped) + " Open the workbook in Excel, save it again, and upload it.", name)
-        raise InputError("Every sheet in this workbook is empty. Check that you exported the data, not an "
-                         "empty template.", name)
+            raise InputError(N_("{skipped} Open the workbook in Excel, save it again, and upload it."), name,
+                             skipped=listing(skipped, "sentences"))
+        raise InputError(N_("Every sheet in this workbook is empty. Check that you exported the data, not an empty "
+                            "template."), name)
     tables[0].notes.extend(skipped)
     return tables
 
@@ -183,8 +185,8 @@ def _read_sheet(reader, archive: zipfile.ZipFile, part: str | None, name: str, s
         frame = loaded.to_pandas()
     except Exception as error:
         log.info("fastexcel could not read sheet %r of %r: %s", sheet, name, error)
-        raise InputError(f"Sheet '{sheet}' could not be read: it is damaged, or it was written in a way Excel "
-                         "itself would not.", name) from None
+        raise InputError(N_("Sheet '{sheet}' could not be read: it is damaged, or it was written in a way Excel "
+                            "itself would not."), name, sheet=sheet) from None
     generated = set()
     names = []
     for position in positions:

@@ -6,8 +6,9 @@
   they become opaque labels (Deal 1, Table 1), the same for the same value everywhere.
 - Every other text (teams, regions, activity types, the view state) has each person's full name, and
   each part of it, replaced wherever it stands as a word.
-- What quotes the uploaded files' own words, which may name anyone, is dropped: the quoted column names
-  in the quality report's reasons, and the reading warnings and notes (a count of the warnings stays).
+- What quotes the uploaded files' own words, which may name anyone, is dropped: the values of the quality
+  report's reasons (the column names, the values they quote), and the reading warnings and notes (a count
+  of the warnings stays).
 
 Pseudonyms are dealt in a random order, so that 'Rep A' says nothing about a name's place in the alphabet.
 This is pseudonymisation, not anonymity: someone who knows the team may still recognise the only rep in
@@ -15,12 +16,15 @@ a region, or the one with the largest deal.
 """
 from __future__ import annotations
 
+import json
 import random
 import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+from metrics.text import Message, N_
 
 if TYPE_CHECKING:
     from metrics.sharing.view import SharedView
@@ -30,15 +34,13 @@ PEOPLE_COLUMNS = {"rep": "Rep", "manager": "Manager"}
 PARTICLES = {"da", "das", "de", "del", "della", "der", "den", "di", "do", "dos", "du", "la", "le", "van", "von",
              "af", "av", "jr", "sr"}
 NAME_REMOVED = "(name removed)"
-# Columns whose values come from the engine's own vocabulary ('won', 'dropped'): a rep called Won Kim must
-# not turn a status into a pseudonym.
-VOCABULARY_COLUMNS = {"status", "action"}
+QUOTE_REMOVED = "…"
+# Columns whose values come from the engine's own vocabulary ('won', 'dropped', a reason's template): a rep
+# called Won Kim must not turn a status into a pseudonym.
+VOCABULARY_COLUMNS = {"status", "action", "reason"}
 # View-state strings written by code (page, performance measure, scenario keys) are left alone unless
 # they are a name as a whole; other strings, and keys that hold data text, are scrubbed.
 CODE_WORD = re.compile(r"[a-z_][a-z0-9_]*")
-# The engine quotes the user's words in a reason ("unparseable count in 'Calls by Kari'"); greedy, so that
-# a quote inside the words can't end the span early.
-QUOTED = re.compile(r"'.*'")
 
 
 def letters(number: int) -> str:
@@ -108,8 +110,15 @@ class Scrubber:
             return value
         return self.pattern.sub(lambda match: self.in_text[match.group(0).casefold()], value)
 
-    def reason(self, value: str) -> str:
-        return QUOTED.sub("'…'", self.text(value))
+    @staticmethod
+    def detail(value: str) -> str:
+        """A reason's values (JSON text) with every text among them removed: the user's column names and cells
+        ("unparseable count in '…'"); numbers, such as a year, stay."""
+        if not value:
+            return value
+        values = json.loads(value)
+        return json.dumps({name: QUOTE_REMOVED if isinstance(item, str) else item for name, item in values.items()},
+                          ensure_ascii=False, sort_keys=True)
 
     def column(self, values: pd.Series) -> pd.Series:
         """The column with every text replaced, in its own dtype: people and deals by their labels."""
@@ -118,7 +127,7 @@ class Scrubber:
         distinct = [value for value in values.dropna().unique() if isinstance(value, str)]
         if not distinct:
             return values
-        scrub = self.reason if values.name == "reason" else self.text
+        scrub = self.detail if values.name == "detail" else self.text
         replaced = {value: mapping[value] if mapping is not None and value in mapping else scrub(value)
                     for value in distinct}
         return values.map(lambda value: replaced.get(value, value) if isinstance(value, str) else value
@@ -146,11 +155,15 @@ class Scrubber:
         return value
 
 
-def withheld(warnings: int) -> str:
+def withheld(warnings: int) -> Message:
     """What stands for the reading warnings in an anonymised view: they quote the files, so they stay behind."""
-    return (f"{warnings} reading warning{'s' if warnings > 1 else ''} about the uploaded files "
-            f"{'are' if warnings > 1 else 'is'} left out of this anonymised view, as they quote the files' own "
-            "words. The numbers may be affected: the person who shared it can see the warnings.")
+    if warnings == 1:
+        return Message(N_("1 reading warning about the uploaded files is left out of this anonymised view, as it "
+                          "quotes the files' own words. The numbers may be affected: the person who shared it can see "
+                          "the warning."))
+    return Message(N_("{warnings:count} reading warnings about the uploaded files are left out of this anonymised "
+                      "view, as they quote the files' own words. The numbers may be affected: the person who shared "
+                      "it can see the warnings."), {"warnings": warnings})
 
 
 def anonymise(view: SharedView, rng: random.Random | None = None) -> tuple[SharedView, dict[str, str]]:

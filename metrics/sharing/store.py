@@ -32,6 +32,7 @@ from metrics.errors import InputError
 from metrics.ingest import Dataset
 from metrics.sharing.anonymise import anonymise as anonymised
 from metrics.sharing.view import FORMAT, FRAMES, SharedView, decode, encode, size_of
+from metrics.text import Message, N_
 
 URL_VARIABLE = "SHARES_URL"
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "shares.sqlite"
@@ -73,8 +74,8 @@ class NotFound(InputError):
     """The one answer for an unknown, expired or deleted link."""
 
     def __init__(self):
-        super().__init__("This shared link was not found. It may have expired or been deleted, or the address "
-                         "may be incomplete. Ask the person who shared it for a new link.")
+        super().__init__(N_("This shared link was not found. It may have expired or been deleted, or the address "
+                            "may be incomplete. Ask the person who shared it for a new link."))
 
 
 class ShareTooLarge(InputError):
@@ -110,8 +111,11 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def readable_size(size: int) -> str:
-    return f"{size / 1_000_000:,.1f} MB" if size >= 1_000_000 else f"{size / 1000:,.0f} kB"
+def readable_size(size: int) -> Message:
+    """'1.5 MB', '20 kB'."""
+    if size >= 1_000_000:
+        return Message(N_("{megabytes:number} MB"), {"megabytes": size / 1_000_000})
+    return Message(N_("{kilobytes:count} kB"), {"kilobytes": round(size / 1000)})
 
 
 def _naive_utc(moment: dt.datetime) -> dt.datetime:
@@ -189,16 +193,18 @@ class ShareStore:
         """Store the dataset's frames and the view state behind a new link; `rng` deals the pseudonyms."""
         expires_in = self.expires_in if expires_in is None else expires_in
         if not dt.timedelta(0) < expires_in <= self.longest_expiry:
-            raise InputError(f"A shared link can last from a moment up to {self.longest_expiry.days} days.")
+            raise InputError(N_("A shared link can last from a moment up to {days:count} days."),
+                             days=self.longest_expiry.days)
         view, pseudonyms = SharedView.of(dataset, view_state), {}
         if anonymise:
             view, pseudonyms = anonymised(view, rng)
         columns = encode(view)
         size = size_of(columns)
         if size > self.max_bytes:
-            raise ShareTooLarge(f"This data is too large to share: {readable_size(size)} once compressed, and the "
-                                f"limit is {readable_size(self.max_bytes)} per shared dataset. Share a smaller "
-                                "upload (fewer months or teams), or ask whoever runs the app to raise the limit.")
+            raise ShareTooLarge(N_("This data is too large to share: {size} once compressed, and the limit is "
+                                   "{limit} per shared dataset. Share a smaller upload (fewer months or teams), or ask "
+                                   "whoever runs the app to raise the limit."),
+                                size=readable_size(size), limit=readable_size(self.max_bytes))
         token, owner_token = secrets.token_urlsafe(TOKEN_BYTES), secrets.token_urlsafe(TOKEN_BYTES)
         now = self._now()
         expires_at = now + expires_in
@@ -206,9 +212,9 @@ class ShareStore:
             connection.execute(sa.delete(shared_views).where(shared_views.c.expires_at <= now))
             used = connection.execute(sa.select(sa.func.coalesce(sa.func.sum(shared_views.c.size), 0))).scalar_one()
             if used + size > self.max_store_bytes:
-                raise StoreFull(f"The store of shared links is full ({readable_size(used)} of "
-                                f"{readable_size(self.max_store_bytes)}). Try again once older links have expired, "
-                                "or ask whoever runs the app to raise the limit.")
+                raise StoreFull(N_("The store of shared links is full ({used} of {limit}). Try again once older "
+                                   "links have expired, or ask whoever runs the app to raise the limit."),
+                                used=readable_size(used), limit=readable_size(self.max_store_bytes))
             connection.execute(sa.insert(shared_views).values(
                 token_hash=token_hash(token), owner_hash=token_hash(owner_token), created_at=now,
                 expires_at=expires_at, format=FORMAT, size=size, anonymised=view.anonymised, **columns))

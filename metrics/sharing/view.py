@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from metrics.ingest import Dataset, Recognition, TableReport
+from metrics.text import Message, message_data, message_of
 
 FRAMES = ("activities", "outcomes", "roster", "problems")
 FORMAT = 1  # the payload's layout; a new layout gets a new number so old links can still be read or refused
@@ -34,7 +35,7 @@ class SharedTable:
 
     def report(self) -> TableReport:
         """A TableReport with these counts, and no preview or input rows: those are never shared."""
-        no_rows = pd.DataFrame({column: pd.Series(dtype="object") for column in ("row", "reason", "action")})
+        no_rows = pd.DataFrame({column: pd.Series(dtype="object") for column in ("row", "reason", "detail", "action")})
         return TableReport(source=self.source, shape=self.shape, recognition=Recognition(), columns=[],
                            rows_read=self.rows_read, rows_used=self.rows_used, preview=pd.DataFrame(),
                            problem_rows=no_rows)
@@ -54,8 +55,8 @@ class SharedView:
     problems: pd.DataFrame
     view_state: dict[str, Any]
     tables: list[SharedTable] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)  # a link saved before messages holds plain text
+    notes: list[Message] = field(default_factory=list)
     anonymised: bool = False
     created_at: dt.datetime | None = None  # UTC, set by the store
     expires_at: dt.datetime | None = None
@@ -99,8 +100,8 @@ def state_json(view_state: dict[str, Any]) -> str:
 
 
 def summary_json(view: SharedView) -> str:
-    return json.dumps({"tables": [asdict(t) for t in view.tables], "warnings": view.warnings,
-                       "notes": view.notes}, ensure_ascii=False)
+    return json.dumps({"tables": [asdict(t) for t in view.tables], "warnings": message_data(view.warnings),
+                       "notes": message_data(view.notes)}, ensure_ascii=False)
 
 
 def encode(view: SharedView) -> dict[str, bytes | str]:
@@ -115,7 +116,7 @@ def decode(columns: dict[str, Any], **stored: Any) -> SharedView:
     return SharedView(**{name: bytes_frame(bytes(columns[name])) for name in FRAMES},
                       view_state=json.loads(columns["view_state"]),
                       tables=[SharedTable(**table) for table in summary["tables"]],
-                      warnings=summary["warnings"], notes=summary["notes"], **stored)
+                      warnings=message_of(summary["warnings"]), notes=message_of(summary["notes"]), **stored)
 
 
 def size_of(columns: dict[str, bytes | str]) -> int:

@@ -1,6 +1,7 @@
 """Small inputs the ingest tests share."""
 import pandas as pd
 
+from metrics.ingest import reason_message
 from tests.fixtures.make_fixtures import workbook
 
 TODAY = pd.Timestamp("2026-06-30")
@@ -25,5 +26,12 @@ Total,,,,
 """
 
 
+def english_reasons(problems: pd.DataFrame) -> pd.Series:
+    """Each problem's reason in plain English, its values filled in: "unparseable count in 'Calls' (counted as 0)"."""
+    return pd.Series([str(reason_message(r, d)) for r, d in zip(problems["reason"], problems["detail"])],
+                     index=problems.index, dtype="str")
+
+
 def problems_of(dataset) -> dict[tuple[str, str], list[int]]:
-    return {key: sorted(rows["row"].tolist()) for key, rows in dataset.problems.groupby(["reason", "action"])}
+    problems = dataset.problems.assign(reason=english_reasons(dataset.problems))
+    return {key: sorted(rows["row"].tolist()) for key, rows in problems.groupby(["reason", "action"])}

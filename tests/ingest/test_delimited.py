@@ -45,7 +45,7 @@ def test_too_many_long_lines_refuse_the_file_as_soon_as_it_is_clear(monkeypatch,
     monkeypatch.setattr(delimited, limit, value)
     dataset = load([Upload("log.csv", ("Date,Rep,Activity type\n" + "\n".join(lines) + "\n").encode())], today=TODAY)
     [error] = dataset.errors
-    assert error.file == "log.csv" and words in error.message
+    assert error.file == "log.csv" and words in str(error.message)
 
 
 def test_a_short_line_is_padded_and_keeps_its_place_among_long_ones():

@@ -32,7 +32,7 @@ VALID_XLSX = (ROOT / "tests" / "fixtures" / "several_shapes.xlsx").read_bytes()
 
 def assert_loads_or_explains(uploads: list[Upload]) -> None:
     dataset = load(uploads, today=TODAY)
-    assert all(isinstance(error, InputError) and error.message for error in dataset.errors)
+    assert all(isinstance(error, InputError) and str(error.message) for error in dataset.errors)
     for upload in uploads:
         used = any(t.source.split(" › ")[0] == upload.name for t in dataset.tables)
         refused = any(error.file == upload.name for error in dataset.errors)
@@ -74,7 +74,7 @@ def test_read_tables_returns_tables_or_raises_input_error(content, name):
     try:
         tables = read_tables(name, content)
     except InputError as error:
-        assert error.file == name and error.message
+        assert error.file == name and str(error.message)
     else:
         assert tables and all(len(t.frame.columns) for t in tables)
 

@@ -47,3 +47,27 @@ def test_quality_report_counts_by_reason_and_keeps_the_rows_behind():
     behind = problem_rows(dataset, "no rep")
     assert behind[["table", "row", "Date", "Team"]].values.tolist() == [["log.csv", 6, "2026-01-08", "South"]]
     assert len(problem_rows(dataset)) == 4
+
+
+def test_problem_rows_of_one_reasons_values_are_those_of_its_row_in_the_quality_report():
+    from metrics.ingest import problem_rows, quality_report
+
+    # Enough other counts beside the bad ones that both columns still read as counts.
+    good = "".join(f"{rep},2025-{month:02},{month + 10 * n},{month + 20 * n},1\n" for month in range(1, 13)
+                   for n, rep in enumerate(("Kari", "Ola")))
+    text = "Rep,Month,Calls,Demos,Won\nKari,2026-01,x,1,1\nOla,2026-01,2,y,1\nKari,2026-02,3,z,1\n" + good
+    dataset = load([Upload("summary.csv", text.encode())], today=TODAY)
+    report = quality_report(dataset).set_index("detail")
+    assert report["rows"].to_dict() == {'{"column": "Demos"}': 2, '{"column": "Calls"}': 1}
+    demos = problem_rows(dataset, "unparseable count in '{column}' (counted as 0)", '{"column": "Demos"}')
+    assert demos["row"].tolist() == [3, 4]
+    assert len(problem_rows(dataset, "unparseable count in '{column}' (counted as 0)")) == 3
+
+
+def test_a_shared_view_saved_before_reasons_had_values_still_has_a_quality_report():
+    from metrics.ingest import Dataset, empty_frame, quality_report
+
+    problems = pd.DataFrame({"source": ["a.csv"], "row": [2], "reason": ["no date"], "action": ["dropped"]})
+    frames = [empty_frame(["rep"]) for _ in range(3)]
+    report = quality_report(Dataset(*frames, problems))
+    assert report[["reason", "detail", "action", "rows"]].values.tolist() == [["no date", "", "dropped", 1]]

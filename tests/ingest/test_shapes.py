@@ -44,8 +44,8 @@ def test_missing_roles_are_named():
     dataset = load([Upload("people.csv", b"Selger,Favourite colour\nKari,red\n")], today=TODAY)
     [error] = dataset.errors
     assert ("Missing for a deals table: status, stage, won with amount or converted flag. Missing for a roster: team"
-            in error.message)
-    assert "template" in error.message and "Data page" in error.message
+            in str(error.message))
+    assert "template" in str(error.message) and "Data page" in str(error.message)
 
 
 @pytest.mark.parametrize("headers, shape, alternative", [
@@ -70,9 +70,9 @@ def test_the_shape_comes_with_its_reason_and_the_alternatives():
     from metrics.ingest.shapes import decide_shape
 
     choice = decide_shape(recognise(["Date", "Rep", "Type", "Status", "Amount"]))
-    assert choice.reason == "Read as a deals table: each row is a deal: 'Status' as status and 'Amount' as amount."
-    assert choice.alternative_reason == ("It could also be an activity log (each row is an activity: 'Date' as date "
-                                         "and 'Type' as activity type), but its evidence is weaker.")
+    assert str(choice.reason) == "Read as a deals table: each row is a deal: 'Status' as status and 'Amount' as amount."
+    assert str(choice.alternative_reason) == ("It could also be an activity log (each row is an activity: 'Date' as "
+                                              "date and 'Type' as activity type), but its evidence is weaker.")
 
 
 @pytest.mark.parametrize("headers, shape", [
