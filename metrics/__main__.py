@@ -13,7 +13,7 @@ import sys
 from i18n import DEFAULT_LANGUAGE, LANGUAGES, language
 from metrics.errors import InputError, error_message
 from metrics.ingest import MAX_MAPPING_BYTES, validate_mapping
-from metrics.report import NothingToAnalyse, analyze_files, to_csv, to_dict, to_xlsx
+from metrics.report import NothingToAnalyse, analyze_files, to_csv, to_dict
 from metrics.scenarios import SCENARIOS
 from metrics.text import N_
 
@@ -26,8 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     analyze = commands.add_parser("analyze", help="analyse spreadsheets and print the per-rep results")
     analyze.add_argument("files", nargs="+", metavar="FILE", help=".xlsx or .csv files")
     analyze.add_argument("--scenario", choices=sorted(SCENARIOS), default="startup")
-    analyze.add_argument("--format", choices=("json", "csv", "xlsx"), default="json")
-    analyze.add_argument("--output", "-o", help="write here instead of standard output (needed for xlsx)")
+    analyze.add_argument("--format", choices=("json", "csv", "xlsx", "pdf"), default="json",
+                         help="json or csv: the per-rep results; xlsx or pdf: the dashboard's own reports")
+    analyze.add_argument("--output", "-o", help="write here instead of standard output (needed for xlsx and pdf)")
+    analyze.add_argument("--currency", help="the currency amounts are in, e.g. NOK (for xlsx and pdf)")
     analyze.add_argument("--mapping", metavar="FILE.json",
                          help="a mapping saved on the Data page: column choices, statuses, activity types")
     analyze.add_argument("--lang", choices=sorted(LANGUAGES), default=DEFAULT_LANGUAGE,
@@ -61,9 +63,13 @@ def main(argv: list[str] | None = None) -> int:
         payload = to_csv(analysis.reps())
     else:
         if not args.output:
-            error(InputError(N_("--format xlsx needs --output FILE.xlsx")))
+            error(InputError(N_("--format {format} needs --output FILE.{format}"), format=args.format))
             return 2
-        payload = to_xlsx({"Reps": analysis.reps()})
+        # The same Excel report and PDF summary as the dashboard's Export, for scheduled reports.
+        from exports import write_report
+
+        write_report(analysis, args.format, args.lang, args.output, currency=args.currency)
+        return 1 if analysis.dataset.errors else 0
     if args.output:
         with open(args.output, "wb") as out:
             out.write(payload)

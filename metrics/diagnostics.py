@@ -69,7 +69,7 @@ from metrics.filters import Slice
 from metrics.scenarios import Thresholds
 from metrics.stats import (benjamini_hochberg, beta_binomial_prior, chi_square_sf, normal_cdf, normal_quantile,
                            wilson_interval, winsorise, z_value)
-from metrics.text import N_
+from metrics.text import N_, Message
 
 QUADRANTS = {
     (True, False): "high_activity_low_performance",
@@ -97,8 +97,9 @@ WINSOR_SHARE = 0.10
 # a holiday of three weeks in a year is neither.
 MIN_EMPTY_WEEKS, EMPTY_WEEK_SHARE = 3, 0.2
 THIN_LOG_FACTOR = 5  # wins at more than 5× the team's rate per unit of effort: the log is probably missing some
-CAVEAT_EMPTY_WEEKS = "weeks missing from the log"
-CAVEAT_THIN_LOG = "wins with almost no logged activity"
+CAVEAT_EMPTY_WEEKS = N_("weeks missing from the log")
+CAVEAT_THIN_LOG = N_("wins with almost no logged activity")
+CAVEAT_SEPARATOR = "; "
 
 REP_COLUMNS = ["rep", "team", "activities", "deals", "won", "lost", "decided", "revenue", "trials", "conversion",
                "conversion_low", "conversion_high", "limit_low", "avg_deal_size", "satisfaction", "ratings",
@@ -148,26 +149,29 @@ class FlagRule:
             half = z * self.standard_error(n) + 0.5 / n
         return np.clip(self.pooled - half, 0, 1), np.clip(self.pooled + half, 0, 1)
 
-    def spread(self) -> str:
+    def spread(self) -> Message:
         """Whether reps differ beyond chance and what that did to the limits, in a manager's words."""
         if self.dispersion != self.dispersion:
-            return (f"With fewer than {MIN_REPS_FOR_DISPERSION} reps judged, whether reps differ by more than chance "
-                    "can't be tested: the limits are chance's alone.")
-        p = "p < 0.001" if self.dispersion_p < 0.001 else f"p = {self.dispersion_p:.3f}"
-        scatter = f"{self.dispersion:.1f}× what chance alone gives, {p}" if self.dispersion >= 1 else \
-            f"{self.dispersion:.2f}× what chance alone gives, {p}"
+            return Message(N_("With fewer than {reps:count} reps judged, whether reps differ by more than chance "
+                              "can't be tested: the limits are chance's alone."), {"reps": MIN_REPS_FOR_DISPERSION})
+        scatter = Message(N_("their scatter is {scatter:ratio} what chance alone gives, p < 0.001"),
+                          {"scatter": self.dispersion}) if self.dispersion_p < 0.001 else \
+            Message(N_("their scatter is {scatter:ratio} what chance alone gives, p = {p:number.3}"),
+                    {"scatter": self.dispersion, "p": self.dispersion_p})
         if self.dispersion_applied:
-            return (f"Reps differ by more than chance explains (their scatter is {scatter}), as territories and "
-                    f"leads do: the limits are widened by a spread between reps of ±{self.tau * 100:.1f} "
-                    "percentage points.")
-        return f"Reps differ no more than chance explains (their scatter is {scatter}): the limits are chance's alone."
+            return Message(N_("Reps differ by more than chance explains ({scatter}), as territories and leads do: the "
+                              "limits are widened by a spread between reps of ±{tau:number} percentage points."),
+                           {"scatter": scatter, "tau": self.tau * 100})
+        return Message(N_("Reps differ no more than chance explains ({scatter}): the limits are chance's alone."),
+                       {"scatter": scatter})
 
-    def guarantee(self) -> str:
+    def guarantee(self) -> Message:
         """What a flag promises, in a manager's words."""
-        one_in = round(1 / self.alpha) if self.alpha > 0 else 0
-        return (f"The limit is adjusted for judging {self.judged} reps at once: of the reps below it, at most 1 in "
-                f"{one_in} is expected to be there by chance, and in a team where everyone converts alike the "
-                f"chance that anyone is flagged at all is at most {self.alpha:.0%}.")
+        return Message(N_("The limit is adjusted for judging {judged:count} reps at once: of the reps below it, at "
+                          "most 1 in {one_in:count} is expected to be there by chance, and in a team where everyone "
+                          "converts alike the chance that anyone is flagged at all is at most {alpha:percent.0}."),
+                       {"judged": self.judged, "one_in": round(1 / self.alpha) if self.alpha > 0 else 0,
+                        "alpha": self.alpha})
 
 
 def _between_reps(rate, trials, pooled: float) -> tuple[float, float, float]:

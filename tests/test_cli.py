@@ -46,7 +46,26 @@ def test_csv_and_xlsx_formats(tmp_path, capsys):
     assert capsys.readouterr().out.splitlines()[0].lstrip("\ufeff").startswith("rep,team,activities")
     target = tmp_path / "report.xlsx"
     assert main(["analyze", str(ROOT / "sample_data/startup.xlsx"), "--format", "xlsx", "-o", str(target)]) == 0
-    assert openpyxl.load_workbook(target).sheetnames == ["Reps"]
+    # The dashboard's own Excel report, for scheduled reports.
+    assert openpyxl.load_workbook(target).sheetnames == ["Summary", "Reps", "Leaks", "Activity mix", "Trends",
+                                                         "Charts"]
+
+
+def test_the_reports_in_norwegian_and_as_pdf(tmp_path):
+    from pypdf import PdfReader
+
+    workbook, pdf = tmp_path / "rapport.xlsx", tmp_path / "sammendrag.pdf"
+    startup = str(ROOT / "sample_data/startup.xlsx")
+    assert main(["analyze", startup, "--format", "xlsx", "--lang", "nb", "--currency", "NOK", "-o", str(workbook)]) == 0
+    assert openpyxl.load_workbook(workbook).sheetnames[:2] == ["Sammendrag", "Selgere"]
+    assert main(["analyze", startup, "--format", "pdf", "-o", str(pdf)]) == 0
+    text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "Lars Johansen" in text and len(PdfReader(pdf).pages) == 2
+
+
+def test_a_report_format_without_an_output_file_says_so(capsys):
+    assert main(["analyze", str(ROOT / "sample_data/startup.xlsx"), "--format", "pdf"]) == 2
+    assert "--format pdf needs --output FILE.pdf" in capsys.readouterr().err
 
 
 def test_unusable_file_exits_with_a_message(tmp_path):

@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from exports import chart_png, excel_report, images, pdf_summary, report_bytes, table_csv, write_report
+from exports import finding_text, chart_png, excel_report, images, pdf_summary, report_bytes, table_csv, write_report
 from exports import pdf as pdf_module
 from exports.words import kpi_rows, kpi_value_text
 from exports.workbook import money_format
@@ -208,10 +208,11 @@ def test_summary_says_what_and_where_from(books):
 def test_summary_has_every_finding_as_a_sentence(startup, books, key):
     texts = [cell.value for row in books[key][1].worksheets[0].iter_rows() for cell in row
              if isinstance(cell.value, str)]
+    chosen, currency = (EN, None) if key[1] == "en" else (NB, "NOK")
     assert len(startup.findings) == 6
     for position, finding in enumerate(startup.findings, start=1):
-        assert f"{position}. {finding.text}" in texts
-    assert any(startup.flag_rule.guarantee() in text for text in texts)
+        assert f"{position}. {finding_text(finding, chosen, currency)}" in texts
+    assert any(chosen.render(startup.flag_rule.guarantee()) in text for text in texts)
 
 
 @pytest.mark.parametrize("key", [("startup", "en"), ("hand", "en")])
@@ -260,7 +261,7 @@ def test_pdf_is_two_a4_pages(pdfs, key):
 def test_pdf_holds_the_findings_and_kpi_values(startup, pdfs, key):
     text, chosen = text_of(pdfs[key][1]), EN if key[1] == "en" else NB
     for finding in startup.findings:
-        assert words(finding.text) in text
+        assert words(finding_text(finding, chosen, "NOK" if key[1] == "nb" else None)) in text
     currency = "NOK" if key[1] == "nb" else None
     for kpi in kpi_rows(startup).itertuples():
         assert words(kpi_value_text(kpi.kpi, kpi.value, chosen, currency)) in text

@@ -126,11 +126,11 @@ def test_not_enough_data_keeps_its_meaning():
 
 def test_the_guarantee_in_plain_words():
     rule = flag_rule(rep_table(team_of_four(), LOOSE))
-    assert rule.guarantee() == ("The limit is adjusted for judging 4 reps at once: of the reps below it, at most 1 "
+    assert str(rule.guarantee()) == ("The limit is adjusted for judging 4 reps at once: of the reps below it, at most 1 "
                                 "in 20 is expected to be there by chance, and in a team where everyone converts "
                                 "alike the chance that anyone is flagged at all is at most 5%.")
     strict = flag_rule(rep_table(team_of_four(), Thresholds(min_volume=1, confidence=0.99)), 0.99)
-    assert "at most 1 in 100" in strict.guarantee() and strict.guarantee().endswith("at most 1%.")
+    assert "at most 1 in 100" in str(strict.guarantee()) and str(strict.guarantee()).endswith("at most 1%.")
 
 
 # --- the simulation of the issue, small enough for CI --------------------------------------------------------
@@ -191,12 +191,12 @@ def test_the_spread_between_reps_widens_every_test():
 
 def test_the_spread_in_plain_words():
     rule = flag_rule(rep_table(dispersed_team(), LOOSE))
-    assert rule.spread() == (f"Reps differ by more than chance explains (their scatter is {rule.dispersion:.1f}× what "
+    assert str(rule.spread()) == (f"Reps differ by more than chance explains (their scatter is {rule.dispersion:.1f}× what "
                              "chance alone gives, p < 0.001), as territories and leads do: the limits are widened "
                              f"by a spread between reps of ±{rule.tau * 100:.1f} percentage points.")
     assert rule.dispersion_p < 0.001
-    assert flag_rule(rep_table(adjusted_team(), LOOSE)).spread().startswith("Reps differ no more than chance")
-    assert flag_rule(rep_table(team_of_four(), LOOSE)).spread().startswith("With fewer than 5 reps judged")
+    assert str(flag_rule(rep_table(adjusted_team(), LOOSE)).spread()).startswith("Reps differ no more than chance")
+    assert str(flag_rule(rep_table(team_of_four(), LOOSE)).spread()).startswith("With fewer than 5 reps judged")
 
 
 def test_overdispersion_widens_the_drawn_limits():

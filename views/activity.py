@@ -6,7 +6,7 @@ from views import charts, state
 from views.context import current_view
 from views.escaping import md
 from views.i18n import lang, t, tn
-from views.widgets import (compact, count, download_csv, download_png, follow_rep_click, no_data, number,
+from views.widgets import (caveat, compact, count, download_csv, download_png, follow_rep_click, no_data, number,
                            open_rep_on_click, percent, picked_reps, show_table)
 
 view = current_view()
@@ -41,7 +41,7 @@ with by_rep:
                 "more than chance explains, judged across all reps at once.",
                 effort=number(lines["effort"], 1), effort_title=view.effort_title.lower(),
                 results=number(lines[performance], 1), results_title=performance_title.lower())
-    caption += " " + md(analysis.flag_rule.guarantee())
+    caption += " " + md(language.render(analysis.flag_rule.guarantee()))
     if len(curve):
         caption += " " + t("The green curve is what the team's own reps get for that much effort (a robust fit "
                            "with diminishing returns).")
@@ -72,7 +72,7 @@ with by_rep:
               "expected_won": t("Expected {won}", won=view.won_title.lower()), "revenue": view.revenue_title,
               "expected_revenue": t("Expected {revenue}", revenue=view.revenue_title.lower())}
     shown = table.assign(quadrant=table["quadrant"].map(lambda q: t(diagnostics.QUADRANT_LABELS[q])),
-                         status=table["status"].map(t))[columns]
+                         status=table["status"].map(t), caveat=table["caveat"].map(caveat))[columns]
     show_table(shown, key="rep-table", titles=titles)
     if chosen:
         st.page_link(state.REPS.path, label=t("Open {rep}'s page", rep=md(chosen[-1])), icon=":material/person:")

@@ -87,10 +87,10 @@ else:
     st.caption(t("Each point is a rep: conversion against volume. The solid line is the team's pooled rate "
                  "({pooled}); the dashed curves are the 95% and 99.8% limits chance allows around it at each "
                  "volume, and the red curve is the limit a rep must fall below to be flagged.",
-                 pooled=percent(analysis.pooled_rate)) + " " + md(rule.guarantee()) + " " +
+                 pooled=percent(analysis.pooled_rate)) + " " + md(language.render(rule.guarantee())) + " " +
                t("Triangles are below it; a rep is flagged when also above the team's median effort. A rep with "
                  "little volume sits inside wide limits and is never flagged. Click a rep to open their page."))
-    st.caption(md(rule.spread()))
+    st.caption(md(language.render(rule.spread())))
 plot_table = reps[["rep", "team", "trials", "won", "conversion", "shrunk_conversion", "p_value", "p_adjusted",
                    "below_limit", "limit_low", "effort", "status"]].assign(status=lambda frame: frame["status"].map(t))
 download_csv(plot_table, "funnel-plot.csv", key="funnel-plot-download", titles={"trials": volume_title})

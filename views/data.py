@@ -14,8 +14,10 @@ from i18n import N_
 
 from metrics.errors import InputError
 from metrics.ingest import (ROLE_WORDS, SHAPE_ROLES, SHAPE_TITLES, SHAPES, Dataset, TableReport,
-                            activity_count_columns, activity_type_choices, mapping_json, missing_roles, problem_rows,
+                            activity_count_columns, activity_type_choices, mapping_json, problem_rows,
                             quality_report, status_choices, validate_mapping)
+from metrics.ingest.quality import said_reasons
+from metrics.ingest.shapes import lacking_roles
 from metrics.ingest.values import STATUSES
 from metrics.report import to_csv
 from metrics.templates import template_workbook
@@ -128,8 +130,9 @@ def how_read(table: TableReport, number: int, editable: bool) -> None:
 def problems_of(table: TableReport, number: int) -> None:
     if len(table.problem_rows):
         st.markdown(t("**Rows dropped, repaired or flagged** ({count})", count=lang().number(len(table.problem_rows))))
-        st.dataframe(table.problem_rows.head(200), hide_index=True, key=f"problems-{number}")
-        download_csv(table.problem_rows, f"problem-rows-{number + 1}.csv", key=f"problems-download-{number}")
+        said = said_reasons(table.problem_rows, lang().render)
+        st.dataframe(said.head(200), hide_index=True, key=f"problems-{number}")
+        download_csv(said, f"problem-rows-{number + 1}.csv", key=f"problems-download-{number}")
 
 
 def activities_of(count: int) -> str:
@@ -167,8 +170,8 @@ def unused_section(table: TableReport, number: int) -> None:
         failed_section(table, number)
         return
     with st.expander(t("{source} — not used yet", source=md(table.source)), expanded=True):
-        needs = "\n".join(f"- {t(SHAPE_TITLES[shape])}: {'; '.join(t(role) for role in roles)}"
-                           for shape, roles in missing_roles(table.recognition).items())
+        needs = "\n".join(f"- {t(SHAPE_TITLES[shape])}: {'; '.join(md(lang().render(role)) for role in roles)}"
+                           for shape, roles in lacking_roles(table.recognition).items())
         st.warning(t("**{source}** was not recognised as any table. Pick the columns it has; each kind of table "
                      "still needs:", source=md(table.source)) + f"\n{needs}", icon=":material/help:")
         role_pickers(table, 100 + number, UNUSED_ROLES, editable=True)
@@ -199,15 +202,20 @@ def quality_section(dataset: Dataset) -> None:
     if report.empty:
         st.success(t("Every row was used as it was."), icon=":material/check:")
         return
-    st.dataframe(report, hide_index=True, key="reasons", column_config={
-        "reason": st.column_config.Column("Reason", width="large"), "action": st.column_config.Column("Action"),
-        "rows": st.column_config.NumberColumn("Rows"), "tables": st.column_config.Column("Tables")})
+    said = said_reasons(report, lang().render).assign(action=report["action"].map(t))
+    st.dataframe(said, hide_index=True, key="reasons", column_config={
+        "reason": st.column_config.Column(t("Reason"), width="large"), "action": st.column_config.Column(t("Action")),
+        "rows": st.column_config.NumberColumn(t("Rows")), "tables": st.column_config.Column(t("Tables"))})
     picked, button = st.columns([3, 1], vertical_alignment="bottom")
-    reason = picked.selectbox(t("Rows behind"), [None, *report["reason"]], key=f"reason-{view.data_key}",
-                              format_func={None: t("every reason"), **{r: r for r in report["reason"]}}.get)
-    button.download_button(t("Download rows (CSV)"), to_csv(problem_rows(dataset, reason)),
-                            file_name="rows-dropped-or-repaired.csv", mime="text/csv", icon=":material/download:",
-                            key=f"reason-download-{view.data_key}", on_click="ignore")
+    # One report row is a reason with its values: the same sentence may stand for several.
+    rows = {None: t("every reason"), **{position: text for position, text in enumerate(said["reason"])}}
+    chosen = picked.selectbox(t("Rows behind"), list(rows), key=f"reason-{view.data_key}", format_func=rows.get)
+    reason, detail = (None, None) if chosen is None else (report["reason"].iloc[chosen],
+                                                          report["detail"].iloc[chosen] if "detail" in report else None)
+    language = lang()
+    button.download_button(t("Download rows (CSV)"), lambda: to_csv(said_reasons(
+        problem_rows(dataset, reason, detail), language.render)), file_name="rows-dropped-or-repaired.csv",
+        mime="text/csv", icon=":material/download:", key=f"reason-download-{view.data_key}", on_click="ignore")
 
 
 def values_section(dataset: Dataset, editable: bool) -> None:
@@ -274,18 +282,18 @@ def mapping_section() -> None:
     st.rerun()
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def template(scenario_key: str, shape: str) -> bytes:
-    return template_workbook(scenario_key, shape)  # no user data in it: safe to share between sessions
+@st.cache_data(max_entries=32, show_spinner=False)
+def template(scenario_key: str, shape: str, language: str) -> bytes:
+    return template_workbook(scenario_key, shape, lang=language)  # no user data in it: safe to share
 
 
 def templates_section() -> None:
     st.subheader(t("Templates"))
     st.caption(t("Empty workbooks with the columns the app reads, an example row and instructions, in the "
-                 "{scenario} scenario's words.", scenario=view.scenario.label))
+                 "{scenario} scenario's words.", scenario=view.scenario_title))
     buttons = st.columns(len(SHAPES))
     for column, shape in zip(buttons, SHAPES):
-        column.download_button(SHAPE_TITLES[shape], template(view.scenario.key, shape),
+        column.download_button(t(SHAPE_TITLES[shape]), template(view.scenario.key, shape, lang().code),
                                file_name=f"{view.scenario.key}-{shape}-template.xlsx", icon=":material/download:",
                                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                key=f"template-{shape}", on_click="ignore")

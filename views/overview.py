@@ -7,7 +7,8 @@ from views import charts, state
 from views.context import current_view
 from views.escaping import md
 from views.i18n import lang, t, tn
-from views.widgets import (compact, count, download_csv, follow_rep_click, money, number, open_row_on_select,
+from views.widgets import (caveat, compact, count, currency, download_csv, follow_rep_click, money, number,
+                           open_row_on_select,
                            percent, show_table, signed_percent)
 
 view = current_view()
@@ -36,7 +37,7 @@ with story:
         st.info(t("Nothing stands out: no rep, period or activity type differs from the team by more than chance "
                   "explains at the chosen confidence."))
     for position, finding in enumerate(analysis.findings, start=1):
-        st.markdown(f"{position}. {md(finding.text)}")
+        st.markdown(f"{position}. {md(language.render(finding.message, currency()))}")
         st.page_link(state.FINDING_PAGES[finding.kind].path, label=t("See the chart"), icon=":material/bar_chart:")
 with picture:
     st.subheader(t("Who is busy but not converting"))
@@ -133,9 +134,9 @@ if flagged.empty:
 else:
     st.markdown(t("Above the team's median effort **and** converting below the rest of the team by more than "
                   "chance explains, judged across all reps at once.") + " " +
-                md(analysis.flag_rule.guarantee()) + " " + t("Click a row to open the rep."))
+                md(language.render(analysis.flag_rule.guarantee())) + " " + t("Click a row to open the rep."))
     show_table(flagged[["rep", "team", "effort", "won", "conversion", "shrunk_conversion", "p_adjusted", "revenue",
-                        "caveat"]], key="flagged-table",
+                        "caveat"]].assign(caveat=flagged["caveat"].map(caveat)), key="flagged-table",
                titles={"effort": view.effort_title, "won": view.won_title, "revenue": view.revenue_title},
                on_select=open_row_on_select("flagged-table", flagged["rep"].tolist()), selection_mode="single-row")
     follow_rep_click()

@@ -7,7 +7,7 @@ from views import charts, state
 from views.context import current_view
 from views.escaping import md
 from views.i18n import lang, t
-from views.widgets import compact, count, download_csv, no_data, number, percent, show_table
+from views.widgets import caveat, compact, count, currency, download_csv, no_data, number, percent, show_table
 
 view = current_view()
 analysis = view.analysis
@@ -32,7 +32,7 @@ STATUS_TEXT = {diagnostics.STATUS_FLAGGED: ":material/flag: " + t("Flagged: busy
 parts = [f"**{md(rep)}**", md(row["team"]) if isinstance(row["team"], str) else t("no team"),
          t(diagnostics.QUADRANT_LABELS[row["quadrant"]]), STATUS_TEXT[row["status"]]]
 if isinstance(row["caveat"], str) and row["caveat"]:
-    parts.append(f":material/warning: {md(row['caveat'])}")
+    parts.append(f":material/warning: {md(caveat(row['caveat']))}")
 st.markdown(" · ".join(parts))
 
 comparison = focus.against_team
@@ -58,7 +58,7 @@ if expected["expected_revenue"] == expected["expected_revenue"]:
 if focus.findings:
     st.subheader(t("Findings"))
     for finding in focus.findings:
-        st.markdown(f"- {md(finding.text)}")
+        st.markdown(f"- {md(language.render(finding.message, currency()))}")
 
 left, right = st.columns(2)
 with left:

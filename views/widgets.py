@@ -41,6 +41,13 @@ def compact(value) -> str:
     return lang().compact(value, currency())
 
 
+def caveat(text) -> str:
+    """A rep's effort caveat ('weeks missing from the log; ...') in the session's language."""
+    if not isinstance(text, str) or not text:
+        return ""
+    return "; ".join(t(part) for part in text.split("; "))
+
+
 def show_table(frame: pd.DataFrame, key: str, titles: dict[str, str] | None = None,
                kinds: dict[str, str] | None = None, **options) -> None:
     """A table under its screen titles, every number in the session language's format, sortable by value."""
