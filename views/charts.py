@@ -279,8 +279,9 @@ def trend_chart(periods: pd.DataFrame, activity_title: str, won_title: str, freq
         y2=alt.datum(0),
         opacity=alt.when(alt.datum.partial).then(alt.value(0.2)).otherwise(alt.value(0.55)),
         tooltip=tooltip).add_params(brush)
-    months = alt.Chart(shown).mark_text(baseline="top", dy=4, fontSize=11, color="#555").encode(
-        x="middle:T", y=alt.value(380), text="label:N")
+    # Under the axis line (the value 0 on the effort scale), whatever size the page gives the chart.
+    months = alt.Chart(shown).mark_text(baseline="top", dy=6, fontSize=11, color="#555").encode(
+        x="middle:T", y=alt.datum(0), text="label:N")
     partial = alt.Chart(shown[shown["partial"]]).mark_text(
         angle=270, align="left", dx=4, fontSize=10, color="#777").encode(
         x="middle:T", y=alt.datum(0), text=alt.value(g("partly covered")))

@@ -285,6 +285,7 @@ def _filters(scoped: Slice, data_key: str) -> Filters:
         low, high = bounds
         chosen = _address_dates(remembered, low, high)
         picked = st.sidebar.date_input(t("Date range"), value=chosen, min_value=low, max_value=high,
+                                       format="DD.MM.YYYY" if lang().code == "nb" else "YYYY-MM-DD",
                                        key=f"dates-{data_key}")
         if isinstance(picked, (tuple, list)) and len(picked) == 2:
             start, end = picked

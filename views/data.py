@@ -131,7 +131,7 @@ def problems_of(table: TableReport, number: int) -> None:
     if len(table.problem_rows):
         st.markdown(t("**Rows dropped, repaired or flagged** ({count})", count=lang().number(len(table.problem_rows))))
         said = said_reasons(table.problem_rows, lang().render)
-        st.dataframe(said.head(200), hide_index=True, key=f"problems-{number}")
+        st.dataframe(said.head(200), hide_index=True, placeholder="–", key=f"problems-{number}")
         download_csv(said, f"problem-rows-{number + 1}.csv", key=f"problems-download-{number}")
 
 
@@ -162,7 +162,7 @@ def table_section(table: TableReport, number: int, editable: bool) -> None:
                           columns=", ".join(f"“{md(column)}”" for column in table.recognition.unrecognised)))
         problems_of(table, number)
         st.markdown("**" + t("Preview") + "**")
-        st.dataframe(table.preview, hide_index=True, key=f"preview-{number}")
+        st.dataframe(table.preview, hide_index=True, placeholder="–", key=f"preview-{number}")
 
 
 def unused_section(table: TableReport, number: int) -> None:
@@ -179,7 +179,7 @@ def unused_section(table: TableReport, number: int) -> None:
             st.button(t("Back to the automatic choice of table kind"), key=f"shape-reset-{KEY}-{number}",
                       on_click=choose_shape, args=(table.source, None, True))
         st.markdown("**" + t("Preview") + "**")
-        st.dataframe(table.preview, hide_index=True, key=f"unused-preview-{number}")
+        st.dataframe(table.preview, hide_index=True, placeholder="–", key=f"unused-preview-{number}")
 
 
 def failed_section(table: TableReport, number: int) -> None:
@@ -193,7 +193,7 @@ def failed_section(table: TableReport, number: int) -> None:
         role_pickers(table, 100 + number, SHAPE_ROLES[table.shape], editable=True)
         problems_of(table, 100 + number)
         st.markdown("**" + t("Preview") + "**")
-        st.dataframe(table.preview, hide_index=True, key=f"unused-preview-{number}")
+        st.dataframe(table.preview, hide_index=True, placeholder="–", key=f"unused-preview-{number}")
 
 
 def quality_section(dataset: Dataset) -> None:
@@ -203,7 +203,7 @@ def quality_section(dataset: Dataset) -> None:
         st.success(t("Every row was used as it was."), icon=":material/check:")
         return
     said = said_reasons(report, lang().render).assign(action=report["action"].map(t))
-    st.dataframe(said, hide_index=True, key="reasons", column_config={
+    st.dataframe(said, hide_index=True, placeholder="–", key="reasons", column_config={
         "reason": st.column_config.Column(t("Reason"), width="large"), "action": st.column_config.Column(t("Action")),
         "rows": st.column_config.NumberColumn(t("Rows")), "tables": st.column_config.Column(t("Tables"))})
     picked, button = st.columns([3, 1], vertical_alignment="bottom")

@@ -105,7 +105,7 @@ else:
         t("Period before"): shown.get(row.kpi, number)(row.previous), t("Change"): signed_percent(row.change) or "–",
         t("A year earlier"): shown.get(row.kpi, number)(row.year_ago),
         t("Change on a year"): signed_percent(row.change_year) or "–"} for row in compared.kpis.itertuples()])
-    st.dataframe(comparison, hide_index=True, key="comparison-table")
+    st.dataframe(comparison, hide_index=True, placeholder="–", key="comparison-table")
     download_csv(compared.kpis, "comparison.csv", key="comparison-download",
                  titles={"kpi": t("Measure"), "value": t("Now"), "previous": t("Period before"),
                          "change": t("Change"), "year_ago": t("A year earlier"), "change_year": t("Change on a year")},

@@ -53,8 +53,9 @@ def show_table(frame: pd.DataFrame, key: str, titles: dict[str, str] | None = No
     """A table under its screen titles, every number in the session language's format, sortable by value."""
     language = lang()
     config = {column: st.column_config.Column(tables.title(column, language, titles)) for column in frame.columns}
+    # A missing value reads '–', as in the cards: Streamlit shows its own 'None' for a null cell otherwise.
     st.dataframe(tables.styled(frame, language, currency(), kinds), hide_index=True, key=key, column_config=config,
-                 **options)
+                 placeholder="–", **options)
 
 
 def download_csv(frame: pd.DataFrame, file_name: str, key: str, titles: dict[str, str] | None = None,
