@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -21,6 +21,13 @@ class Slice:
     activities: pd.DataFrame
     outcomes: pd.DataFrame
     basis: str  # 'activities' or 'deals': what a rep's effort is counted in
+    _kept: dict = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    def kept(self, key, compute):
+        """`compute()`, once per slice: several analyses of one slice need the same table of its deals."""
+        if key not in self._kept:
+            self._kept[key] = compute()
+        return self._kept[key]
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from metrics.columns import is_in
 from metrics.filters import Slice
 from metrics.funnel import deal_stages
 from metrics.scenarios import Scenario
@@ -29,9 +30,9 @@ def _touched(data: Slice, by: tuple[str, ...]) -> pd.DataFrame:
     Two reps' calls on one deal make one touched deal for the team and one for each rep.
     """
     deals = data.outcomes.dropna(subset=["deal_id"]).drop_duplicates("deal_id").set_index("deal_id")
-    linked = data.activities.dropna(subset=["deal_id"])
     keys = [*by, "activity_type", "deal_id"]
-    linked = linked[linked["deal_id"].isin(deals.index)][keys].drop_duplicates()
+    linked = data.activities.loc[data.activities["deal_id"].notna().to_numpy(), keys]
+    linked = linked[is_in(linked["deal_id"], deals.index)].drop_duplicates()
     return linked.join(deals[["won", "lost", "revenue"]], on="deal_id")
 
 
