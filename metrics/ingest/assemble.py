@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from metrics.columns import mapped
 from metrics.errors import InputError
 from metrics.ingest.activities import parse_activities
 from metrics.ingest.cleaning import ParsedTable, RowProblems, rep_name_pairs, team_spellings
@@ -340,15 +341,17 @@ def _attach_teams(activities, outcomes, roster) -> tuple[pd.DataFrame, pd.DataFr
     spelling = team_spellings(pd.concat([roster["team"], activities["team"], outcomes["team"]]))
     roster = roster.assign(team=roster["team"].map(spelling).astype("string"))
     named = pd.concat([activities[["rep", "team"]], outcomes[["rep", "team"]]]).dropna()
-    named = named.assign(team=named["team"].map(spelling)).dropna()
     if len(named):
-        # The most named team per rep (ties: the first in order of name), without a Python call per rep.
+        # The most named team per rep (ties: the first in order of name), without a Python call per rep; the
+        # spellings are joined on the distinct pairs, not on every row.
         pairs = named.value_counts(sort=False).rename("n").reset_index()
+        pairs = pairs.assign(team=pairs["team"].map(spelling)).dropna()
+        pairs = pairs.groupby(["rep", "team"], sort=False)["n"].sum().reset_index()
         pairs = pairs.sort_values(["rep", "n", "team"], ascending=[True, False, True], kind="stable")
         most_named = pairs.drop_duplicates("rep").set_index("rep")["team"]
     else:
         most_named = pd.Series(dtype="string")
     team_of = roster.dropna(subset=["team"]).set_index("rep")["team"] if len(roster) else pd.Series(dtype="string")
     team_of = team_of.combine_first(most_named)
-    return (roster, activities.assign(team=activities["rep"].map(team_of).astype("string")),
-            outcomes.assign(team=outcomes["rep"].map(team_of).astype("string")))
+    return (roster, activities.assign(team=mapped(activities["rep"], team_of).astype("string")),
+            outcomes.assign(team=mapped(outcomes["rep"], team_of).astype("string")))
