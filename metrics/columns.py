@@ -23,6 +23,22 @@ def is_in(values: pd.Series, among) -> np.ndarray:
     return found.to_numpy(zero_copy_only=False)
 
 
+def positions(values: pd.Series, among) -> np.ndarray:
+    """For each of `values`, the position of the first equal value in `among`, or -1 (always for a missing one)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    among = pd.Series(among).reset_index(drop=True)
+    if isinstance(values.dtype, pd.StringDtype) and isinstance(among.dtype, pd.StringDtype):
+        found = pc.index_in(pa.array(values), value_set=pa.array(among).cast(pa.array(values[:0]).type),
+                            skip_nulls=True)
+        return found.fill_null(-1).to_numpy(zero_copy_only=False).astype("int64")
+    firsts = among[~among.duplicated()].dropna()
+    found = pd.Index(firsts).get_indexer(values)
+    found = np.where(found >= 0, firsts.index.to_numpy()[found], -1)
+    return np.where(pd.isna(values).to_numpy(), -1, found).astype("int64")
+
+
 def by_distinct(values: pd.Series, compute) -> pd.Series:
     """`compute(distinct values)` (a Series of them, in order of first appearance) set back on every row of
     `values`, keeping the result's dtype; a missing value gives a missing result."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.columns import is_in
+from metrics.columns import is_in, positions
 from metrics.filters import Slice
 from metrics.scenarios import Scenario
 
@@ -33,9 +33,14 @@ def _deal_stages(data: Slice, last: int) -> pd.DataFrame:
     reached = deals["stage_level"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     linked = _staged_deal_activities(data)
     if len(linked):
-        evidence = linked.groupby("deal_id", sort=False)["stage"].max()
-        from_activities = deals["deal_id"].map(evidence).astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-        reached = np.fmax(reached, from_activities)
+        # The furthest stage logged against each deal, by the deal's position among the deal ids: a million
+        # activities are placed with one hash lookup each, not grouped by their text.
+        ids = deals["deal_id"].dropna().drop_duplicates()
+        at = positions(linked["deal_id"], ids)
+        furthest = np.full(len(ids), np.nan)
+        np.fmax.at(furthest, at[at >= 0], linked["stage"].to_numpy(dtype=float)[at >= 0])
+        mine = positions(deals["deal_id"], ids)
+        reached = np.fmax(reached, np.where(mine >= 0, furthest[mine], np.nan))
     status = deals["status"].to_numpy()
     evidenced = np.minimum(reached, last - 1)
     reached = np.where(status == "won", last, evidenced)

@@ -178,8 +178,16 @@ def _read_sheet(reader, archive: zipfile.ZipFile, part: str | None, name: str, s
         if not any(any(is_filled(c) for c in row) for row in head):
             return None
         header = detect_header(head, label=lambda position: f"column {column_letters(position + 1)}")
-        loaded = reader.load_sheet(sheet, header_row=header.row, dtypes="string", whitespace_as_null=True)
-        positions = [column.absolute_index for column in loaded.available_columns()]
+        if any(row and is_filled(row[0]) for row in head):
+            # A value in column A: the sheet's block starts there, so the columns fastexcel gives are columns
+            # A, B, ... and it may build them straight from the sheet (eagerly: a fifth less time, no copy of
+            # every text) without saying where each one sits.
+            loaded = reader.load_sheet(sheet, header_row=header.row, dtypes="string", whitespace_as_null=True,
+                                       eager=True)
+            positions = list(range(loaded.num_columns))
+        else:
+            loaded = reader.load_sheet(sheet, header_row=header.row, dtypes="string", whitespace_as_null=True)
+            positions = [column.absolute_index for column in loaded.available_columns()]
         frame = loaded.to_pandas()
     except Exception as error:
         log.info("fastexcel could not read sheet %r of %r: %s", sheet, name, error)
