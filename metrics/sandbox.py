@@ -215,9 +215,16 @@ def serve() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in a terminal is for the server, which ends us
     for module in PRELOAD:
         importlib.import_module(module)
+    from metrics.ingest.progress import Step
+
     inbox, outbox = os.fdopen(0, "rb"), os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # a library that prints must not write into the answers
     say = lambda kind, detail=None: _write_frame(outbox, json.dumps({"kind": kind, "detail": detail}).encode())
+
+    def tell(step) -> None:
+        # A reader's step goes as its phrase and values, so that the page can translate it (see step_from).
+        say("progress", [step.message, step.values] if isinstance(step, Step) else step)
+
     say("ready")
     while True:
         header, content = _read_frame(inbox), None
@@ -228,8 +235,7 @@ def serve() -> None:
         task = json.loads(header)
         module, _, name = task["target"].partition(":")
         try:
-            result = getattr(importlib.import_module(module), name)(
-                content, *task["args"], progress=lambda step: say("progress", step))
+            result = getattr(importlib.import_module(module), name)(content, *task["args"], progress=tell)
             answer = encode_parts(result)
         except InputError as error:
             say("input_error", [error.message, error.file])
@@ -392,8 +398,9 @@ class ParsePool:
                 kind, detail = worker.message(deadline)
                 if kind != "progress":
                     break
-                if progress:
-                    progress(str(detail))
+                step = _step(detail)
+                if progress and step is not None:
+                    progress(step)
             result = _decoded(worker.receive(deadline)) if kind == "ok" else None
         except _Overran:
             worker.kill()
@@ -445,13 +452,21 @@ def _decoded(payload: bytes):
         raise _Died() from None
 
 
+def _step(detail):
+    """A worker's progress message as the parent passes it on: a reader's step (metrics.ingest.progress) only
+    if it is one of the readers' own phrases, anything else as plain text."""
+    if isinstance(detail, list):
+        from metrics.ingest.progress import step_from
+
+        return step_from(detail)
+    return str(detail)
+
+
 def read_task(content: bytes, name: str, progress: Progress | None = None):
     """The worker's side of reading one upload."""
     from metrics.ingest import Upload, read as read_upload
 
-    if progress:
-        progress("reading")
-    return read_upload(Upload(name, content))
+    return read_upload(Upload(name, content), progress=progress)
 
 
 def read(upload, progress: Progress | None = None):

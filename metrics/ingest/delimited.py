@@ -19,6 +19,7 @@ import pandas as pd
 from metrics.errors import InputError
 from metrics.ingest.frames import RawTable
 from metrics.ingest.header import HEADER_SEARCH_ROWS, Header, detect_header, drop_empty, unique_names
+from metrics.ingest.progress import READING_FILE, ROWS_READ, Progress, say
 from metrics.ingest.sniff import HEAD_CHARS, MAX_HEADER_LINE_CHARS, decode, decode_text, looks_binary, sniff_separator
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ NOT_A_TABLE = ("The file could not be read as a table. Check that it is a CSV ex
                "save it from Excel as CSV UTF-8 and upload that.")
 
 
-def text_in_disguise(name: str, content: bytes) -> RawTable | None:
+def text_in_disguise(name: str, content: bytes, progress: Progress | None = None) -> RawTable | None:
     """A CSV or tab-separated export saved with an Excel name, as some CRMs do; None if it is not one."""
     try:
         text = decode_text(name, content[:HEAD_CHARS])
@@ -44,12 +45,13 @@ def text_in_disguise(name: str, content: bytes) -> RawTable | None:
     separator = sniff_separator(text)
     if len(lines) < 2 or len(next(csv.reader([lines[0]], delimiter=separator))) < 2:
         return None
-    table = read_csv(name, content)
+    table = read_csv(name, content, progress)
     table.notes.append("This file has an Excel name but holds comma- or tab-separated text; it was read as CSV.")
     return table
 
 
-def read_csv(name: str, content: bytes) -> RawTable:
+def read_csv(name: str, content: bytes, progress: Progress | None = None) -> RawTable:
+    say(progress, READING_FILE)
     decoded = decode(name, content)
     text, exact = decoded.text, decoded.exact_utf8
     if not text.strip():
@@ -98,6 +100,7 @@ def read_csv(name: str, content: bytes) -> RawTable:
     if len(recoded) < len(decoded.repaired):
         table.notes.append("The header is in Windows-1252, not UTF-8 like the rest of the file; it was read as "
                            "Windows-1252.")
+    say(progress, ROWS_READ, rows=len(frame) + (len(parsed.skipped) if parsed.skipped is not None else 0))
     return table
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from metrics.errors import InputError
+from metrics.ingest.progress import CHECKED, CHECKED_EVERY_ROWS, CHECKING, Progress, say
 
 # Excel's own sheet: 1,048,576 rows and 16,384 columns (A..XFD). A reference past either is no Excel file.
 MAX_ROWS = 1_048_576
@@ -112,8 +113,10 @@ class _Refused(Exception):
     """A sheet the scan refuses; the message goes on from the sheet's name."""
 
 
-def check_workbook(name: str, content: bytes) -> Workbook:
-    """The workbook's zip once every entry and every sheet is within the limits; an InputError otherwise."""
+def check_workbook(name: str, content: bytes, progress: Progress | None = None) -> Workbook:
+    """The workbook's zip once every entry and every sheet is within the limits; an InputError otherwise.
+    `progress` hears that the check began, and the rows checked so far in a long sheet."""
+    say(progress, CHECKING)
     _check_directory(name, content)
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
@@ -141,7 +144,8 @@ def check_workbook(name: str, content: bytes) -> Workbook:
             continue
         sheet = next((s for s, part in sheets.items() if part == entry.filename), None)
         formulas = None if sheet is None or trust == "calculated" else "all" if trust == "uncalculated" else "uncached"
-        scans[entry.filename] = _read_entry(name, content, entry, budget, sheet, formulas=formulas)[1]
+        scans[entry.filename] = _read_entry(name, content, entry, budget, sheet, formulas=formulas,
+                                            progress=progress)[1]
     scans = {part: scan for part, scan in scans.items() if scan.cells}
     total = sum(scan.cells for scan in scans.values())
     if total > MAX_WORKBOOK_CELLS:
@@ -223,12 +227,14 @@ class _Budget:
 
 
 def _read_entry(name: str, content: bytes, entry: zipfile.ZipInfo, budget: _Budget, sheet: str | None,
-                formulas: str | None = None, keep: bool = False) -> tuple[bytes, SheetScan]:
+                formulas: str | None = None, keep: bool = False, progress: Progress | None = None
+                ) -> tuple[bytes, SheetScan]:
     """Inflate one entry, counting it against the budget and scanning it as a sheet (any entry may be one:
     calamine follows the relationships, so the scan never relies on a part's name)."""
     scan = SheetScan()
     scanner = _SheetScanner(scan, formulas, budget)
     kept, size, strings, prolog = [], 0, 0, True
+    told = CHECKED_EVERY_ROWS
     shared = entry.filename.lower().endswith("sharedstrings.xml")
     try:
         for chunk in _inflate(content, entry):
@@ -249,6 +255,9 @@ def _read_entry(name: str, content: bytes, entry: zipfile.ZipInfo, budget: _Budg
                     raise InputError(f"The workbook holds more than {MAX_SHARED_STRINGS:,} different texts, more "
                                      "than this app reads. Export the data as .csv and upload that instead.", name)
             scanner.feed(chunk)
+            if sheet and progress and scan.rows >= told:
+                say(progress, CHECKED, rows=scan.rows)
+                told = (scan.rows // CHECKED_EVERY_ROWS + 1) * CHECKED_EVERY_ROWS
         scanner.finish()
     except _Refused as refusal:
         raise InputError(f"{f'Sheet {sheet!r}' if sheet else 'A sheet in the workbook'} {refusal}", name) from None

@@ -15,15 +15,20 @@ from metrics.ingest.frames import RawTable
 from metrics.ingest.header import HEADER_SEARCH_ROWS, detect_header, drop_empty, is_filled, unique_names
 from metrics.ingest.preflight import (MAX_COLUMNS, MAX_SHEETS, SheetScan, check_workbook, column_letters,
                                       local_name)
+from metrics.ingest.progress import READING_SHEET, ROWS_READ, Progress, say
 
 log = logging.getLogger(__name__)
 SAVE_AS_XLSX = "Open it in Excel, save it as .xlsx again, and upload the new file."
 
 
-def read_workbook(name: str, content: bytes) -> list[RawTable]:
+# A sheet this long says when it is read and how many rows it gave; shorter ones are read without a word.
+SPOKEN_ROWS = 1_000
+
+
+def read_workbook(name: str, content: bytes, progress: Progress | None = None) -> list[RawTable]:
     import fastexcel
 
-    workbook = check_workbook(name, content)
+    workbook = check_workbook(name, content, progress)
     try:
         reader = fastexcel.read_excel(content)
         sheet_names = reader.sheet_names
@@ -37,13 +42,16 @@ def read_workbook(name: str, content: bytes) -> list[RawTable]:
     tables, skipped = [], []
     for sheet in sheet_names:
         part = workbook.sheets.get(sheet)
+        scan = workbook.scans.get(part)
+        spoken = progress if scan is None or scan.rows >= SPOKEN_ROWS else None
+        say(spoken, READING_SHEET, sheet=sheet)
         try:
-            table = _read_sheet(reader, workbook.archive, part, name, sheet, workbook.formula_results,
-                                workbook.scans.get(part))
+            table = _read_sheet(reader, workbook.archive, part, name, sheet, workbook.formula_results, scan)
         except InputError as error:
             skipped.append(f"Sheet '{sheet}' was skipped: {error.message}")
             continue
         if table is not None:
+            say(spoken, ROWS_READ, rows=len(table.frame))
             tables.append(table)
     if not tables:
         if skipped:
