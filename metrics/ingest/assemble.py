@@ -338,7 +338,8 @@ def _assemble(activities, outcomes, rosters, problems, reports, errors, rep_name
 def _attach_teams(activities, outcomes, roster) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Give every row its rep's team: the roster's first, else the team the rep's own rows name most. Teams
     that differ only by case or spacing are one team."""
-    spelling = team_spellings(pd.concat([roster["team"], activities["team"], outcomes["team"]]))
+    # As text, all three: an empty roster's column of objects would make a million teams objects to check.
+    spelling = team_spellings(pd.concat([frame["team"].astype("string") for frame in (roster, activities, outcomes)]))
     roster = roster.assign(team=roster["team"].map(spelling).astype("string"))
     named = pd.concat([activities[["rep", "team"]], outcomes[["rep", "team"]]]).dropna()
     if len(named):
