@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -61,7 +62,7 @@ def median_run(kind: str, path: Path, repeat: int) -> dict:
 
 def run(quick: bool, repeat: int, say=print) -> report.Results:
     sizes = QUICK_SIZES if quick else SIZES
-    results = report.Results(quick=quick, repeat=repeat)
+    results = report.Results(quick=quick, repeat=repeat, load_before=os.getloadavg())
     with tempfile.TemporaryDirectory(prefix="sales-benchmark-") as folder:
         say(f"making {', '.join(f'{size:,}' for size in sizes)}-row activity logs in {folder}")
         files = write_logs(Path(folder), sizes)
@@ -82,6 +83,7 @@ def run(quick: bool, repeat: int, say=print) -> report.Results:
             f"change {results.apptest['rerun'] * 1000:.0f} ms (median)")
         if not quick:
             results.profile = measure("profile", largest)
+    results.load_after = os.getloadavg()
     return results
 
 

@@ -83,6 +83,23 @@ class TreeWatch:
         return max((peak for pid, peak in self.hwm.items() if pid != os.getpid()), default=0)
 
 
+def _tree_cpu() -> float:
+    """CPU seconds used so far by this process (every thread), its live descendants and its reaped children."""
+    reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
+    total, ticks = time.process_time() + reaped.ru_utime + reaped.ru_stime, os.sysconf("SC_CLK_TCK")
+    children = _children()
+    todo = list(children.get(os.getpid(), []))
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
 def _own_peak() -> int:
     return _status("self").get("VmHWM", 0)
 
@@ -107,6 +124,7 @@ def project(path: Path) -> dict:
     content = path.read_bytes()
     progress: list[tuple[float, str]] = []
     with TreeWatch() as watch:
+        cpu0 = _tree_cpu()
         t0 = time.perf_counter()
         raw = sandbox.read(Upload(path.name, content), progress=lambda step: progress.append(
             (time.perf_counter() - t0, step)))
@@ -120,10 +138,11 @@ def project(path: Path) -> dict:
         t3 = time.perf_counter()
         chart = charts.quadrant_chart(reps, lines, "won", "Activities", "Won", curve).to_dict()
         t4 = time.perf_counter()
+        cpu = _tree_cpu() - cpu0
     sandbox.pool().close()
     return {"kind": "project", "rows": len(dataset.activities), "reps": len(reps),
             "chart_bytes": len(json.dumps(chart)), "imports": imports, "read": t1 - t0, "ingest": t2 - t1, "analyse": t3 - t2, "chart": t4 - t3,
-            "total": t4 - t0, "server_peak": _own_peak(),
+            "total": t4 - t0, "cpu": cpu, "server_peak": _own_peak(),
             "worker_peak": max(watch.workers_peak(), _reaped_children_peak()), "tree_peak": watch.tree_peak,
             "progress": progress}
 

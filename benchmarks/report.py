@@ -41,6 +41,8 @@ class Results:
     quick: bool
     repeat: int
     entries: list[Entry] = field(default_factory=list)
+    load_before: tuple[float, float, float] = (0.0, 0.0, 0.0)  # the machine's load average (1, 5, 15 minutes)
+    load_after: tuple[float, float, float] = (0.0, 0.0, 0.0)
     apptest: dict = field(default_factory=dict)
     profile: dict | None = None
 
@@ -84,6 +86,10 @@ def _version(name: str) -> str:
         return "not installed"
 
 
+def _load(load: tuple[float, float, float]) -> str:
+    return " / ".join(f"{value:.2f}" for value in load) + " (1 / 5 / 15 minutes)"
+
+
 def _met(ok: bool | None) -> str:
     return "–" if ok is None else "**met**" if ok else "**not met**"
 
@@ -112,14 +118,14 @@ def targets(results: Results) -> str:
 
 
 def steps(results: Results) -> str:
-    head = ("| file | size (MB) | read | ingest | analyse | chart | **total** | openpyxl | ratio | server peak (MB) "
-            "| worker peak (MB) | together at once (MB) |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-            "| ---: | ---: | ---: | ---: |")
+    head = ("| file | size (MB) | read | ingest | analyse | chart | **total** | CPU | openpyxl | ratio | server peak "
+            "(MB) | worker peak (MB) | together at once (MB) |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+            "| ---: | ---: | ---: | ---: | ---: |")
     lines = []
     for e in results.entries:
         run = e.project
         lines.append(f"| {e.rows:,} rows .{e.kind} | {e.size / MB:.1f} | {run['read']:.2f} | {run['ingest']:.2f} | "
-                     f"{run['analyse']:.2f} | {run['chart']:.2f} | **{run['total']:.2f}** | "
+                     f"{run['analyse']:.2f} | {run['chart']:.2f} | **{run['total']:.2f}** | {run['cpu']:.2f} | "
                      f"{_seconds(e.openpyxl['read'] if e.openpyxl else None)} | "
                      f"{f'{e.ratio:.1f}×' if e.ratio else '–'} | {_mb(run['server_peak'])} | "
                      f"{_mb(run['worker_peak'])} | {_mb(run['tree_peak'])} |")
@@ -175,7 +181,8 @@ def markdown(results: Results) -> str:
              "measurement of the targets.**\n" if results.quick else "")
     return f"""# Benchmarks
 
-`python -m benchmarks` on {when}: {machine()}.
+`python -m benchmarks` on {when}: {machine()}. The machine is shared: its load average was
+{_load(results.load_before)} when the run began and {_load(results.load_after)} when it ended.
 {quick}
 Each figure is the median of {results.repeat} run(s), each in a fresh process with a warm reader worker (as a
 running server has), and peaks are the largest of the runs. The files are activity logs made by
@@ -197,7 +204,8 @@ The dashboard's path to its first chart, as `benchmarks/measure.py project` runs
 `team_reps()`, `quadrant_lines()` and `curve()` (the rep table is made with every analysis it is ranked
 with: funnel, leaks, mix, trends, teams, findings); **chart** is `views.charts.quadrant_chart(...).to_dict()`.
 Imports and the worker's start are not in the total (a server has done them before the first upload; see
-the command line below). Memory: each process's high-water mark (VmHWM), the server's and the worker's, and
+the command line below). **CPU** is the CPU time the server process (all its threads) and the worker used
+over the whole path: where the total is much larger, other work on the machine took the cores. Memory: each process's high-water mark (VmHWM), the server's and the worker's, and
 the largest total of both sampled at one moment every 10 ms; the target is checked on the sum of the two
 high-water marks, which can only overstate it.
 
