@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -72,7 +71,7 @@ def run(quick: bool, repeat: int, say=print) -> report.Results:
                 entry = results.entry(rows, kind, path.stat().st_size)
                 entry.project = median_run("project", path, repeat)
                 entry.in_process = measure("in-process", path)
-                entry.cli = statistics.median(cli(path) for _ in range(repeat))
+                entry.cli = cli(path)
                 if kind == "xlsx":
                     entry.openpyxl = measure("openpyxl", path)
                 say(report.progress_line(entry))

@@ -198,7 +198,10 @@ def apptest(path: Path) -> dict:
                 _check(app)
             next(m for m in app.sidebar.multiselect if m.label == "Teams").set_value([])
             app.run()
+        next(m for m in app.sidebar.multiselect if m.label == "Reps filter").set_value([reps[-1]])
+        rerun_profile = _profiled_run(app)
     return {"kind": "apptest", "upload": upload, "rep_change": timed["rep"], "team_change": timed["team"],
+            "profile": rerun_profile,
             "rerun": statistics.median(timed["rep"] + timed["team"]), "server_peak": _own_peak(),
             "worker_peak": max(watch.workers_peak(), _reaped_children_peak()), "tree_peak": watch.tree_peak}
 
@@ -223,29 +226,46 @@ def _first_chart(path: Path):
                           analysis.curve()).to_dict()
 
 
-def profile(path: Path, top: int = 25) -> dict:
-    """cProfile of the path to the first chart: the functions with the most time of their own, and the
-    project's functions by their cumulative time."""
-    import cProfile
+def _summary(profiler, top: int = 25) -> dict:
+    """A profile's functions with the most time of their own, and the project's functions by cumulative time."""
     import pstats
-
-    import fastexcel  # noqa: F401 - imported ahead, as the warm worker has it: the profile is the work's
-    import pyarrow.csv  # noqa: F401
-
-    profiler = cProfile.Profile()
-    profiler.runcall(_first_chart, path)
-    stats = pstats.Stats(profiler).stats
 
     def name(function) -> str:
         file, line, function_name = function
         short = file.split("site-packages/")[-1] if "site-packages" in file else file.replace(str(ROOT) + "/", "")
         return f"{short}:{line}({function_name})" if line else function_name
 
-    rows = [(name(f), calls, own, cumulative) for f, (calls, _, own, cumulative, _) in stats.items()]
+    rows = [(name(f), calls, own, cumulative) for f, (calls, _, own, cumulative, _) in pstats.Stats(profiler).stats.items()]
     own = sorted(rows, key=lambda row: -row[2])[:top]
     ours = sorted((row for row in rows if row[0].startswith(("metrics/", "views/"))), key=lambda row: -row[3])[:top]
-    total = max(row[3] for row in rows)
-    return {"kind": "profile", "total": total, "own": own, "ours": ours}
+    return {"total": max(row[3] for row in rows), "own": own, "ours": ours}
+
+
+def profile(path: Path) -> dict:
+    """cProfile of the path to the first chart."""
+    import cProfile
+
+    import fastexcel  # noqa: F401 - imported ahead, as the warm worker has it: the profile is the work's
+    import pyarrow.csv  # noqa: F401
+
+    profiler = cProfile.Profile()
+    profiler.runcall(_first_chart, path)
+    return {"kind": "profile", **_summary(profiler)}
+
+
+def _profiled_run(app) -> dict:
+    """One `app.run()` under cProfile: AppTest runs the script in a thread of its own, started for each run."""
+    import cProfile
+
+    from streamlit.testing.v1.local_script_runner import LocalScriptRunner
+
+    profiler, plain = cProfile.Profile(), LocalScriptRunner._run_script_thread
+    LocalScriptRunner._run_script_thread = lambda runner: profiler.runcall(plain, runner)
+    try:
+        app.run()
+    finally:
+        LocalScriptRunner._run_script_thread = plain
+    return _summary(profiler)
 
 
 KINDS = {"project": project, "in-process": in_process, "openpyxl": openpyxl, "apptest": apptest, "profile": profile}

@@ -157,7 +157,16 @@ def rerun(results: Results) -> str:
             f"{sorted(app['team_change'])[len(app['team_change']) // 2] * 1000:.0f} |\n"
             f"| both | | **{app['rerun'] * 1000:.0f}** |\n\n"
             f"Peak memory of the AppTest process {_mb(app['server_peak'])} MB, of its worker "
-            f"{_mb(app['worker_peak'])} MB.")
+            f"{_mb(app['worker_peak'])} MB.\n\nOne more rep change under cProfile (the script's thread): "
+            f"{app['profile']['total']:.2f} s.\n\n{_profile_tables(app['profile'], 15)}")
+
+
+def _profile_tables(found: dict, top: int = 25) -> str:
+    def table(entries) -> str:
+        return "| function | calls | own (s) | cumulative (s) |\n| --- | ---: | ---: | ---: |\n" + "\n".join(
+            f"| `{name}` | {calls:,} | {own:.3f} | {cumulative:.3f} |" for name, calls, own, cumulative in entries[:top])
+    return (f"The project's functions by cumulative time:\n\n{table(found['ours'])}\n\n"
+            f"All functions by their own time:\n\n{table(found['own'])}")
 
 
 def profile(results: Results) -> str:
@@ -165,14 +174,8 @@ def profile(results: Results) -> str:
     if not found:
         return "Not run (`--quick`)."
     rows = max(e.rows for e in results.entries)
-
-    def table(entries) -> str:
-        return "| function | calls | own (s) | cumulative (s) |\n| --- | ---: | ---: | ---: |\n" + "\n".join(
-            f"| `{name}` | {calls:,} | {own:.3f} | {cumulative:.3f} |" for name, calls, own, cumulative in entries)
     return (f"cProfile of the path to the first chart at {rows:,} rows (.xlsx), in one process without the "
-            f"sandbox: {found['total']:.2f} s under the profiler.\n\n"
-            f"The project's functions by cumulative time:\n\n{table(found['ours'])}\n\n"
-            f"All functions by their own time:\n\n{table(found['own'])}")
+            f"sandbox: {found['total']:.2f} s under the profiler.\n\n{_profile_tables(found)}")
 
 
 def markdown(results: Results) -> str:

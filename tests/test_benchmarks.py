@@ -31,7 +31,7 @@ def test_the_quick_benchmark_writes_well_formed_tables(tmp_path):
     text = output.read_text()
     assert "--quick" in text and "Python 3" in text
     tables = _tables(text)
-    assert len(tables) == 4  # targets, steps, reading, rerun
+    assert len(tables) == 6  # targets, steps, reading, rerun, and the rerun's profile: ours, everyone's
     for table in tables:
         assert all(len(row) == len(table[0]) for row in table), table
         assert all(cell and set(cell) <= set("-: ") for cell in table[1]), table[1]
