@@ -32,7 +32,12 @@ class Entry:
 
     @property
     def peak(self) -> int:
-        """The server's high-water mark plus the worker's: both at once, the most the machine needed."""
+        """The most the server and its workers held at one moment (sampled every 10 ms)."""
+        return self.project["tree_peak"]
+
+    @property
+    def peaks_added(self) -> int:
+        """The server's high-water mark plus the worker's, as if both peaked at once: an upper bound."""
         return self.project["server_peak"] + self.project["worker_peak"]
 
 
@@ -98,6 +103,7 @@ def targets(results: Results) -> str:
     rows = max(e.rows for e in results.entries)
     xlsx, csv = results.find(rows, "xlsx"), results.find(rows, "csv")
     peak = max(e.peak for e in results.entries if e.rows == rows)
+    added = max(e.peaks_added for e in results.entries if e.rows == rows)
     rerun = results.apptest.get("rerun")
     lines = [
         f"| {rows:,}-row .xlsx to the first chart | ≤ {XLSX_SECONDS:.0f} s (moonshot ≤ {XLSX_MOONSHOT:.0f} s) | "
@@ -106,7 +112,8 @@ def targets(results: Results) -> str:
         f"| … against `pandas.read_excel(engine=\"openpyxl\")` | ≥ {OPENPYXL_RATIO:.0f}× | "
         + (f"{xlsx.openpyxl['read']:.1f} s ÷ {xlsx.project['total']:.2f} s = {xlsx.ratio:.1f}× | "
            f"{_met(xlsx.ratio >= OPENPYXL_RATIO)} |" if xlsx.openpyxl else "not run | – |"),
-        f"| peak memory, server + worker | ≤ {_mb(PEAK_BYTES)} MB | {_mb(peak)} MB | {_met(peak <= PEAK_BYTES)} |",
+        f"| peak memory, server + workers at one moment | ≤ {_mb(PEAK_BYTES)} MB | {_mb(peak)} MB (the two high-water "
+        f"marks added: {_mb(added)} MB) | {_met(peak <= PEAK_BYTES)} |",
         f"| {rows:,}-row CSV to the first chart | ≤ {CSV_SECONDS} s | {csv.project['total']:.2f} s | "
         f"{_met(csv.project['total'] <= CSV_SECONDS)} |",
         f"| rerun after a filter change (AppTest, {rows:,} rows, median) | ≤ {RERUN_SECONDS * 1000:.0f} ms | "
@@ -208,9 +215,10 @@ The dashboard's path to its first chart, as `benchmarks/measure.py project` runs
 with: funnel, leaks, mix, trends, teams, findings); **chart** is `views.charts.quadrant_chart(...).to_dict()`.
 Imports and the worker's start are not in the total (a server has done them before the first upload; see
 the command line below). **CPU** is the CPU time the server process (all its threads) and the worker used
-over the whole path: where the total is much larger, other work on the machine took the cores. Memory: each process's high-water mark (VmHWM), the server's and the worker's, and
-the largest total of both sampled at one moment every 10 ms; the target is checked on the sum of the two
-high-water marks, which can only overstate it.
+over the whole path: where the total is much larger, other work on the machine took the cores. Memory: each process's high-water mark (VmHWM), the server's and the worker's (the largest
+of any worker), and the largest resident total of the server and all its workers at one moment, sampled every
+10 ms (the worker that read the file, and the fresh one started after it). The target is checked on that
+total; the two high-water marks added, as if both peaked at once, bound it from above.
 
 {steps(results)}
 
