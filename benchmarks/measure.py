@@ -245,8 +245,11 @@ def profile(path: Path) -> dict:
     """cProfile of the path to the first chart."""
     import cProfile
 
-    import fastexcel  # noqa: F401 - imported ahead, as the warm worker has it: the profile is the work's
+    import fastexcel  # noqa: F401 - imported ahead, as a server has them: the profile is the work's
     import pyarrow.csv  # noqa: F401
+
+    import metrics.analysis  # noqa: F401
+    import views.charts  # noqa: F401
 
     profiler = cProfile.Profile()
     profiler.runcall(_first_chart, path)

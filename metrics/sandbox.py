@@ -47,6 +47,7 @@ MAX_WORKERS = int(os.environ.get("SALES_PARSE_WORKERS", "2"))
 # A worker that read a large file keeps its memory (CPython rarely returns it): start a fresh one after.
 RECYCLE_AFTER_BYTES = 20 * MiB
 RECYCLE_AFTER_JOBS = 50
+RECYCLE_WARM_SECONDS = 3.0  # about what ingesting and analysing Excel's largest sheet take after its read
 # How long an upload may wait for a free worker when every one is busy before the user is told to retry.
 QUEUE_SECONDS = float(os.environ.get("SALES_PARSE_QUEUE_SECONDS", "180"))
 PIPE_BYTES = MiB  # Linux's default most (/proc/sys/fs/pipe-max-size)
@@ -121,7 +122,8 @@ def encode_parts(value) -> list:
 
     def walk(item):
         if isinstance(item, pd.DataFrame):
-            return {"frame": blob(_Stream(_narrow_offsets(pa.Table.from_pandas(item, preserve_index=True))))}
+            # A range index travels as its bounds, any other as a column: the frame comes back as it went.
+            return {"frame": blob(_Stream(_narrow_offsets(pa.Table.from_pandas(item, preserve_index=None))))}
         if isinstance(item, np.ndarray):
             sink = io.BytesIO()
             np.save(sink, item, allow_pickle=False)
@@ -399,6 +401,11 @@ class ParsePool:
         finally:
             self._slots.release()
 
+    def _recycle(self, worker: _Worker) -> None:
+        worker.stop()
+        time.sleep(RECYCLE_WARM_SECONDS)
+        self.warm()
+
     def _take(self) -> _Worker:
         with self._lock:
             while self._idle:
@@ -410,8 +417,9 @@ class ParsePool:
 
     def _give_back(self, worker: _Worker) -> None:
         if worker.jobs >= RECYCLE_AFTER_JOBS or worker.bytes_read >= RECYCLE_AFTER_BYTES:
-            worker.stop()
-            self.warm()
+            # Stopped, and its successor started, after the answer has gone back: the successor's imports (a
+            # second of CPU) would otherwise compete on a 2-core server with the ingest of the file just read.
+            threading.Thread(target=self._recycle, args=(worker,), name="worker-recycle", daemon=True).start()
             return
         with self._lock:
             if self._closed:
