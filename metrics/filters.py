@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from metrics.columns import by_distinct
 from metrics.ingest import Dataset
 from metrics.scenarios import Scenario, normalise_activity_types
 
@@ -36,6 +37,13 @@ class Slice:
         if self.engaged is not None:
             return self.engaged
         return self.outcomes[self.outcomes["status"].notna()]
+    _kept: dict = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    def kept(self, key, compute):
+        """`compute()`, once per slice: several analyses of one slice need the same table of its deals."""
+        if key not in self._kept:
+            self._kept[key] = compute()
+        return self._kept[key]
 
 
 @dataclass(frozen=True)
@@ -68,10 +76,12 @@ def scope(dataset: Dataset, scenario: Scenario, assigned_types: dict[str, str] |
 
     `assigned_types` holds the user's own choices for activity texts the vocabulary does not know.
     """
-    activities = dataset.activities.copy()
-    activities["activity_type"] = normalise_activity_types(activities["activity_type"], scenario, assigned_types)
-    activities["stage"] = activities["activity_type"].map(scenario.activity_stage).astype("Int64")
-    return Slice(activities, dataset.outcomes, dataset.effort_basis)
+    # Each distinct text named once: a million activities hold a few dozen types.
+    types = by_distinct(dataset.activities["activity_type"],
+                        lambda texts: normalise_activity_types(texts, scenario, assigned_types))
+    stages = by_distinct(types, lambda keys: keys.map(scenario.activity_stage).astype("Int64"))
+    return Slice(dataset.activities.assign(activity_type=types, stage=stages), dataset.outcomes,
+                 dataset.effort_basis)
 
 
 def _rows_in(frame: pd.DataFrame, filters: Filters, dated_by: str = "date") -> pd.Series:

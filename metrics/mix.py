@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from metrics.columns import positions
 from metrics.filters import Slice
 from metrics.funnel import deal_stages
 from metrics.scenarios import Scenario
@@ -32,11 +33,20 @@ def _touched(data: Slice, by: tuple[str, ...]) -> pd.DataFrame:
 
     Two reps' calls on one deal make one touched deal for the team and one for each rep.
     """
-    deals = data.outcomes.dropna(subset=["deal_id"]).drop_duplicates("deal_id").set_index("deal_id")
-    linked = data.activities.dropna(subset=["deal_id"])
-    keys = [*by, "activity_type", "deal_id"]
-    linked = linked[linked["deal_id"].isin(deals.index)][keys].drop_duplicates()
-    return linked.join(deals[["won", "lost", "revenue"]], on="deal_id")
+    deals = data.outcomes.dropna(subset=["deal_id"]).drop_duplicates("deal_id")
+    activities = data.activities
+    deal = positions(activities["deal_id"], deals["deal_id"])
+    # One row per `by`, type and deal, found on integer codes: a million activities' texts are hashed once.
+    key = deal.copy()
+    for column in (*by, "activity_type"):
+        codes, uniques = pd.factorize(activities[column])
+        if len(key) and key.max() >= 2**62 // (len(uniques) + 1):
+            key = pd.factorize(key)[0]  # renumbered from 0: the product stays within 64 bits
+        key = key * (len(uniques) + 1) + codes + 1
+    first = (deal >= 0) & ~pd.Series(key).duplicated().to_numpy()
+    touched = activities.loc[first, [*by, "activity_type", "deal_id"]]
+    outcome = deals.iloc[deal[first]]
+    return touched.assign(**{column: outcome[column].to_numpy() for column in ("won", "lost", "revenue")})
 
 
 def deals_needed(won, decided, baseline, confidence: float = 0.95) -> np.ndarray:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
+import fcntl
 import io
 import json
 import logging
@@ -48,8 +49,11 @@ MAX_WORKERS = int(os.environ.get("SALES_PARSE_WORKERS", "2"))
 # A worker that read a large file keeps its memory (CPython rarely returns it): start a fresh one after.
 RECYCLE_AFTER_BYTES = 20 * MiB
 RECYCLE_AFTER_JOBS = 50
+RECYCLE_WARM_SECONDS = 3.0  # about what ingesting and analysing Excel's largest sheet take after its read
 # How long an upload may wait for a free worker when every one is busy before the user is told to retry.
 QUEUE_SECONDS = float(os.environ.get("SALES_PARSE_QUEUE_SECONDS", "180"))
+PIPE_BYTES = MiB  # Linux's default most (/proc/sys/fs/pipe-max-size)
+F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
 PRELOAD = ["metrics.ingest", "pandas", "pyarrow", "pyarrow.csv", "fastexcel", "defusedxml.ElementTree"]
 
 Progress = Callable[[str], None]
@@ -75,23 +79,53 @@ def _allowed_types() -> dict[str, type]:
 
 def encode(value) -> bytes:
     """A worker's answer as bytes: a JSON tree whose frames and arrays are Arrow IPC and .npy blobs."""
+    return b"".join(bytes(part) for part in encode_parts(value))
+
+
+class _Stream:
+    """A frame's Arrow IPC stream: measured without being written, then written straight into the pipe, so that
+    a million rows are never copied into a buffer of their own (100 MB more in the worker, and the time to
+    touch it)."""
+
+    def __init__(self, table):
+        import pyarrow as pa
+
+        self.table = table
+        counter = pa.MockOutputStream()
+        self.write_to(counter)
+        self.nbytes = counter.size()
+
+    def write_to(self, sink) -> None:
+        import pyarrow as pa
+
+        with pa.ipc.new_stream(sink, self.table.schema) as writer:
+            writer.write_table(self.table)
+
+    def __bytes__(self) -> bytes:
+        import pyarrow as pa
+
+        sink = pa.BufferOutputStream()
+        self.write_to(sink)
+        return sink.getvalue().to_pybytes()
+
+
+def encode_parts(value) -> list:
+    """`encode(value)` in the pieces it is joined from (bytes, or a frame's stream), so that a worker writes a
+    million rows without copying them into one buffer first."""
     import numpy as np
     import pandas as pd
     import pyarrow as pa
 
-    blobs: list[bytes] = []
+    blobs: list = []
 
-    def blob(data: bytes) -> dict:
+    def blob(data) -> dict:
         blobs.append(data)
         return {"blob": len(blobs) - 1}
 
     def walk(item):
         if isinstance(item, pd.DataFrame):
-            sink = io.BytesIO()
-            table = pa.Table.from_pandas(item, preserve_index=True)
-            with pa.ipc.new_stream(sink, table.schema) as writer:
-                writer.write_table(table)
-            return {"frame": blob(sink.getvalue())}
+            # A range index travels as its bounds, any other as a column: the frame comes back as it went.
+            return {"frame": blob(_Stream(_narrow_offsets(pa.Table.from_pandas(item, preserve_index=None))))}
         if isinstance(item, np.ndarray):
             sink = io.BytesIO()
             np.save(sink, item, allow_pickle=False)
@@ -114,8 +148,25 @@ def encode(value) -> bytes:
     tree = json.dumps(walk(value)).encode()
     parts = [len(tree).to_bytes(8, "little"), tree]
     for data in blobs:
-        parts += [len(data).to_bytes(8, "little"), data]
-    return b"".join(parts)
+        parts += [_size(data).to_bytes(8, "little"), data]
+    return parts
+
+
+def _size(part) -> int:
+    return part.nbytes if isinstance(part, _Stream) else memoryview(part).nbytes
+
+
+def _narrow_offsets(table):
+    """Text columns with 32-bit offsets where they fit: a quarter less to send for a million rows of text, and
+    pandas widens them again for nothing."""
+    import pyarrow as pa
+
+    narrow = pa.schema([field.with_type(pa.string()) if field.type == pa.large_string() else field
+                        for field in table.schema], metadata=table.schema.metadata)
+    try:
+        return table.cast(narrow) if narrow != table.schema else table
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # a column of more than 2 GiB of text
+        return table
 
 
 def decode(payload: bytes):
@@ -136,7 +187,11 @@ def decode(payload: bytes):
     def build(node):
         if "frame" in node:
             with pa.ipc.open_stream(pa.py_buffer(blobs[node["frame"]["blob"]])) as reader:
-                return reader.read_all().to_pandas()
+                table = reader.read_all()
+            # Offsets that point outside their buffers would make pandas read the server's memory: every one
+            # is checked (40 ms for a million rows of eight text columns) before a value is touched.
+            table.validate(full=True)
+            return table.to_pandas()
         if "array" in node:
             return np.load(io.BytesIO(bytes(blobs[node["array"]["blob"]])), allow_pickle=False)
         if "input_error" in node:
@@ -182,6 +237,20 @@ def _write_frame(stream, data: bytes) -> None:
     stream.flush()
 
 
+def _write_parts(stream, parts: list) -> None:
+    """One frame written from its pieces, never joined in memory."""
+    import pyarrow as pa
+
+    stream.write(sum(_size(part) for part in parts).to_bytes(8, "little"))
+    for part in parts:
+        if isinstance(part, _Stream):
+            stream.flush()
+            part.write_to(pa.PythonFile(stream, mode="w"))
+        else:
+            stream.write(part)
+    stream.flush()
+
+
 def _read_frame(stream) -> bytes | None:
     head = stream.read(8)
     if len(head) < 8:
@@ -203,9 +272,16 @@ def serve() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in a terminal is for the server, which ends us
     for module in PRELOAD:
         importlib.import_module(module)
+    from metrics.ingest.progress import Step
+
     inbox, outbox = os.fdopen(0, "rb"), os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # a library that prints must not write into the answers
     say = lambda kind, detail=None: _write_frame(outbox, json.dumps({"kind": kind, "detail": detail}).encode())
+
+    def tell(step) -> None:
+        # A reader's step goes as its phrase and values, so that the page can translate it (see step_from).
+        say("progress", [step.message, step.values] if isinstance(step, Step) else step)
+
     say("ready")
     while True:
         header, content = _read_frame(inbox), None
@@ -216,9 +292,8 @@ def serve() -> None:
         task = json.loads(header)
         module, _, name = task["target"].partition(":")
         try:
-            result = getattr(importlib.import_module(module), name)(
-                content, *task["args"], progress=lambda step: say("progress", step))
-            answer = encode(result)
+            result = getattr(importlib.import_module(module), name)(content, *task["args"], progress=tell)
+            answer = encode_parts(result)
         except InputError as error:
             say("input_error", [message_data(error.message), error.file])
         except MemoryError:
@@ -227,7 +302,7 @@ def serve() -> None:
             say("failed", f"{type(error).__name__}: {error}"[:2000])
         else:
             say("ok")
-            _write_frame(outbox, answer)
+            _write_parts(outbox, answer)
         del content
 
 
@@ -245,6 +320,12 @@ class _Worker:
         self.process = subprocess.Popen(
             [sys.executable, "-c", "from metrics.sandbox import serve; serve()"], cwd=root,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, bufsize=0)
+        self.memory_limit = memory_limit
+        for pipe in (self.process.stdin, self.process.stdout):
+            try:  # a pipe of 1 MiB, not 64 KiB: a large answer crosses in a sixteenth of the switches
+                fcntl.fcntl(pipe.fileno(), F_SETPIPE_SZ, PIPE_BYTES)
+            except OSError:
+                pass
         self.jobs = 0
         self.bytes_read = 0
         self.ready = False
@@ -259,21 +340,24 @@ class _Worker:
         except (BrokenPipeError, OSError):
             raise _Died() from None
 
-    def _read_exact(self, size: int, deadline: float) -> bytes:
-        chunks, wanted, fd = [], size, self.process.stdout.fileno()
-        while wanted:
+    def _read_exact(self, size: int, deadline: float) -> bytearray:
+        if size > self.memory_limit:
+            raise _Died()  # no honest worker can hold an answer larger than its address space
+        # Read into one buffer of the answer's size: a million rows are never in memory twice.
+        answer, got, fd = bytearray(size), 0, self.process.stdout.fileno()
+        view = memoryview(answer)
+        while got < size:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise _Overran()
             readable, _, _ = select.select([fd], [], [], min(left, 1.0))
             if not readable:
                 continue
-            chunk = os.read(fd, min(wanted, 8 * MiB))
-            if not chunk:
+            count = os.readv(fd, [view[got:]])
+            if not count:
                 raise _Died()
-            chunks.append(chunk)
-            wanted -= len(chunk)
-        return b"".join(chunks)
+            got += count
+        return answer
 
     def receive(self, deadline: float) -> bytes:
         return self._read_exact(int.from_bytes(self._read_exact(8, deadline), "little"), deadline)
@@ -339,6 +423,11 @@ class ParsePool:
         finally:
             self._slots.release()
 
+    def _recycle(self, worker: _Worker) -> None:
+        worker.stop()
+        time.sleep(RECYCLE_WARM_SECONDS)
+        self.warm()
+
     def _take(self) -> _Worker:
         with self._lock:
             while self._idle:
@@ -350,8 +439,9 @@ class ParsePool:
 
     def _give_back(self, worker: _Worker) -> None:
         if worker.jobs >= RECYCLE_AFTER_JOBS or worker.bytes_read >= RECYCLE_AFTER_BYTES:
-            worker.stop()
-            self.warm()
+            # Stopped, and its successor started, after the answer has gone back: the successor's imports (a
+            # second of CPU) would otherwise compete on a 2-core server with the ingest of the file just read.
+            threading.Thread(target=self._recycle, args=(worker,), name="worker-recycle", daemon=True).start()
             return
         with self._lock:
             if self._closed:
@@ -371,8 +461,9 @@ class ParsePool:
                 kind, detail = worker.message(deadline)
                 if kind != "progress":
                     break
-                if progress:
-                    progress(str(detail))
+                step = _step(detail)
+                if progress and step is not None:
+                    progress(step)
             result = _decoded(worker.receive(deadline)) if kind == "ok" else None
         except _Overran:
             worker.kill()
@@ -431,13 +522,21 @@ def _decoded(payload: bytes):
         raise _Died() from None
 
 
+def _step(detail):
+    """A worker's progress message as the parent passes it on: a reader's step (metrics.ingest.progress) only
+    if it is one of the readers' own phrases, anything else as plain text."""
+    if isinstance(detail, list):
+        from metrics.ingest.progress import step_from
+
+        return step_from(detail)
+    return str(detail)
+
+
 def read_task(content: bytes, name: str, progress: Progress | None = None):
     """The worker's side of reading one upload."""
     from metrics.ingest import Upload, read as read_upload
 
-    if progress:
-        progress("reading")
-    return read_upload(Upload(name, content))
+    return read_upload(Upload(name, content), progress=progress)
 
 
 def read(upload, progress: Progress | None = None):

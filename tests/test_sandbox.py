@@ -117,3 +117,19 @@ def test_a_forged_answer_builds_nothing_but_data(tree):
     body = json.dumps(tree).encode()
     with pytest.raises((KeyError, ValueError)):
         sandbox.decode(len(body).to_bytes(8, "little") + body)
+
+
+def test_an_answer_whose_text_points_outside_its_buffers_is_refused():
+    """A worker taken over could send offsets beyond the text they index: pandas would read the server's memory."""
+    import pyarrow as pa
+
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, pa.schema([("Rep", pa.string())])) as writer:
+        writer.write_batch(pa.record_batch([pa.array(["Kari", "Olav"])], names=["Rep"]))
+    offsets = np.array([0, 4, 8], dtype="<i4").tobytes()
+    blob = sink.getvalue().to_pybytes().replace(offsets, np.array([0, 1 << 20, 8], dtype="<i4").tobytes())
+    assert blob != sink.getvalue().to_pybytes()
+    tree = json.dumps({"frame": {"blob": 0}}).encode()
+    payload = len(tree).to_bytes(8, "little") + tree + len(blob).to_bytes(8, "little") + blob
+    with pytest.raises(pa.ArrowInvalid):
+        sandbox.decode(payload)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from metrics.columns import mapped
 from metrics.errors import InputError
 from metrics.ingest.activities import parse_activities
 from metrics.ingest.cleaning import ParsedTable, RowProblems, rep_name_pairs, team_spellings
@@ -353,18 +354,21 @@ def _assemble(activities, outcomes, rosters, problems, reports, errors, rep_name
 def _attach_teams(activities, outcomes, roster) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Give every row its rep's team: the roster's first, else the team the rep's own rows name most. Teams
     that differ only by case or spacing are one team."""
-    spelling = team_spellings(pd.concat([roster["team"], activities["team"], outcomes["team"]]))
+    # As text, all three: an empty roster's column of objects would make a million teams objects to check.
+    spelling = team_spellings(pd.concat([frame["team"].astype("string") for frame in (roster, activities, outcomes)]))
     roster = roster.assign(team=roster["team"].map(spelling).astype("string"))
     named = pd.concat([activities[["rep", "team"]], outcomes[["rep", "team"]]]).dropna()
-    named = named.assign(team=named["team"].map(spelling)).dropna()
     if len(named):
-        # The most named team per rep (ties: the first in order of name), without a Python call per rep.
+        # The most named team per rep (ties: the first in order of name), without a Python call per rep; the
+        # spellings are joined on the distinct pairs, not on every row.
         pairs = named.value_counts(sort=False).rename("n").reset_index()
+        pairs = pairs.assign(team=pairs["team"].map(spelling)).dropna()
+        pairs = pairs.groupby(["rep", "team"], sort=False)["n"].sum().reset_index()
         pairs = pairs.sort_values(["rep", "n", "team"], ascending=[True, False, True], kind="stable")
         most_named = pairs.drop_duplicates("rep").set_index("rep")["team"]
     else:
         most_named = pd.Series(dtype="string")
     team_of = roster.dropna(subset=["team"]).set_index("rep")["team"] if len(roster) else pd.Series(dtype="string")
     team_of = team_of.combine_first(most_named)
-    return (roster, activities.assign(team=activities["rep"].map(team_of).astype("string")),
-            outcomes.assign(team=outcomes["rep"].map(team_of).astype("string")))
+    return (roster, activities.assign(team=mapped(activities["rep"], team_of).astype("string")),
+            outcomes.assign(team=mapped(outcomes["rep"], team_of).astype("string")))

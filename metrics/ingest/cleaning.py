@@ -216,12 +216,12 @@ def team_spellings(teams: pd.Series) -> pd.Series:
     """Each spelling of a team → the one team it names: teams that differ only by case or spacing ('Mid',
     'MID ') are one, written as most of its rows write it (on a tie, as it is first written: pass a roster's
     teams first)."""
-    known = teams.dropna().astype("string")
-    known = known[known.str.strip() != ""]
-    if known.empty:
-        return pd.Series(dtype="string")
-    counts = known.value_counts(sort=False).rename("n").reset_index().rename(columns={"index": "spelling"})
+    # Counted first, then the blank spellings left out: a million rows hold a few distinct teams.
+    counts = teams.dropna().astype("string").value_counts(sort=False).rename("n").reset_index()
     counts.columns = ["spelling", "n"]
+    counts = counts[(counts["spelling"].str.strip() != "").to_numpy(dtype=bool)].reset_index(drop=True)
+    if counts.empty:
+        return pd.Series(dtype="string")
     counts["key"] = team_key(counts["spelling"])
     counts["tidy"] = counts["spelling"].str.split().str.join(" ")
     by_tidy = counts.groupby(["key", "tidy"], sort=False)["n"].sum().rename("n").reset_index()

@@ -19,6 +19,7 @@ import pandas as pd
 from metrics.errors import InputError
 from metrics.ingest.frames import RawTable
 from metrics.ingest.header import HEADER_SEARCH_ROWS, Header, detect_header, drop_empty, unique_names
+from metrics.ingest.progress import READING_FILE, ROWS_READ, Progress, say
 from metrics.ingest.sniff import HEAD_CHARS, MAX_HEADER_LINE_CHARS, decode, decode_text, looks_binary, sniff_separator
 from metrics.text import Message, N_
 
@@ -29,13 +30,16 @@ HEAD_LINES = HEADER_SEARCH_ROWS + 30
 MAX_LONG_LINES = 100_000
 MOSTLY_LONG_AFTER = 1_000
 BLOCK_BYTES = 8 * 1024 * 1024  # Arrow's unit of reading; a quoted value longer than one is read again in one
+# What strip() would keep, found without copying the file.
+_NON_BLANK = re.compile(rb"[^ \t\n\r\x0b\x0c]")
+_NON_BLANK_TEXT = re.compile(r"\S")
 LONG_LINE = N_("row has more cells than the header (a separator inside a value without quotes?)")
 RECODED_LINE = N_("line in Windows-1252, not UTF-8 like the rest of the file (its letters were read as Windows-1252)")
 NOT_A_TABLE = N_("The file could not be read as a table. Check that it is a CSV export from Excel or your CRM, or "
                  "save it from Excel as CSV UTF-8 and upload that.")
 
 
-def text_in_disguise(name: str, content: bytes) -> RawTable | None:
+def text_in_disguise(name: str, content: bytes, progress: Progress | None = None) -> RawTable | None:
     """A CSV or tab-separated export saved with an Excel name, as some CRMs do; None if it is not one."""
     try:
         text = decode_text(name, content[:HEAD_CHARS])
@@ -45,16 +49,17 @@ def text_in_disguise(name: str, content: bytes) -> RawTable | None:
     separator = sniff_separator(text)
     if len(lines) < 2 or len(next(csv.reader([lines[0]], delimiter=separator))) < 2:
         return None
-    table = read_csv(name, content)
+    table = read_csv(name, content, progress)
     table.notes.append(Message(N_("This file has an Excel name but holds comma- or tab-separated text; it was read "
                                   "as CSV.")))
     return table
 
 
-def read_csv(name: str, content: bytes) -> RawTable:
+def read_csv(name: str, content: bytes, progress: Progress | None = None) -> RawTable:
+    say(progress, READING_FILE)
     decoded = decode(name, content)
     text, exact = decoded.text, decoded.exact_utf8
-    if not text.strip():
+    if not _NON_BLANK_TEXT.search(text):
         raise InputError(N_("The file is empty. Export it again and upload the new file."), name)
     if looks_binary(text):
         raise InputError(N_("This is not a spreadsheet: it holds binary data, not text. Upload an .xlsx or .csv "
@@ -101,6 +106,7 @@ def read_csv(name: str, content: bytes) -> RawTable:
     if len(recoded) < len(decoded.repaired):
         table.notes.append(Message(N_("The header is in Windows-1252, not UTF-8 like the rest of the file; it was "
                                       "read as Windows-1252.")))
+    say(progress, ROWS_READ, rows=len(frame) + (len(parsed.skipped) if parsed.skipped is not None else 0))
     return table
 
 
@@ -154,38 +160,34 @@ class _Misfits:
         return "error" if self.refused else "skip"
 
 
-def _parse_csv(name: str, data: bytes, separator: str, names: list[str], header_lines: int) -> _Parsed:
-    """The rows below the header as text, with the file line of each row when lines were left out.
-
-    Arrow reads in one thread, so that each misfit comes with its row number, and as fast as with several on
-    the machines this runs on.
-    """
+def _arrow_read(data: bytes, separator: str, names: list[str], block_size: int, threads: bool, handler):
     import pyarrow as pa
     from pyarrow import csv as arrow_csv
 
-    if not data.strip():
+    return arrow_csv.read_csv(
+        io.BytesIO(data),
+        read_options=arrow_csv.ReadOptions(column_names=names, block_size=block_size, use_threads=threads),
+        parse_options=arrow_csv.ParseOptions(delimiter=separator, newlines_in_values=b'"' in data,
+                                             invalid_row_handler=handler),
+        convert_options=arrow_csv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                 strings_can_be_null=True, null_values=[""],
+                                                 quoted_strings_can_be_null=True))
+
+
+def _parse_csv(name: str, data: bytes, separator: str, names: list[str], header_lines: int) -> _Parsed:
+    """The rows below the header as text, with the file line of each row when lines were left out.
+
+    Arrow first reads with every core, stopping at the first line that doesn't fit the header; a file with
+    such lines is read again in one thread, where each misfit comes with its row number.
+    """
+    import pyarrow as pa
+
+    if not _NON_BLANK.search(data):
         return _Parsed(pd.DataFrame({n: pd.Series(dtype="str") for n in names}))
-    for block_size in (BLOCK_BYTES, len(data) + 1):
-        misfits = _Misfits()
-        try:
-            table = arrow_csv.read_csv(
-                io.BytesIO(data),
-                read_options=arrow_csv.ReadOptions(column_names=names, block_size=block_size, use_threads=False),
-                parse_options=arrow_csv.ParseOptions(delimiter=separator, newlines_in_values=b'"' in data,
-                                                     invalid_row_handler=misfits.handle),
-                convert_options=arrow_csv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                         strings_can_be_null=True, null_values=[""],
-                                                         quoted_strings_can_be_null=True))
-            break
-        except (pa.ArrowInvalid, pa.ArrowException) as error:
-            if misfits.refused:
-                raise InputError(N_("{refused} Check the separator: values may hold commas or semicolons without "
-                                    "quotes around them. Export the file again, or save it from Excel as CSV UTF-8, "
-                                    "and upload that."), name, refused=misfits.refused) from None
-            # A quoted value longer than a block: read again in one block; anything else is no table.
-            log.info("arrow could not read %r with blocks of %d bytes: %s", name, block_size, error)
-    else:
-        raise InputError(NOT_A_TABLE, name)
+    try:
+        table, misfits = _arrow_read(data, separator, names, BLOCK_BYTES, True, lambda row: "error"), _Misfits()
+    except (pa.ArrowInvalid, pa.ArrowException):  # a misfit, or a quoted value longer than a block
+        table, misfits = _careful_read(name, data, separator, names)
     frame = table.to_pandas()
     if not misfits.short and not misfits.long:
         if b"\n\n" not in data and b"\n\r\n" not in data:
@@ -193,6 +195,25 @@ def _parse_csv(name: str, data: bytes, separator: str, names: list[str], header_
         lines = _nonblank_lines(data, header_lines)
         return _Parsed(frame, lines if len(lines) == len(frame) else None)
     return _with_misfits(frame, misfits, data, separator, names, header_lines)
+
+
+def _careful_read(name: str, data: bytes, separator: str, names: list[str]):
+    """The table and its misfits, read in one thread (each misfit with its row number), in blocks of
+    BLOCK_BYTES and, if a quoted value is longer than that, in one block."""
+    import pyarrow as pa
+
+    for block_size in (BLOCK_BYTES, len(data) + 1):
+        misfits = _Misfits()
+        try:
+            return _arrow_read(data, separator, names, block_size, False, misfits.handle), misfits
+        except (pa.ArrowInvalid, pa.ArrowException) as error:
+            if misfits.refused:
+                raise InputError(N_("{refused} Check the separator: values may hold commas or semicolons without "
+                                    "quotes around them. Export the file again, or save it from Excel as CSV UTF-8, "
+                                    "and upload that."), name, refused=misfits.refused) from None
+            # A quoted value longer than a block: read again in one block; anything else is no table.
+            log.info("arrow could not read %r with blocks of %d bytes: %s", name, block_size, error)
+    raise InputError(NOT_A_TABLE, name)
 
 
 def _with_misfits(frame: pd.DataFrame, misfits: _Misfits, data: bytes, separator: str, names: list[str],

@@ -17,8 +17,10 @@ no Excel sheet could have.
 from __future__ import annotations
 
 import io
+import queue
 import re
 import struct
+import threading
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -27,6 +29,7 @@ from functools import lru_cache
 from metrics.errors import InputError
 from metrics.ingest.sniff import ENCRYPTED, WORD_DOCUMENT
 from metrics.text import Message, N_, listing
+from metrics.ingest.progress import CHECKED, CHECKED_EVERY_ROWS, CHECKING, Progress, say
 
 # Excel's own sheet: 1,048,576 rows and 16,384 columns (A..XFD). A reference past either is no Excel file.
 MAX_ROWS = 1_048_576
@@ -56,6 +59,9 @@ KEPT_PART_BYTES = 16 * 1024**2
 CHUNK_BYTES = 4 * 1024**2
 PACKED_PIECE_BYTES = 1024**2
 FIRST_CHUNK_BYTES = 64 * 1024  # a sheet's first chunk is always tokenised (nothing is known yet): keep it small
+# An entry packed larger than this is inflated a few chunks ahead of its check, in a thread (see _ahead).
+AHEAD_FROM_BYTES = 1024**2
+AHEAD_CHUNKS = 2
 TAIL_BYTES = 1024**2  # text longer than this without a tag is cut, keeping a little for a tag split at the cut
 # XML checked tag by tag in Python (chunks the fast check can't pass), per workbook: about 15 seconds. Excel
 # and the common writers never need it beyond a sheet's first chunk.
@@ -75,7 +81,12 @@ _DIMENSION = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref\s*=\s*["']([
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY")
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b")
 _SHARED_STRING = (b"<si>", b"<si ", b":si>", b":si ")
-_FORMULA_STARTS = (re.compile(rb"<f[\s>/]"), re.compile(rb":f[\s>/]"))  # each with a literal start: fast
+# Each with a literal start, which runs fast. A namespace prefix on a cell, row or formula tag is rare: one search
+# finds any, and only then is it told which.
+_FORMULA = re.compile(rb"<f[\s>/]")
+_PREFIXED = re.compile(rb":(?:c|row|f)[\s>/]")
+_PREFIXED_CELL = re.compile(rb":(?:c|row)[\s>/]")
+_PREFIXED_FORMULA = re.compile(rb":f[\s>/]")
 
 DAMAGED = N_("The workbook is damaged or was cut off while uploading. Open it in Excel, save it again, and upload "
              "the new file.")
@@ -126,8 +137,10 @@ class _Refused(Exception):
         return listing([refused, Message(SAVE_AGAIN)], "sentences") if self.save_again else refused
 
 
-def check_workbook(name: str, content: bytes) -> Workbook:
-    """The workbook's zip once every entry and every sheet is within the limits; an InputError otherwise."""
+def check_workbook(name: str, content: bytes, progress: Progress | None = None) -> Workbook:
+    """The workbook's zip once every entry and every sheet is within the limits; an InputError otherwise.
+    `progress` hears that the check began, and the rows checked so far in a long sheet."""
+    say(progress, CHECKING)
     _check_directory(name, content)
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
@@ -154,7 +167,8 @@ def check_workbook(name: str, content: bytes) -> Workbook:
             continue
         sheet = next((s for s, part in sheets.items() if part == entry.filename), None)
         formulas = None if sheet is None or trust == "calculated" else "all" if trust == "uncalculated" else "uncached"
-        scans[entry.filename] = _read_entry(name, content, entry, budget, sheet, formulas=formulas)[1]
+        scans[entry.filename] = _read_entry(name, content, entry, budget, sheet, formulas=formulas,
+                                            progress=progress)[1]
     scans = {part: scan for part, scan in scans.items() if scan.cells}
     total = sum(scan.cells for scan in scans.values())
     if total > MAX_WORKBOOK_CELLS:
@@ -236,15 +250,20 @@ class _Budget:
 
 
 def _read_entry(name: str, content: bytes, entry: zipfile.ZipInfo, budget: _Budget, sheet: str | None,
-                formulas: str | None = None, keep: bool = False) -> tuple[bytes, SheetScan]:
+                formulas: str | None = None, keep: bool = False, progress: Progress | None = None
+                ) -> tuple[bytes, SheetScan]:
     """Inflate one entry, counting it against the budget and scanning it as a sheet (any entry may be one:
     calamine follows the relationships, so the scan never relies on a part's name)."""
     scan = SheetScan()
     scanner = _SheetScanner(scan, formulas, budget)
     kept, size, strings, prolog = [], 0, 0, True
+    told = CHECKED_EVERY_ROWS
     shared = entry.filename.lower().endswith("sharedstrings.xml")
+    chunks = _inflate(content, entry)
+    if entry.compress_size > AHEAD_FROM_BYTES:
+        chunks = _ahead(chunks)
     try:
-        for chunk in _inflate(content, entry):
+        for chunk in chunks:
             size += len(chunk)
             budget.spend(entry, size, len(chunk))
             if prolog:
@@ -264,12 +283,62 @@ def _read_entry(name: str, content: bytes, entry: zipfile.ZipInfo, budget: _Budg
                                         "this app reads. Export the data as .csv and upload that instead."), name,
                                      most=MAX_SHARED_STRINGS)
             scanner.feed(chunk)
+            if sheet and progress and scan.rows >= told:
+                say(progress, CHECKED, rows=scan.rows)
+                told = (scan.rows // CHECKED_EVERY_ROWS + 1) * CHECKED_EVERY_ROWS
         scanner.finish()
     except _Refused as refusal:
         raise InputError(refusal.message(sheet), name) from None
     except (zlib.error, ValueError, struct.error):
         raise InputError(DAMAGED, name) from None
+    finally:
+        chunks.close()
     return b"".join(kept), scan
+
+
+class _Failed:
+    def __init__(self, error: BaseException):
+        self.error = error
+
+
+_END = object()
+
+
+def _ahead(chunks):
+    """The same chunks, each inflated in a thread while the one before is checked: zlib lets go of the
+    interpreter while it inflates, so on two cores a large sheet's inflating (a quarter of the pass) overlaps
+    its checking. At most AHEAD_CHUNKS wait, so a zip bomb inflates no further than that past its limit."""
+    waiting: queue.Queue = queue.Queue(maxsize=AHEAD_CHUNKS)
+    stop = threading.Event()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                waiting.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def inflate() -> None:
+        try:
+            for chunk in chunks:
+                if not put(chunk):
+                    return
+            put(_END)
+        except BaseException as error:  # handed to the checking side, which raises it as its own
+            put(_Failed(error))
+
+    thread = threading.Thread(target=inflate, name="preflight-inflate", daemon=True)
+    thread.start()
+    try:
+        while (item := waiting.get()) is not _END:
+            if isinstance(item, _Failed):
+                raise item.error
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _inflate(content: bytes, entry: zipfile.ZipInfo):
@@ -345,8 +414,10 @@ class _SheetScanner:
         if found:
             rows = max(rows, _row_number(found.group(2)))
         row_tag, row = _last_row(xml, end)
+        prefixed = _PREFIXED.search(xml, 0, end) is not None
         if rows <= MAX_ROWS and scan.columns and row is not None and \
-                not any(p.search(xml, 0, end) for p in _unusual(rows, scan.columns)):
+                not _unusual(rows, scan.columns).search(xml, 0, end) and \
+                not (prefixed and _PREFIXED_CELL.search(xml, 0, end)):
             # Every cell is the plain kind, within these bounds: the last cell with a value sits in the largest
             # row, and no cell lies beyond the columns already seen. A row tag only places the cells without
             # a reference that may follow in the next chunk: the last one is read whole.
@@ -357,7 +428,7 @@ class _SheetScanner:
             cell = xml.rfind(b'<c r="', 0, end)
             if cell > row_tag:
                 self.column = _column_number(_PLAIN_CELL.match(xml, cell).group(1))
-            if self.formulas and any(p.search(xml, 0, end) for p in _FORMULA_STARTS):
+            if self.formulas and (_FORMULA.search(xml, 0, end) or prefixed and _PREFIXED_FORMULA.search(xml, 0, end)):
                 self._tokenise(xml, end, cells=False)
         else:
             self.budget.tokenise(end)
@@ -479,16 +550,15 @@ def column_letters(number: int) -> str:
 
 
 @lru_cache(maxsize=64)
-def _unusual(rows: int, columns: int) -> tuple[re.Pattern, ...]:
-    """Patterns that find a cell tag other than the plain kind within `rows` and `columns`: the plain kind
+def _unusual(rows: int, columns: int) -> re.Pattern:
+    """A pattern that finds a cell tag other than the plain kind within `rows` and `columns`: the plain kind
     has its reference first and no second one (calamine takes the last), and only the attributes a cell
-    has, `<c r="B7" s="1" t="s">`. Anything else (a reference beyond the bounds, none, two, a namespace
-    prefix on a cell or row) is found, and the chunk tokenised. Two patterns, each with a literal start, run
-    faster than one."""
+    has, `<c r="B7" s="1" t="s">`. Anything else (a reference beyond the bounds, none, two) is found, and the
+    chunk tokenised; so is a namespace prefix on a cell or row (_PREFIXED_CELL, a pattern of its own: two
+    patterns, each with a literal start, run faster than one)."""
     cell = _at_most(column_letters(columns), "ABCDEFGHIJKLMNOPQRSTUVWXYZ") + _at_most(str(rows), "0123456789")
     rest = rb"""(?: (?:s|t|cm|vm|ph)="[^"<>]*+")*+/?>"""
-    return (re.compile(rb'<c(?: (?!r="' + cell + rb'"' + rest + rb")|[>/\t\n\r])"),
-            re.compile(rb":(?:c|row)[\s>/]"))
+    return re.compile(rb'<c(?: (?!r="' + cell + rb'"' + rest + rb")|[>/\t\n\r])")
 
 
 def _at_most(limit: str, alphabet: str) -> bytes:

@@ -12,6 +12,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from metrics.columns import by_distinct
 from metrics.text import normalise_label
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -20,15 +21,6 @@ SERIAL_RANGE = (20_000, 80_000)
 # Dates written as yyyymmdd integers (20210101), as warehouse extracts and some CRMs' APIs give them.
 _YMD = r"(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
 YMD_RANGE = (19_000_101, 20_991_231)
-
-
-def _by_distinct(values: pd.Series, parse_distinct) -> pd.Series:
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    parsed = parse_distinct(pd.Series(uniques, dtype=object if not len(uniques) else None))
-    taken = parsed.iloc[np.where(codes < 0, 0, codes)] if len(parsed) else parsed.reindex(range(len(codes)))
-    result = pd.Series(taken.to_numpy(), index=values.index, dtype=parsed.dtype)
-    result[codes < 0] = pd.NA if parsed.dtype != "datetime64[ns]" else pd.NaT
-    return result
 
 
 def _strings(uniques: pd.Series) -> pd.Series:
@@ -187,7 +179,7 @@ def parse_dates(values: pd.Series) -> pd.Series:
         dates = (EXCEL_EPOCH + pd.to_timedelta(serial, unit="D")).astype("datetime64[ns]")
         ymd = numbers.between(*YMD_RANGE) & (numbers % 1 == 0)
         return dates.mask(ymd, _ymd_dates(numbers[ymd])) if ymd.any() else dates
-    return _by_distinct(values, _parse_distinct_dates)
+    return by_distinct(values, _parse_distinct_dates)
 
 
 def _ymd_dates(numbers: pd.Series) -> pd.Series:
@@ -278,7 +270,7 @@ def parse_amounts(values: pd.Series, decimal_comma: bool | None = None) -> pd.Se
     """
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         return values.astype("Float64")
-    return _by_distinct(values, lambda uniques: _parse_distinct_amounts(uniques, decimal_comma))
+    return by_distinct(values, lambda uniques: _parse_distinct_amounts(uniques, decimal_comma))
 
 
 # ---------------------------------------------------------------------------------- statuses and flags
@@ -327,7 +319,7 @@ def normalised_choices(assigned: dict[str, str] | None) -> dict[str, str]:
 
 def parse_statuses(values: pd.Series, assigned: dict[str, str] | None = None) -> pd.Series:
     choices = normalised_choices(assigned)
-    return _by_distinct(values, lambda uniques: uniques.map(lambda v: status_of(v, choices)).astype("string"))
+    return by_distinct(values, lambda uniques: uniques.map(lambda v: status_of(v, choices)).astype("string"))
 
 
 DONE_WORDS = {
@@ -358,14 +350,14 @@ def is_task_status(values: pd.Series) -> bool:
 def parse_flags(values: pd.Series) -> pd.Series:
     """True for 1/true/yes, False for 0/false/no, <NA> for anything else, as a flag column such as
     Salesforce's IsConverted writes them."""
-    return _by_distinct(values, lambda uniques: uniques.map(
+    return by_distinct(values, lambda uniques: uniques.map(
         lambda v: _FLAG_INDEX.get(normalise_label(v)) if isinstance(v, (str, int, float, bool)) else None
     ).astype("boolean"))
 
 
 def parse_done(values: pd.Series) -> pd.Series:
     """True for activities marked done, False for planned ones, <NA> when the cell says neither."""
-    return _by_distinct(values, lambda uniques: uniques.map(
+    return by_distinct(values, lambda uniques: uniques.map(
         lambda v: _DONE_INDEX.get(normalise_label(v)) if isinstance(v, (str, int, float, bool)) else None
     ).astype("boolean"))
 
@@ -437,7 +429,7 @@ def lacks_year(values: pd.Series, kind: str | None = None) -> pd.Series:
             return parts is not None and parts[2] is None
         return uniques.map(yearless).astype("boolean")
 
-    return _by_distinct(values, parse).fillna(False).astype(bool)
+    return by_distinct(values, parse).fillna(False).astype(bool)
 
 
 def parse_periods(values: pd.Series, kind: str | None = None, year: int | pd.Series | None = None) -> pd.Series:
@@ -452,7 +444,7 @@ def parse_periods(values: pd.Series, kind: str | None = None, year: int | pd.Ser
         rest = uniques.where(labelled.isna())
         return labelled.fillna(_parse_distinct_dates(rest.dropna()).reindex(uniques.index))
 
-    dates = _by_distinct(values, parse)
+    dates = by_distinct(values, parse)
     if year is None:
         return dates
     years = year if isinstance(year, pd.Series) else pd.Series(year, index=values.index)
@@ -476,4 +468,4 @@ def year_for_periods(values: pd.Series, kind: str | None, today: pd.Timestamp) -
                 return year
         return None
 
-    return _by_distinct(values, lambda uniques: uniques.map(latest).astype("Int64"))
+    return by_distinct(values, lambda uniques: uniques.map(latest).astype("Int64"))

@@ -15,15 +15,20 @@ from metrics.ingest.frames import RawTable
 from metrics.ingest.header import HEADER_SEARCH_ROWS, detect_header, drop_empty, is_filled, unique_names
 from metrics.ingest.preflight import (MAX_COLUMNS, MAX_SHEETS, TOO_MANY_SHEETS, SheetScan, check_workbook,
                                       column_letters, local_name)
+from metrics.ingest.progress import READING_SHEET, ROWS_READ, Progress, say
 from metrics.text import Message, N_, listing
 
 log = logging.getLogger(__name__)
 
 
-def read_workbook(name: str, content: bytes) -> list[RawTable]:
+# A sheet this long says when it is read and how many rows it gave; shorter ones are read without a word.
+SPOKEN_ROWS = 1_000
+
+
+def read_workbook(name: str, content: bytes, progress: Progress | None = None) -> list[RawTable]:
     import fastexcel
 
-    workbook = check_workbook(name, content)
+    workbook = check_workbook(name, content, progress)
     try:
         reader = fastexcel.read_excel(content)
         sheet_names = reader.sheet_names
@@ -37,14 +42,17 @@ def read_workbook(name: str, content: bytes) -> list[RawTable]:
     tables, skipped = [], []
     for sheet in sheet_names:
         part = workbook.sheets.get(sheet)
+        scan = workbook.scans.get(part)
+        spoken = progress if scan is None or scan.rows >= SPOKEN_ROWS else None
+        say(spoken, READING_SHEET, sheet=sheet)
         try:
-            table = _read_sheet(reader, workbook.archive, part, name, sheet, workbook.formula_results,
-                                workbook.scans.get(part))
+            table = _read_sheet(reader, workbook.archive, part, name, sheet, workbook.formula_results, scan)
         except InputError as error:
             skipped.append(Message(N_("Sheet '{sheet}' was skipped: {reason}"), {"sheet": sheet,
                                                                                  "reason": error.message}))
             continue
         if table is not None:
+            say(spoken, ROWS_READ, rows=len(table.frame))
             tables.append(table)
     if not tables:
         if skipped:
@@ -180,8 +188,16 @@ def _read_sheet(reader, archive: zipfile.ZipFile, part: str | None, name: str, s
         if not any(any(is_filled(c) for c in row) for row in head):
             return None
         header = detect_header(head, label=lambda position: f"column {column_letters(position + 1)}")
-        loaded = reader.load_sheet(sheet, header_row=header.row, dtypes="string", whitespace_as_null=True)
-        positions = [column.absolute_index for column in loaded.available_columns()]
+        if any(row and is_filled(row[0]) for row in head):
+            # A value in column A: the sheet's block starts there, so the columns fastexcel gives are columns
+            # A, B, ... and it may build them straight from the sheet (eagerly: a fifth less time, no copy of
+            # every text) without saying where each one sits.
+            loaded = reader.load_sheet(sheet, header_row=header.row, dtypes="string", whitespace_as_null=True,
+                                       eager=True)
+            positions = list(range(loaded.num_columns))
+        else:
+            loaded = reader.load_sheet(sheet, header_row=header.row, dtypes="string", whitespace_as_null=True)
+            positions = [column.absolute_index for column in loaded.available_columns()]
         frame = loaded.to_pandas()
     except Exception as error:
         log.info("fastexcel could not read sheet %r of %r: %s", sheet, name, error)

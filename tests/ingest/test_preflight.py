@@ -85,6 +85,19 @@ def test_a_wider_cell_far_down_is_still_found(monkeypatch):
     assert scanned(plain_sheet(2_000, wide_at=1_500)) == (2_000, 26)
 
 
+def test_a_cell_with_a_namespace_prefix_far_down_is_still_found(monkeypatch):
+    monkeypatch.setattr(preflight, "CHUNK_BYTES", 4096)
+    rows = plain_sheet(2_000).replace('<row r="1500">', '<row r="1500"><x:c r="Z1500"><x:v>1</x:v></x:c>')
+    assert scanned(rows) == (2_000, 26)
+
+
+@pytest.mark.parametrize("formula", ["<f>1+1</f>", "<x:f>1+1</x:f>"])
+def test_a_formula_without_its_result_is_found_after_the_first_chunk(monkeypatch, formula):
+    monkeypatch.setattr(preflight, "CHUNK_BYTES", 4096)
+    rows = plain_sheet(2_000).replace('<c r="B1500" s="1"><v>1500</v></c>', f'<c r="B1500">{formula}</c>')
+    assert check_workbook("book.xlsx", book(rows)).scans[PART].uncached_formulas == [(1500, 1)]
+
+
 def test_cells_without_references_are_checked_tag_by_tag_within_a_budget(monkeypatch):
     rows = "".join(f"<row>{value(None)}{value(None)}</row>" for _ in range(1_000))
     assert check_workbook("book.xlsx", book(rows)).tokenised_bytes > 0.9 * len(sheet_xml(rows))
