@@ -252,3 +252,12 @@ def test_page_choices_survive_a_visit_to_another_page():
     at.switch_page("views/activity.py").run()
     clean(at)
     assert next(b for b in at.get("button_group") if b.key == "measure").value == "revenue"
+
+
+def test_reading_an_upload_is_told_in_the_users_language():
+    at = app()
+    at.sidebar.selectbox(key="language").set_value("nb").run()
+    upload(at, ("log.csv", LOG_CSV, "text/csv"))
+    clean(at)
+    told = [visible(m.value) for m in at.markdown]
+    assert "log.csv: leser filen" in told and "log.csv: 54 rader lest" in told, told

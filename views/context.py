@@ -17,6 +17,7 @@ from metrics import filters as filtering, sandbox
 from metrics.analysis import Analysis, analyse
 from metrics.filters import Filters, Slice
 from metrics.ingest import Dataset, RawFile, Upload, ingest, load
+from metrics.ingest.progress import Step
 from metrics.errors import InputError
 from metrics.scenarios import DEFAULT_SCENARIO, SCENARIOS, Scenario, Thresholds, activity_weights
 from views import share, state
@@ -128,6 +129,11 @@ def current_mapping() -> dict:
     return st.session_state.setdefault(state.MAPPING, {})
 
 
+def said(step) -> str:
+    """A reader's step in the session's language; a worker's other text as it is, made inert."""
+    return md(lang().render(step.said)) if isinstance(step, Step) else md(step)
+
+
 def _read_uploads(uploaded) -> tuple[list[RawFile], str]:
     """Each uploaded file read once, in a sandboxed worker, and a key for their content.
 
@@ -149,7 +155,7 @@ def _read_uploads(uploaded) -> tuple[list[RawFile], str]:
                 status.update(label=t("Reading {name}…", name=md(name)))
                 known[(name, digest)] = sandbox.read(Upload(name, file.getvalue()),
                                                      progress=lambda step, name=name: status.write(
-                                                         t("{name}: {step}", name=md(name), step=t(step))))
+                                                         t("{name}: {step}", name=md(name), step=said(step))))
             status.update(label=t("Read {count} file(s)", count=len(unread)), state="complete", expanded=False)
     for key in set(known) - set(keys):
         del known[key]

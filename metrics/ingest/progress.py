@@ -2,19 +2,22 @@
 that a page can translate the phrase and write the numbers its own way.
 
 A step is a `Step`: the phrase filled in, in English (what `str()` gives, for a caller that only shows it),
-with `.message` (the phrase, a key for translation) and `.values` (its numbers and names). Only these
-phrases are ever passed on from a reader's worker process (see metrics.sandbox), whatever it sends.
+with `.message` (the phrase, a key for translation) and `.values` (its numbers and names); `.said` is the
+Message a page renders in the user's language. Only these phrases are ever passed on from a reader's worker
+process (see metrics.sandbox), whatever it sends.
 """
 from __future__ import annotations
 
 import string
 from collections.abc import Callable
 
-CHECKING = "checking the workbook"
-CHECKED = "{rows} rows checked"
-READING_SHEET = "reading sheet '{sheet}'"
-READING_FILE = "reading the file"
-ROWS_READ = "{rows} rows read"
+from metrics.text import N_, Message
+
+CHECKING = N_("checking the workbook")
+CHECKED = N_("{rows:count} rows checked")
+READING_SHEET = N_("reading sheet '{sheet}'")
+READING_FILE = N_("reading the file")
+ROWS_READ = N_("{rows:count} rows read")
 STEPS = (CHECKING, CHECKED, READING_SHEET, READING_FILE, ROWS_READ)
 VALUE_TYPES = {"rows": int, "sheet": str}  # what each value of the phrases is
 MAX_VALUE_CHARS = 256
@@ -29,11 +32,13 @@ class Step(str):
     values: dict[str, int | str]
 
     def __new__(cls, message: str, **values: int | str) -> Step:
-        text = message.format(**{key: f"{value:,}" if isinstance(value, int) else value
-                                 for key, value in values.items()})
-        step = super().__new__(cls, text)
+        step = super().__new__(cls, str(Message(message, values)))
         step.message, step.values = message, values
         return step
+
+    @property
+    def said(self) -> Message:
+        return Message(self.message, self.values)
 
 
 Progress = Callable[[Step], None]

@@ -34,12 +34,18 @@ def test_a_csv_says_it_is_read_and_how_many_rows():
 
 
 def test_a_step_keeps_its_phrase_and_values_apart_from_its_english():
-    step = Step("{rows} rows read", rows=412_000)
-    assert (step, step.message, step.values) == ("412,000 rows read", "{rows} rows read", {"rows": 412_000})
+    step = Step("{rows:count} rows read", rows=412_000)
+    assert (step, step.message, step.values) == ("412,000 rows read", "{rows:count} rows read", {"rows": 412_000})
+
+
+def test_a_step_is_said_in_the_users_language():
+    from i18n import language
+
+    assert language("nb").render(Step("{rows:count} rows read", rows=412_000).said) == "412\u00a0000 rader lest"
 
 
 @pytest.mark.parametrize("sent", [
-    ["{rows} rows read", {"rows": 7}],
+    ["{rows:count} rows read", {"rows": 7}],
     ["reading sheet '{sheet}'", {"sheet": "Aktiviteter 2026"}],
 ])
 def test_a_readers_step_sent_by_a_worker_is_rebuilt(sent):
@@ -48,13 +54,13 @@ def test_a_readers_step_sent_by_a_worker_is_rebuilt(sent):
 
 
 @pytest.mark.parametrize("sent", [
-    ["{rows} rows deleted", {"rows": 7}],  # not a reader's phrase
-    ["{rows} rows read", {"rows": 7, "extra": 1}],  # values the phrase doesn't have
-    ["{rows} rows read", {}],
-    ["{rows} rows read", {"rows": "{0.__class__}"}],  # only numbers for numbers... or short names
+    ["{rows:count} rows deleted", {"rows": 7}],  # not a reader's phrase
+    ["{rows:count} rows read", {"rows": 7, "extra": 1}],  # values the phrase doesn't have
+    ["{rows:count} rows read", {}],
+    ["{rows:count} rows read", {"rows": "{0.__class__}"}],  # only numbers for numbers... or short names
     ["reading sheet '{sheet}'", {"sheet": "x" * 257}],
-    ["{rows} rows read", {"rows": True}],
-    ["{rows} rows read", [7]],
+    ["{rows:count} rows read", {"rows": True}],
+    ["{rows:count} rows read", [7]],
     "checking the workbook",
 ])
 def test_anything_else_from_a_worker_is_no_step(sent):
