@@ -7,14 +7,15 @@
 An Analysis is frozen: the same data, scenario and filters always give the same numbers, so a page can
 never compute one figure differently from another page. Its tables are computed on first use and kept
 with it, so a page pays only for what it draws; a cache of Analysis objects (the dashboard keeps one per
-view in the session) makes a click or a page switch cost nothing. What depends on a page's own choice —
+population, dates and teams, in the session) makes a click or a page switch cost nothing, and choosing reps
+(Analysis.with_reps) shares everything the population decides. What depends on a page's own choice —
 the performance measure, the period and lag of a trend, the comparison, the rep in focus — is asked for
 with that choice and kept too.
 """
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import pandas as pd
@@ -31,6 +32,19 @@ from metrics.trends import lag_effect, period_table
 
 COMPARISONS = ("chosen", "month", "quarter")
 MAX_LAG = 6
+# Views of the same population over other reps that an Analysis keeps: a rep filter clicked on and off again
+# costs nothing, and a long session of clicks cannot grow without bound.
+KEPT_REP_CHOICES = 8
+
+
+def _population_level(compute):
+    """A property that depends on the population only (data, scenario, weights, dates and teams), never on
+    the reps chosen: computed once, and kept where every Analysis of the same population finds it."""
+    name = compute.__name__
+
+    def get(self):
+        return self._keep(name, lambda: compute(self), shared=True)
+    return property(get, doc=compute.__doc__)
 
 
 @dataclass(frozen=True)
@@ -76,12 +90,29 @@ class Analysis:
     filters: Filters
     scoped: Slice  # every row, in the scenario's words
     weights: dict[str, float]  # activity key → weight: how much one activity of each type counts as effort
-    _kept: dict = field(default_factory=dict, repr=False)
+    _kept: dict = field(default_factory=dict, repr=False)  # what this view's chosen reps decide
+    _shared: dict = field(default_factory=dict, repr=False)  # what the population decides (see with_reps)
 
-    def _keep(self, key, compute):
-        if key not in self._kept:
-            self._kept[key] = compute()
-        return self._kept[key]
+    def _keep(self, key, compute, shared: bool = False):
+        kept = self._shared if shared else self._kept
+        if key not in kept:
+            kept[key] = compute()
+        return kept[key]
+
+    def with_reps(self, reps: tuple[str, ...]) -> Analysis:
+        """The same analysis with other reps chosen. Everything the population decides (the rep table, the
+        flags, the curves, the funnel and the findings) is shared with this one, not computed again: choosing
+        a rep costs only the chosen reps' own numbers."""
+        reps = tuple(reps)
+        if reps == self.filters.reps:
+            return self
+        choices = self._shared.setdefault("with_reps", {})
+        if reps not in choices:
+            while len(choices) >= KEPT_REP_CHOICES:
+                del choices[next(iter(choices))]
+            choices[reps] = Analysis(self.scenario, self.dataset, replace(self.filters, reps=reps), self.scoped,
+                                     self.weights, _shared=self._shared)
+        return choices[reps]
 
     # --------------------------------------------------------------------------------------------- slices
 
@@ -89,17 +120,17 @@ class Analysis:
     def basis(self) -> str:
         return self.scoped.basis
 
-    @cached_property
+    @_population_level
     def bounds(self) -> tuple[dt.date, dt.date] | None:
         """The first and last date in the data."""
         return filtering.date_bounds(self.scoped)
 
-    @cached_property
+    @_population_level
     def coverage(self) -> tuple[dt.date, dt.date] | None:
         """The dates both effort and results are recorded for: what a comparison may use."""
         return filtering.coverage(self.scoped)
 
-    @cached_property
+    @_population_level
     def population(self) -> Slice:
         """Dates and teams applied: the group every rep is compared with."""
         return filtering.apply(self.scoped, self.filters.without_reps())
@@ -116,7 +147,7 @@ class Analysis:
         if performance == "won":
             return self.insights.reps
         return self._keep(("team_reps", performance), lambda: diagnostics.rep_table(
-            self.population, self.scenario.thresholds, performance, weights=self.weights))
+            self.population, self.scenario.thresholds, performance, weights=self.weights), shared=True)
 
     def reps(self, performance: str = "won") -> pd.DataFrame:
         """The team's rep table restricted to the reps the filter chose (all when it chose none)."""
@@ -124,7 +155,7 @@ class Analysis:
         return everyone[everyone["rep"].isin(self.filters.reps)].reset_index(drop=True) if self.filters.reps \
             else everyone
 
-    @cached_property
+    @_population_level
     def insights(self) -> Insights:
         """Every analysis of the population, and the ranked findings."""
         return insights(self.population, self.scenario, weights=self.weights)
@@ -133,11 +164,11 @@ class Analysis:
     def findings(self) -> list[Finding]:
         return self.insights.findings
 
-    @cached_property
+    @_population_level
     def pooled_rate(self) -> float | None:
         return diagnostics.pooled_rate(self.team_reps())
 
-    @cached_property
+    @_population_level
     def flag_rule(self) -> diagnostics.FlagRule:
         """How the flag was decided across the team: what it guarantees, and how far reps differ."""
         return diagnostics.flag_rule(self.team_reps(), self.scenario.thresholds.confidence)
@@ -150,24 +181,24 @@ class Analysis:
     def quadrant_lines(self, performance: str = "won") -> dict[str, float]:
         return diagnostics.quadrant_lines(self.team_reps(performance), performance)
 
-    @cached_property
+    @_population_level
     def expected(self) -> pd.DataFrame:
         return self.insights.expected
 
     def curve(self, performance: str = "won") -> pd.DataFrame:
         """The team's expected curve for `performance`, as points to draw."""
         return self._keep(("curve", performance),
-                          lambda: expectation.curve_points(self.team_reps(performance), performance))
+                          lambda: expectation.curve_points(self.team_reps(performance), performance), shared=True)
 
-    @cached_property
+    @_population_level
     def curves(self) -> dict:
         return expectation.team_curves(self.team_reps())
 
-    @cached_property
+    @_population_level
     def without_effort(self) -> pd.DataFrame:
         return diagnostics.without_effort(self.team_reps())
 
-    @cached_property
+    @_population_level
     def funnel_limits(self) -> pd.DataFrame:
         return diagnostics.funnel_plot_limits(self.team_reps(), self.scenario.thresholds.confidence)
 
@@ -181,7 +212,7 @@ class Analysis:
     def leaks(self) -> pd.DataFrame:
         return self.insights.leaks
 
-    @cached_property
+    @_population_level
     def funnel_evidence(self) -> FunnelEvidence:
         return FunnelEvidence(stages_unknown_for_lost_deals(self.population, self.scenario),
                               lost_without_stage(self.population, self.scenario),
@@ -196,7 +227,7 @@ class Analysis:
             return self.insights.mix
         return activity_mix(self.current, self.scenario, confidence=self.scenario.thresholds.confidence)
 
-    @cached_property
+    @_population_level
     def mix_by_rep(self) -> pd.DataFrame:
         return activity_mix(self.population, self.scenario, by=("rep",),
                             confidence=self.scenario.thresholds.confidence)
@@ -236,7 +267,7 @@ class Analysis:
     def teams(self) -> pd.DataFrame:
         return self.insights.teams
 
-    @cached_property
+    @_population_level
     def team_lines(self) -> dict[str, float]:
         """Where the quadrant lines sit when the units are teams."""
         return diagnostics.quadrant_lines(self.teams, "won")
@@ -272,7 +303,7 @@ class Analysis:
                 mix=mix.assign(team_share=mix["activity_type"].map(team_share)) if len(mix) else mix,
                 periods=period_table(mine, "month", self.scenario.thresholds.rise_pct),
             )
-        return self._keep(("rep", rep), compute)
+        return self._keep(("rep", rep), compute, shared=True)
 
 
 def analyse(dataset: Dataset, scenario: Scenario, filters: Filters | None = None,

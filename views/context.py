@@ -100,10 +100,10 @@ def _scope(data_key: str, scenario_key: str, assigned_json: str, _dataset: Datas
 @st.cache_resource(scope="session", max_entries=16, show_spinner=False)
 def _analysis(view_key: str, _dataset: Dataset, _scoped: Slice, _scenario: Scenario, _chosen: Filters,
               _weights: dict[str, float]) -> Analysis:
-    """One Analysis per view; `view_key` names the data, scenario, thresholds and filters.
+    """One Analysis per population; `view_key` names the data, scenario, thresholds, weights, dates and teams.
 
     Clicks, tabs and page switches rerun the script without changing any of these, so they reuse the same
-    Analysis and what it has already computed.
+    Analysis and what it has already computed; a rep filter is Analysis.with_reps of it.
     """
     return analyse(_dataset, _scenario, _chosen, scoped=_scoped, weights=_weights)
 
@@ -402,11 +402,14 @@ def build_view(page_path: str = "") -> View:
     scoped = _sample_scope(scenario.key, assigned) if is_sample else _scope(data_key, scenario.key, assigned, dataset)
     chosen = _filters(scoped, data_key)
     _write_url(scenario, chosen, filtering.date_bounds(scoped), page_path == state.REPS.url_path, weights)
-    choices = f"{assigned}|{scenario.thresholds!r}|{chosen!r}|{json.dumps(weights, sort_keys=True)}"
+    # One Analysis per population (dates and teams); choosing reps derives from it and shares its work.
+    population = chosen.without_reps()
+    choices = f"{assigned}|{scenario.thresholds!r}|{population!r}|{json.dumps(weights, sort_keys=True)}"
     if is_sample:
-        analysis = _sample_analysis(f"{scenario.key}|{choices}", scenario, chosen, assigned, weights)
+        analysis = _sample_analysis(f"{scenario.key}|{choices}", scenario, population, assigned, weights)
     else:
-        analysis = _analysis(f"{data_key}|{scenario.key}|{choices}", dataset, scoped, scenario, chosen, weights)
+        analysis = _analysis(f"{data_key}|{scenario.key}|{choices}", dataset, scoped, scenario, population, weights)
+    analysis = analysis.with_reps(chosen.reps)
     for note in st.session_state.pop(state.ADDRESS_NOTES, []):
         st.info(note, icon=":material/link:")
     share.show_share_notice()
