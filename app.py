@@ -1,4 +1,5 @@
 """The frame: page config, the shared sidebar, and the page navigation."""
+
 import streamlit as st
 
 from views import share, state
@@ -10,8 +11,12 @@ st.set_page_config(page_title="Sales activity vs performance", page_icon=":mater
 read_address()  # before the page titles: a link that says lang=nb opens in Norwegian
 require_sign_in()  # only with an [auth] section in the secrets; then shared links need it too
 
-page = st.navigation([st.Page(p.path, title=t(p.title), icon=p.icon, url_path=p.url_path, default=p is state.OVERVIEW)
-                      for p in state.PAGES])
+page = st.navigation(
+    [
+        st.Page(p.path, title=t(p.title), icon=p.icon, url_path=p.url_path, default=p is state.OVERVIEW)
+        for p in state.PAGES
+    ]
+)
 view = build_view(page.url_path)
 if share.delete_from_address():  # a share link's owner is deleting it: nothing else on this page
     st.stop()

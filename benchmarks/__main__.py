@@ -12,6 +12,7 @@ temporary folder, and times in one run, each measurement in a fresh process (see
 It writes the tables to docs/BENCHMARKS.md (or --output) with the machine and the date. `--quick` (10k rows,
 one repetition, AppTest at 10k) is the smoke check CI runs; its figures say nothing about speed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,8 +35,13 @@ MEASURE_SECONDS = 900  # openpyxl at 1M rows takes about 90 s here; a hang is a 
 
 def measure(kind: str, path: Path) -> dict:
     """One measurement in a fresh interpreter (benchmarks/measure.py)."""
-    done = subprocess.run([sys.executable, "-m", "benchmarks.measure", kind, str(path)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=MEASURE_SECONDS)
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.measure", kind, str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=MEASURE_SECONDS,
+    )
     if done.returncode != 0:
         raise SystemExit(f"{kind} on {path.name} failed:\n{done.stderr[-4000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -44,8 +50,13 @@ def measure(kind: str, path: Path) -> dict:
 def cli(path: Path) -> float:
     """Seconds for the whole command line, interpreter start included."""
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "metrics", "analyze", str(path), "--format", "json", "-o", "/dev/null"],
-                   cwd=ROOT, check=True, capture_output=True, timeout=MEASURE_SECONDS)
+    subprocess.run(
+        [sys.executable, "-m", "metrics", "analyze", str(path), "--format", "json", "-o", "/dev/null"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=MEASURE_SECONDS,
+    )
     return time.perf_counter() - started
 
 
@@ -78,8 +89,10 @@ def run(quick: bool, repeat: int, say=print) -> report.Results:
         # A rerun reads nothing: after the upload the workbook and the CSV give the same frames.
         largest = files[max(sizes)]["xlsx"]
         results.apptest = measure("apptest", largest)
-        say(f"AppTest at {max(sizes):,} rows: upload {results.apptest['upload']:.2f} s, rerun after a filter "
-            f"change {results.apptest['rerun'] * 1000:.0f} ms (median)")
+        say(
+            f"AppTest at {max(sizes):,} rows: upload {results.apptest['upload']:.2f} s, rerun after a filter "
+            f"change {results.apptest['rerun'] * 1000:.0f} ms (median)"
+        )
         if not quick:
             results.profile = measure("profile", largest)
     results.load_after = os.getloadavg()

@@ -18,6 +18,7 @@ measured on the same teams for comparison.
     python benchmarks/flag_simulation.py            # the issue's design, about half a minute
     python benchmarks/flag_simulation.py --teams 500  # tighter estimates
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,9 +40,14 @@ from metrics.scenarios import Thresholds  # noqa: E402
 from metrics.stats import wilson_interval  # noqa: E402
 
 THRESHOLDS = Thresholds()
-NO_ACTIVITY = pd.DataFrame({column: pd.Series(dtype="string" if column in {"rep", "team", "activity_type",
-                                                                             "deal_id", "source"} else "float64")
-                            for column in ACTIVITY_COLUMNS}).assign(stage=pd.Series(dtype="Int64"))
+NO_ACTIVITY = pd.DataFrame(
+    {
+        column: pd.Series(
+            dtype="string" if column in {"rep", "team", "activity_type", "deal_id", "source"} else "float64"
+        )
+        for column in ACTIVITY_COLUMNS
+    }
+).assign(stage=pd.Series(dtype="Int64"))
 
 
 def deals_table(decided: np.ndarray, won: np.ndarray) -> Slice:
@@ -50,14 +56,23 @@ def deals_table(decided: np.ndarray, won: np.ndarray) -> Slice:
     wins = np.concatenate([np.arange(n) < k for n, k in zip(decided, won)]).astype("int64")
     count = len(reps)
     date = pd.Series(np.full(count, np.datetime64("2026-06-30", "ns")))
-    outcomes = pd.DataFrame({
-        "date": date, "rep": pd.Series(reps, dtype="string"), "team": pd.Series(pd.NA, index=range(count),
-                                                                                 dtype="string"),
-        "deal_id": pd.Series([f"D{i}" for i in range(count)], dtype="string"),
-        "status": pd.Series(np.where(wins == 1, "won", "lost"), dtype="string"),
-        "stage_level": pd.Series(pd.NA, index=range(count), dtype="Int64"), "won": wins, "lost": 1 - wins,
-        "revenue": wins * 1000.0, "amount": pd.Series(1000.0, index=range(count), dtype="Float64"),
-        "satisfaction": pd.Series(pd.NA, index=range(count), dtype="Float64"), "engaged": date, "source": "sim"})
+    outcomes = pd.DataFrame(
+        {
+            "date": date,
+            "rep": pd.Series(reps, dtype="string"),
+            "team": pd.Series(pd.NA, index=range(count), dtype="string"),
+            "deal_id": pd.Series([f"D{i}" for i in range(count)], dtype="string"),
+            "status": pd.Series(np.where(wins == 1, "won", "lost"), dtype="string"),
+            "stage_level": pd.Series(pd.NA, index=range(count), dtype="Int64"),
+            "won": wins,
+            "lost": 1 - wins,
+            "revenue": wins * 1000.0,
+            "amount": pd.Series(1000.0, index=range(count), dtype="Float64"),
+            "satisfaction": pd.Series(pd.NA, index=range(count), dtype="Float64"),
+            "engaged": date,
+            "source": "sim",
+        }
+    )
     return Slice(NO_ACTIVITY, outcomes[OUTCOME_COLUMNS], "deals")
 
 
@@ -69,8 +84,18 @@ def old_rule(reps: pd.DataFrame) -> pd.Series:
     return busy & (reps["trials"] >= THRESHOLDS.min_volume) & (upper < pooled)
 
 
-def run(rng: np.random.Generator, teams: int, rate: float, reps: int, low: int, high: int,
-        weak: int = 0, weak_share: float = 0.5, spread: float = 0.0, star: int = 0) -> dict:
+def run(
+    rng: np.random.Generator,
+    teams: int,
+    rate: float,
+    reps: int,
+    low: int,
+    high: int,
+    weak: int = 0,
+    weak_share: float = 0.5,
+    spread: float = 0.0,
+    star: int = 0,
+) -> dict:
     """Simulate `teams` teams; the first `weak` reps win at rate × weak_share on the team's top volume."""
     new_false = old_false = both = old_both = applied = 0
     caught, old_caught = [], []
@@ -80,7 +105,7 @@ def run(rng: np.random.Generator, teams: int, rate: float, reps: int, low: int, 
         rates = 1 / (1 + np.exp(-logit)) * np.ones(reps)
         decided[:weak], rates[:weak] = (2 * high if star else high), rate * weak_share
         if star:
-            decided[weak:weak + star], rates[weak:weak + star] = int(0.6 * (low + high) / 2), min(2.1 * rate, 0.95)
+            decided[weak : weak + star], rates[weak : weak + star] = int(0.6 * (low + high) / 2), min(2.1 * rate, 0.95)
         table = rep_table(deals_table(decided, rng.binomial(decided, rates)), THRESHOLDS)
         planted = table["rep"].isin([f"Rep {i:02d}" for i in range(weak)])
         new_false += bool((table["flagged"] & ~planted).any())
@@ -91,8 +116,16 @@ def run(rng: np.random.Generator, teams: int, rate: float, reps: int, low: int, 
             old_caught.append(int((old_rule(table) & planted).sum()))
             both += caught[-1] == weak
             old_both += old_caught[-1] == weak
-    return {"teams": teams, "false": new_false, "old_false": old_false, "applied": applied,
-            "both": both, "caught": sum(caught), "weak": weak * teams, "old_both": old_both}
+    return {
+        "teams": teams,
+        "false": new_false,
+        "old_false": old_false,
+        "applied": applied,
+        "both": both,
+        "caught": sum(caught),
+        "weak": weak * teams,
+        "old_both": old_both,
+    }
 
 
 def main() -> None:
@@ -104,34 +137,44 @@ def main() -> None:
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
     started = time.perf_counter()
-    print(f"Default thresholds: at least {THRESHOLDS.min_volume} decided deals, {THRESHOLDS.confidence:.0%} "
-          f"confidence (false discovery rate {1 - THRESHOLDS.confidence:.0%}). Seed {args.seed}.\n")
+    print(
+        f"Default thresholds: at least {THRESHOLDS.min_volume} decided deals, {THRESHOLDS.confidence:.0%} "
+        f"confidence (false discovery rate {1 - THRESHOLDS.confidence:.0%}). Seed {args.seed}.\n"
+    )
     print("Equal teams (30 reps, one true win rate): teams with anyone flagged")
     for low, high in ((300, 600), (60, 400)):
         for rate in args.rates:
             result = run(rng, args.teams, rate, 30, low, high)
-            print(f"  {low}-{high} deals, win rate {rate:.0%}: {result['false']} of {result['teams']} "
-                  f"({result['false'] / result['teams']:.1%}); old rule {result['old_false']} "
-                  f"({result['old_false'] / result['teams']:.1%}); overdispersion applied in {result['applied']}")
+            print(
+                f"  {low}-{high} deals, win rate {rate:.0%}: {result['false']} of {result['teams']} "
+                f"({result['false'] / result['teams']:.1%}); old rule {result['old_false']} "
+                f"({result['old_false'] / result['teams']:.1%}); overdispersion applied in {result['applied']}"
+            )
     print("\nReal gaps (two of 30 reps at half the rate, on the team's top volume): both caught")
     for low, high in ((300, 600), (60, 400)):
         for rate in args.rates:
             result = run(rng, args.gap_teams, rate, 30, low, high, weak=2)
-            print(f"  {low}-{high} deals, win rate {rate:.0%}: both in {result['both']} of {result['teams']} "
-                  f"teams, {result['caught']} of {result['weak']} reps; another rep flagged in {result['false']}; "
-                  f"old rule: both in {result['old_both']}")
+            print(
+                f"  {low}-{high} deals, win rate {rate:.0%}: both in {result['both']} of {result['teams']} "
+                f"teams, {result['caught']} of {result['weak']} reps; another rep flagged in {result['false']}; "
+                f"old rule: both in {result['old_both']}"
+            )
     print("\nTeams that differ (logit sd 0.3 around the rate, nobody planted): teams with anyone flagged")
     for rate in args.rates:
         result = run(rng, args.teams, rate, 30, 60, 400, spread=0.3)
-        print(f"  60-400 deals, win rate {rate:.0%}: {result['false']} of {result['teams']} "
-              f"({result['false'] / result['teams']:.1%}); old rule {result['old_false']}; overdispersion "
-              f"applied in {result['applied']}")
+        print(
+            f"  60-400 deals, win rate {rate:.0%}: {result['false']} of {result['teams']} "
+            f"({result['false'] / result['teams']:.1%}); old rule {result['old_false']}; overdispersion "
+            f"applied in {result['applied']}"
+        )
     print("\nA dozen with two far behind (a third of the rate on twice the top volume, two stars on 0.6×)")
     for rate in args.rates:
         result = run(rng, args.gap_teams, rate, 12, 60, 400, weak=2, weak_share=1 / 3, star=2)
-        print(f"  win rate {rate:.0%}: both in {result['both']} of {result['teams']} teams, {result['caught']} of "
-              f"{result['weak']} reps; another rep flagged in {result['false']}; overdispersion applied in "
-              f"{result['applied']}; old rule: both in {result['old_both']}")
+        print(
+            f"  win rate {rate:.0%}: both in {result['both']} of {result['teams']} teams, {result['caught']} of "
+            f"{result['weak']} reps; another rep flagged in {result['false']}; overdispersion applied in "
+            f"{result['applied']}; old rule: both in {result['old_both']}"
+        )
     print(f"\n{time.perf_counter() - started:.1f} s")
 
 

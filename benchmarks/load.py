@@ -7,6 +7,7 @@ their own reps; the script reports how long each step took to settle (p50, p95) 
 (with its reader workers) before, at peak and after. tests/browser/test_many_users.py runs it with a few
 users in CI.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,8 +39,10 @@ def user_file(number: int) -> tuple[str, bytes]:
         for deal in range(DEALS_PER_REP):
             won = (deal * (rep + 2) + number) % 5 < 2
             month = 1 + deal % 6
-            lines.append(f"U{number:02d}-{rep}-{deal};U{number:02d} Rep {rep};Team {rep % 2};"
-                         f"{'Won' if won else 'Lost'};{1000 + 37 * deal};0{month}.01.2026;2{month % 9}.0{month}.2026")
+            lines.append(
+                f"U{number:02d}-{rep}-{deal};U{number:02d} Rep {rep};Team {rep % 2};"
+                f"{'Won' if won else 'Lost'};{1000 + 37 * deal};0{month}.01.2026;2{month % 9}.0{month}.2026"
+            )
     return f"user{number:02d}.csv", ("\n".join(lines) + "\n").encode()
 
 
@@ -142,7 +145,8 @@ async def one_user(browser, url: str, number: int) -> UserResult:
 
         started = time.monotonic()
         await page.locator("[data-testid='stSidebar'] input[type='file']").first.set_input_files(
-            [{"name": name, "mimeType": "text/csv", "buffer": content}])
+            [{"name": name, "mimeType": "text/csv", "buffer": content}]
+        )
         await _settle(page, "Overview", name)
         result.steps["upload"] = time.monotonic() - started
 
@@ -153,8 +157,9 @@ async def one_user(browser, url: str, number: int) -> UserResult:
         await wanted.wait_for()
         options = [text.strip() for text in await page.get_by_role("option").all_inner_texts()]
         # Streamlit offers 'Select N matches' for what the typing matched: N must be this user's reps alone.
-        result.saw_others += [option for option in options if not option.startswith(mine)
-                              and option != f"Select {REPS_PER_USER} matches"]
+        result.saw_others += [
+            option for option in options if not option.startswith(mine) and option != f"Select {REPS_PER_USER} matches"
+        ]
         started = time.monotonic()
         await wanted.click()
         await page.keyboard.press("Escape")
@@ -166,9 +171,10 @@ async def one_user(browser, url: str, number: int) -> UserResult:
         await _settle(page, "Activity vs performance", name)
         result.steps["page"] = time.monotonic() - started
         text = await page.locator("[data-testid='stMain']").inner_text()
-        result.saw_others += sorted({word for word in text.split() if word.startswith("U") and word[1:3].isdigit()
-                                     and f"{word[:3]} " != mine})
-    except Exception as error:  # noqa: BLE001 - a user's failure is reported, not raised
+        result.saw_others += sorted(
+            {word for word in text.split() if word.startswith("U") and word[1:3].isdigit() and f"{word[:3]} " != mine}
+        )
+    except Exception as error:
         result.error = f"{type(error).__name__}: {str(error).splitlines()[0][:200]}"
     finally:
         await context.close()
@@ -204,8 +210,9 @@ class LoadResult:
 
     @property
     def failures(self) -> list[str]:
-        return [f"user {r.number}: {r.error}" for r in self.results if r.error] + \
-            [f"user {r.number} saw {r.saw_others[:3]}" for r in self.results if r.saw_others]
+        return [f"user {r.number}: {r.error}" for r in self.results if r.error] + [
+            f"user {r.number} saw {r.saw_others[:3]}" for r in self.results if r.saw_others
+        ]
 
 
 def _in_own_thread(work):
@@ -216,8 +223,9 @@ def _in_own_thread(work):
     def target() -> None:
         try:
             outcome["value"] = work()
-        except BaseException as error:  # noqa: BLE001 - handed back to the caller below
+        except BaseException as error:
             outcome["error"] = error
+
     thread = threading.Thread(target=target, name="load-users")
     thread.start()
     thread.join()
@@ -244,11 +252,13 @@ def report(load: LoadResult) -> str:
     mib = 1024 * 1024
     rows = "\n".join(
         f"| {step} | {load.percentile(step, 0.5):.2f} | {load.percentile(step, 0.95):.2f} |"
-        for step in ("open", "upload", "filter", "page") if load.percentile(step, 0.5) is not None)
+        for step in ("open", "upload", "filter", "page")
+        if load.percentile(step, 0.5) is not None
+    )
     failures = "\n".join(f"- {failure}" for failure in load.failures) or "- none"
     return f"""## Many users at once
 
-`python benchmarks/load.py --users {load.users}` on {platform.node() or 'this machine'}, {os.cpu_count()} cores,
+`python benchmarks/load.py --users {load.users}` on {platform.node() or "this machine"}, {os.cpu_count()} cores,
 Python {platform.python_version()}, {dt.date.today():%Y-%m-%d}. {load.users} browser contexts (headless Chromium, one
 Streamlit session each) at once against one server on loopback. Each opens the app, uploads its own
 deals file ({REPS_PER_USER} reps × {DEALS_PER_REP} deals, read in the sandboxed reader), picks one of its
@@ -282,7 +292,7 @@ def main() -> int:
     if args.write:
         existing = args.write.read_text() if args.write.exists() else "# Reliability\n\n"
         head, _, rest = existing.partition("## Many users at once")
-        tail = rest[rest.find("\n## "):] if "\n## " in rest else ""
+        tail = rest[rest.find("\n## ") :] if "\n## " in rest else ""
         args.write.write_text(head.rstrip() + "\n\n" + text + tail)
     return 1 if load.failures else 0
 

@@ -9,6 +9,7 @@ mark never falls) and no cache of an earlier one helps it.
     openpyxl  pandas.read_excel(engine="openpyxl"), the baseline
     apptest   the app in Streamlit's AppTest: upload the file, then change the rep and team filters
 """
+
 from __future__ import annotations
 
 import json
@@ -118,6 +119,7 @@ def project(path: Path) -> dict:
     from metrics.ingest import Upload, ingest, load
     from metrics.scenarios import SCENARIOS
     from views import charts
+
     imports = time.perf_counter() - started
     # A server has a warm worker before the first upload (a tiny read waits until it is), and has drawn the
     # sample data's first chart: the dashboard opens on it.
@@ -130,8 +132,9 @@ def project(path: Path) -> dict:
     with TreeWatch() as watch:
         cpu0 = _tree_cpu()
         t0 = time.perf_counter()
-        raw = sandbox.read(Upload(path.name, content), progress=lambda step: progress.append(
-            (time.perf_counter() - t0, step)))
+        raw = sandbox.read(
+            Upload(path.name, content), progress=lambda step: progress.append((time.perf_counter() - t0, step))
+        )
         t1 = time.perf_counter()
         if raw.error:
             raise SystemExit(f"{path.name}: {raw.error}")
@@ -144,11 +147,23 @@ def project(path: Path) -> dict:
         t4 = time.perf_counter()
         cpu = _tree_cpu() - cpu0
     sandbox.pool().close()
-    return {"kind": "project", "rows": len(dataset.activities), "reps": len(reps),
-            "chart_bytes": len(json.dumps(chart)), "imports": imports, "read": t1 - t0, "ingest": t2 - t1, "analyse": t3 - t2, "chart": t4 - t3,
-            "total": t4 - t0, "cpu": cpu, "server_peak": _own_peak(),
-            "worker_peak": max(watch.workers_peak(), _reaped_children_peak()), "tree_peak": watch.tree_peak,
-            "progress": progress}
+    return {
+        "kind": "project",
+        "rows": len(dataset.activities),
+        "reps": len(reps),
+        "chart_bytes": len(json.dumps(chart)),
+        "imports": imports,
+        "read": t1 - t0,
+        "ingest": t2 - t1,
+        "analyse": t3 - t2,
+        "chart": t4 - t3,
+        "total": t4 - t0,
+        "cpu": cpu,
+        "server_peak": _own_peak(),
+        "worker_peak": max(watch.workers_peak(), _reaped_children_peak()),
+        "tree_peak": watch.tree_peak,
+        "progress": progress,
+    }
 
 
 def in_process(path: Path) -> dict:
@@ -160,8 +175,12 @@ def in_process(path: Path) -> dict:
     seconds = time.perf_counter() - started
     if raw.error:
         raise SystemExit(f"{path.name}: {raw.error}")
-    return {"kind": "in-process", "rows": sum(len(t.frame) for t in raw.tables), "read": seconds,
-            "server_peak": _own_peak()}
+    return {
+        "kind": "in-process",
+        "rows": sum(len(t.frame) for t in raw.tables),
+        "read": seconds,
+        "server_peak": _own_peak(),
+    }
 
 
 def openpyxl(path: Path) -> dict:
@@ -178,8 +197,7 @@ def apptest(path: Path) -> dict:
 
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APPTEST_SECONDS)
     app.run()
-    mime = "text/csv" if path.suffix == ".csv" else \
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    mime = "text/csv" if path.suffix == ".csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     with TreeWatch(every=0.05) as watch:
         app.sidebar.file_uploader[0].set_value([(path.name, path.read_bytes(), mime)])
         started = time.perf_counter()
@@ -192,8 +210,9 @@ def apptest(path: Path) -> dict:
         timed: dict[str, list[float]] = {"rep": [], "team": []}
         for step in range(RERUNS):
             for kind, options in (("rep", reps), ("team", teams)):
-                widget = next(m for m in app.sidebar.multiselect if m.label == (
-                    "Reps filter" if kind == "rep" else "Teams"))
+                widget = next(
+                    m for m in app.sidebar.multiselect if m.label == ("Reps filter" if kind == "rep" else "Teams")
+                )
                 # A different choice each time: every rerun is a view not seen before, nothing cached.
                 widget.set_value([options[(3 * step + 1) % len(options)]])
                 started = time.perf_counter()
@@ -204,10 +223,17 @@ def apptest(path: Path) -> dict:
             app.run()
         next(m for m in app.sidebar.multiselect if m.label == "Reps filter").set_value([reps[-1]])
         rerun_profile = _profiled_run(app)
-    return {"kind": "apptest", "upload": upload, "rep_change": timed["rep"], "team_change": timed["team"],
-            "profile": rerun_profile,
-            "rerun": statistics.median(timed["rep"] + timed["team"]), "server_peak": _own_peak(),
-            "worker_peak": max(watch.workers_peak(), _reaped_children_peak()), "tree_peak": watch.tree_peak}
+    return {
+        "kind": "apptest",
+        "upload": upload,
+        "rep_change": timed["rep"],
+        "team_change": timed["team"],
+        "profile": rerun_profile,
+        "rerun": statistics.median(timed["rep"] + timed["team"]),
+        "server_peak": _own_peak(),
+        "worker_peak": max(watch.workers_peak(), _reaped_children_peak()),
+        "tree_peak": watch.tree_peak,
+    }
 
 
 def _check(app) -> None:
@@ -226,8 +252,9 @@ def _first_chart(path: Path):
 
     dataset = ingest([read(Upload(path.name, path.read_bytes()))])
     analysis = analyse(dataset, SCENARIOS[SCENARIO])
-    charts.quadrant_chart(analysis.team_reps(), analysis.quadrant_lines(), "won", "Activities", "Won",
-                          analysis.curve()).to_dict()
+    charts.quadrant_chart(
+        analysis.team_reps(), analysis.quadrant_lines(), "won", "Activities", "Won", analysis.curve()
+    ).to_dict()
 
 
 def _summary(profiler, top: int = 25) -> dict:
@@ -239,7 +266,9 @@ def _summary(profiler, top: int = 25) -> dict:
         short = file.split("site-packages/")[-1] if "site-packages" in file else file.replace(str(ROOT) + "/", "")
         return f"{short}:{line}({function_name})" if line else function_name
 
-    rows = [(name(f), calls, own, cumulative) for f, (calls, _, own, cumulative, _) in pstats.Stats(profiler).stats.items()]
+    rows = [
+        (name(f), calls, own, cumulative) for f, (calls, _, own, cumulative, _) in pstats.Stats(profiler).stats.items()
+    ]
     own = sorted(rows, key=lambda row: -row[2])[:top]
     ours = sorted((row for row in rows if row[0].startswith(("metrics/", "views/"))), key=lambda row: -row[3])[:top]
     return {"total": max(row[3] for row in rows), "own": own, "ours": ours}

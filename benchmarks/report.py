@@ -1,4 +1,5 @@
 """The benchmark's results and their Markdown for docs/BENCHMARKS.md."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -69,9 +70,11 @@ def _mb(value: int) -> str:
 
 def progress_line(entry: Entry) -> str:
     run = entry.project
-    line = (f"{entry.rows:>9,} rows {entry.kind:<4}: read {run['read']:.2f} s, ingest {run['ingest']:.2f} s, analyse "
-            f"{run['analyse']:.2f} s, chart {run['chart']:.2f} s, total {run['total']:.2f} s; peak "
-            f"{_mb(entry.peak)} MB")
+    line = (
+        f"{entry.rows:>9,} rows {entry.kind:<4}: read {run['read']:.2f} s, ingest {run['ingest']:.2f} s, analyse "
+        f"{run['analyse']:.2f} s, chart {run['chart']:.2f} s, total {run['total']:.2f} s; peak "
+        f"{_mb(entry.peak)} MB"
+    )
     if entry.openpyxl:
         line += f"; openpyxl {entry.openpyxl['read']:.1f} s ({entry.ratio:.1f}×)"
     return line
@@ -80,8 +83,10 @@ def progress_line(entry: Entry) -> str:
 def machine() -> str:
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     versions = ", ".join(f"{name} {_version(name)}" for name in PACKAGES)
-    return (f"{os.cpu_count()} cores ({platform.processor() or platform.machine()}), {memory / 2**30:.0f} GiB memory, "
-            f"{platform.system()} {platform.release()}, Python {platform.python_version()}; {versions}")
+    return (
+        f"{os.cpu_count()} cores ({platform.processor() or platform.machine()}), {memory / 2**30:.0f} GiB memory, "
+        f"{platform.system()} {platform.release()}, Python {platform.python_version()}; {versions}"
+    )
 
 
 def _version(name: str) -> str:
@@ -109,9 +114,13 @@ def targets(results: Results) -> str:
         f"| {rows:,}-row .xlsx to the first chart | ≤ {XLSX_SECONDS:.0f} s (moonshot ≤ {XLSX_MOONSHOT:.0f} s) | "
         f"{xlsx.project['total']:.2f} s | {_met(xlsx.project['total'] <= XLSX_SECONDS)}"
         f"{' (moonshot met)' if xlsx.project['total'] <= XLSX_MOONSHOT else ''} |",
-        f"| … against `pandas.read_excel(engine=\"openpyxl\")` | ≥ {OPENPYXL_RATIO:.0f}× | "
-        + (f"{xlsx.openpyxl['read']:.1f} s ÷ {xlsx.project['total']:.2f} s = {xlsx.ratio:.1f}× | "
-           f"{_met(xlsx.ratio >= OPENPYXL_RATIO)} |" if xlsx.openpyxl else "not run | – |"),
+        f'| … against `pandas.read_excel(engine="openpyxl")` | ≥ {OPENPYXL_RATIO:.0f}× | '
+        + (
+            f"{xlsx.openpyxl['read']:.1f} s ÷ {xlsx.project['total']:.2f} s = {xlsx.ratio:.1f}× | "
+            f"{_met(xlsx.ratio >= OPENPYXL_RATIO)} |"
+            if xlsx.openpyxl
+            else "not run | – |"
+        ),
         f"| peak memory, server + workers at one moment | ≤ {_mb(PEAK_BYTES)} MB | {_mb(peak)} MB (the two high-water "
         f"marks added: {_mb(added)} MB) | {_met(peak <= PEAK_BYTES)} |",
         f"| {rows:,}-row CSV to the first chart | ≤ {CSV_SECONDS} s | {csv.project['total']:.2f} s | "
@@ -125,26 +134,35 @@ def targets(results: Results) -> str:
 
 
 def steps(results: Results) -> str:
-    head = ("| file | size (MB) | read | ingest | analyse | chart | **total** | CPU | openpyxl | ratio | server peak "
-            "(MB) | worker peak (MB) | together at once (MB) |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-            "| ---: | ---: | ---: | ---: | ---: |")
+    head = (
+        "| file | size (MB) | read | ingest | analyse | chart | **total** | CPU | openpyxl | ratio | server peak "
+        "(MB) | worker peak (MB) | together at once (MB) |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        "| ---: | ---: | ---: | ---: | ---: |"
+    )
     lines = []
     for e in results.entries:
         run = e.project
-        lines.append(f"| {e.rows:,} rows .{e.kind} | {e.size / MB:.1f} | {run['read']:.2f} | {run['ingest']:.2f} | "
-                     f"{run['analyse']:.2f} | {run['chart']:.2f} | **{run['total']:.2f}** | {run['cpu']:.2f} | "
-                     f"{_seconds(e.openpyxl['read'] if e.openpyxl else None)} | "
-                     f"{f'{e.ratio:.1f}×' if e.ratio else '–'} | {_mb(run['server_peak'])} | "
-                     f"{_mb(run['worker_peak'])} | {_mb(run['tree_peak'])} |")
+        lines.append(
+            f"| {e.rows:,} rows .{e.kind} | {e.size / MB:.1f} | {run['read']:.2f} | {run['ingest']:.2f} | "
+            f"{run['analyse']:.2f} | {run['chart']:.2f} | **{run['total']:.2f}** | {run['cpu']:.2f} | "
+            f"{_seconds(e.openpyxl['read'] if e.openpyxl else None)} | "
+            f"{f'{e.ratio:.1f}×' if e.ratio else '–'} | {_mb(run['server_peak'])} | "
+            f"{_mb(run['worker_peak'])} | {_mb(run['tree_peak'])} |"
+        )
     return head + "\n" + "\n".join(lines)
 
 
 def reading(results: Results) -> str:
-    head = ("| file | read in the sandbox (s) | read in-process (s) | sandbox's cost (s) | progress messages | "
-            "whole CLI run (s) | imports (s) |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    lines = [f"| {e.rows:,} rows .{e.kind} | {e.project['read']:.2f} | {e.in_process['read']:.2f} | "
-             f"{e.project['read'] - e.in_process['read']:.2f} | {len(e.project['progress'])} | {_seconds(e.cli)} | "
-             f"{e.project['imports']:.2f} |" for e in results.entries]
+    head = (
+        "| file | read in the sandbox (s) | read in-process (s) | sandbox's cost (s) | progress messages | "
+        "whole CLI run (s) | imports (s) |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    )
+    lines = [
+        f"| {e.rows:,} rows .{e.kind} | {e.project['read']:.2f} | {e.in_process['read']:.2f} | "
+        f"{e.project['read'] - e.in_process['read']:.2f} | {len(e.project['progress'])} | {_seconds(e.cli)} | "
+        f"{e.project['imports']:.2f} |"
+        for e in results.entries
+    ]
     return head + "\n" + "\n".join(lines)
 
 
@@ -153,27 +171,34 @@ def rerun(results: Results) -> str:
     if not app:
         return "Not run."
     rows = max(e.rows for e in results.entries)
-    ms = lambda values: ", ".join(f"{v * 1000:.0f}" for v in values)  # noqa: E731
-    return (f"The {rows:,}-row workbook uploaded through `at.sidebar.file_uploader[0].set_value(...)`: the first run "
-            f"after the upload took {app['upload']:.2f} s (reading in the worker included). Then the rep filter "
-            f"and the team filter were set to a rep or team not chosen before, one after the other, "
-            f"{len(app['rep_change'])} times each, and `at.run()` timed:\n\n"
-            f"| change | runs (ms) | median (ms) |\n| --- | --- | ---: |\n"
-            f"| rep filter | {ms(app['rep_change'])} | {sorted(app['rep_change'])[len(app['rep_change']) // 2] * 1000:.0f} |\n"
-            f"| team filter | {ms(app['team_change'])} | "
-            f"{sorted(app['team_change'])[len(app['team_change']) // 2] * 1000:.0f} |\n"
-            f"| both | | **{app['rerun'] * 1000:.0f}** |\n\n"
-            f"Peak memory of the AppTest process {_mb(app['server_peak'])} MB, of its worker "
-            f"{_mb(app['worker_peak'])} MB.\n\nOne more rep change under cProfile (the script's thread): "
-            f"{app['profile']['total']:.2f} s.\n\n{_profile_tables(app['profile'], 15)}")
+    ms = lambda values: ", ".join(f"{v * 1000:.0f}" for v in values)
+    return (
+        f"The {rows:,}-row workbook uploaded through `at.sidebar.file_uploader[0].set_value(...)`: the first run "
+        f"after the upload took {app['upload']:.2f} s (reading in the worker included). Then the rep filter "
+        f"and the team filter were set to a rep or team not chosen before, one after the other, "
+        f"{len(app['rep_change'])} times each, and `at.run()` timed:\n\n"
+        f"| change | runs (ms) | median (ms) |\n| --- | --- | ---: |\n"
+        f"| rep filter | {ms(app['rep_change'])} | {sorted(app['rep_change'])[len(app['rep_change']) // 2] * 1000:.0f} "
+        f"|\n"
+        f"| team filter | {ms(app['team_change'])} | "
+        f"{sorted(app['team_change'])[len(app['team_change']) // 2] * 1000:.0f} |\n"
+        f"| both | | **{app['rerun'] * 1000:.0f}** |\n\n"
+        f"Peak memory of the AppTest process {_mb(app['server_peak'])} MB, of its worker "
+        f"{_mb(app['worker_peak'])} MB.\n\nOne more rep change under cProfile (the script's thread): "
+        f"{app['profile']['total']:.2f} s.\n\n{_profile_tables(app['profile'], 15)}"
+    )
 
 
 def _profile_tables(found: dict, top: int = 25) -> str:
     def table(entries) -> str:
         return "| function | calls | own (s) | cumulative (s) |\n| --- | ---: | ---: | ---: |\n" + "\n".join(
-            f"| `{name}` | {calls:,} | {own:.3f} | {cumulative:.3f} |" for name, calls, own, cumulative in entries[:top])
-    return (f"The project's functions by cumulative time:\n\n{table(found['ours'])}\n\n"
-            f"All functions by their own time:\n\n{table(found['own'])}")
+            f"| `{name}` | {calls:,} | {own:.3f} | {cumulative:.3f} |" for name, calls, own, cumulative in entries[:top]
+        )
+
+    return (
+        f"The project's functions by cumulative time:\n\n{table(found['ours'])}\n\n"
+        f"All functions by their own time:\n\n{table(found['own'])}"
+    )
 
 
 def profile(results: Results) -> str:
@@ -181,14 +206,20 @@ def profile(results: Results) -> str:
     if not found:
         return "Not run (`--quick`)."
     rows = max(e.rows for e in results.entries)
-    return (f"cProfile of the path to the first chart at {rows:,} rows (.xlsx), in one process without the "
-            f"sandbox: {found['total']:.2f} s under the profiler.\n\n{_profile_tables(found)}")
+    return (
+        f"cProfile of the path to the first chart at {rows:,} rows (.xlsx), in one process without the "
+        f"sandbox: {found['total']:.2f} s under the profiler.\n\n{_profile_tables(found)}"
+    )
 
 
 def markdown(results: Results) -> str:
     when = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-    quick = ("\n**This is a `--quick` run (10k rows, one repetition): a smoke check of the benchmark, not a "
-             "measurement of the targets.**\n" if results.quick else "")
+    quick = (
+        "\n**This is a `--quick` run (10k rows, one repetition): a smoke check of the benchmark, not a "
+        "measurement of the targets.**\n"
+        if results.quick
+        else ""
+    )
     return f"""# Benchmarks
 
 `python -m benchmarks` on {when}: {machine()}. The machine is shared: its load average was
@@ -215,9 +246,10 @@ The dashboard's path to its first chart, as `benchmarks/measure.py project` runs
 with: funnel, leaks, mix, trends, teams, findings); **chart** is `views.charts.quadrant_chart(...).to_dict()`.
 Imports, the worker's start and the first use of each library are not in the total: a server has done them
 before the first upload, when it drew the sample data the dashboard opens on, and so does the benchmark
-(the command line below pays them all). **CPU** is the CPU time the server process (all its threads) and the worker used
-over the whole path: where the total is much larger, other work on the machine took the cores. Memory: each process's high-water mark (VmHWM), the server's and the worker's (the largest
-of any worker), and the largest resident total of the server and all its workers at one moment, sampled every
+(the command line below pays them all). **CPU** is the CPU time the server process (all its threads) and
+the worker used over the whole path: where the total is much larger, other work on the machine took the
+cores. Memory: each process's high-water mark (VmHWM), the server's and the worker's (the largest of any
+worker), and the largest resident total of the server and all its workers at one moment, sampled every
 10 ms (the worker that read the file, and the fresh one started after it). The target is checked on that
 total; the two high-water marks added, as if both peaked at once, bound it from above.
 

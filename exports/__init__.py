@@ -10,6 +10,7 @@ table as a CSV. No streamlit here: the pages and the CLI call the same functions
 An export reads names only from the analysis it is given: an anonymised analysis (the share view renames
 reps and files before analysing) gives exports with no real name in them.
 """
+
 from __future__ import annotations
 
 import os
@@ -24,12 +25,21 @@ from metrics.analysis import Analysis
 
 FORMATS = {"xlsx": excel_report, "pdf": pdf_summary}
 
-__all__ = ["FORMATS", "chart_png", "excel_report", "finding_text", "pdf_summary", "report_bytes", "table_csv",
-           "write_report"]
+__all__ = [
+    "FORMATS",
+    "chart_png",
+    "excel_report",
+    "finding_text",
+    "pdf_summary",
+    "report_bytes",
+    "table_csv",
+    "write_report",
+]
 
 
-def report_bytes(analysis: Analysis, fmt: str, language: Language | str, currency: str | None = None,
-                 anonymised: bool = False) -> bytes:
+def report_bytes(
+    analysis: Analysis, fmt: str, language: Language | str, currency: str | None = None, anonymised: bool = False
+) -> bytes:
     """The report in `fmt` ('xlsx' or 'pdf'); `language` a Language or its code ('en', 'nb')."""
     if fmt not in FORMATS:
         raise ValueError(f"no report in {fmt!r}: the formats are {', '.join(FORMATS)}")
@@ -37,8 +47,14 @@ def report_bytes(analysis: Analysis, fmt: str, language: Language | str, currenc
     return FORMATS[fmt](analysis, chosen, currency=currency, anonymised=anonymised)
 
 
-def write_report(analysis: Analysis, fmt: str, language: Language | str, path: str | Path,
-                 currency: str | None = None, anonymised: bool = False) -> None:
+def write_report(
+    analysis: Analysis,
+    fmt: str,
+    language: Language | str,
+    path: str | Path,
+    currency: str | None = None,
+    anonymised: bool = False,
+) -> None:
     """Write the report the UI downloads to `path`, for `--format xlsx` / `--format pdf` and scheduled reports."""
     content, target = report_bytes(analysis, fmt, language, currency, anonymised), Path(path)
     # Written beside the target and renamed: a scheduled report never leaves a half-written file where the

@@ -5,10 +5,11 @@ Charts are drawn by vl-convert in-process from the Vega-Lite the pages send to t
 report language's separators and month names. Their data is inline: vl-convert is allowed to fetch
 nothing, so a chart can never make the machine call out to an address someone put in a rep's name.
 """
+
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 import altair as alt
 import pandas as pd
@@ -25,15 +26,21 @@ WIDTH = 640  # the width a chart is drawn at outside a page, whose width would c
 TIME_LOCALES = {"en": "en-GB", "nb": "nb-NO"}  # d3's month and weekday names for each language
 
 
-@lru_cache(maxsize=None)
+@cache
 def _number_locale(code: str) -> dict:
     """d3-format's locale for the language, from Babel's symbols: '1 234,5' and '12 %' in Norwegian."""
     from babel.numbers import format_percent, get_decimal_symbol, get_group_symbol
 
     locale = language_for(code).locale
     percent = format_percent(0, locale=locale).replace("0", "")
-    return {"decimal": get_decimal_symbol(locale), "thousands": get_group_symbol(locale), "grouping": [3],
-            "currency": ["", ""], "percent": percent, "minus": "\u2212"}
+    return {
+        "decimal": get_decimal_symbol(locale),
+        "thousands": get_group_symbol(locale),
+        "grouping": [3],
+        "currency": ["", ""],
+        "percent": percent,
+        "minus": "\u2212",
+    }
 
 
 def _drawable(value):
@@ -54,29 +61,43 @@ _UNDRAWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 def chart_png(chart: alt.TopLevelMixin, language: Language | None = None, scale: float = SCALE) -> bytes:
     """The chart as PNG bytes, its axes' numbers and dates in `language` (English if none is given)."""
     code = (language or language_for(None)).code
-    return vl_convert.vegalite_to_png(_drawable(chart.to_dict()), scale=scale, config={"background": "white"},
-                                      format_locale=_number_locale(code), time_format_locale=TIME_LOCALES[code],
-                                      allowed_base_urls=[])
+    return vl_convert.vegalite_to_png(
+        _drawable(chart.to_dict()),
+        scale=scale,
+        config={"background": "white"},
+        format_locale=_number_locale(code),
+        time_format_locale=TIME_LOCALES[code],
+        allowed_base_urls=[],
+    )
 
 
-def table_csv(frame: pd.DataFrame, language: Language, titles: dict[str, str] | None = None,
-              kinds: dict[str, str] | None = None) -> bytes:
+def table_csv(
+    frame: pd.DataFrame, language: Language, titles: dict[str, str] | None = None, kinds: dict[str, str] | None = None
+) -> bytes:
     """The table as a CSV download: the screen's headers, numbers rounded as shown, formulas neutralised."""
     return to_csv(tables.readable(frame, language, titles, kinds))
 
 
 # --------------------------------------------------------------------------------------- a report's charts
 
+
 def quadrant(analysis: Analysis, language: Language, height: int = 400) -> alt.LayerChart | None:
     """Reps by effort and won, the busy-but-not-converting quadrant shaded, as the Activity page draws it."""
     words, reps = Words(analysis, language), analysis.reps()
     if reps.empty:
         return None
-    return charts.quadrant_chart(reps, analysis.quadrant_lines(), "won", words.effort, words.won,
-                                 curve=analysis.curve(), height=height,
-                                 zone_title=language.gettext("Busy, not converting"),
-                                 curve_title=language.gettext("Expected for this effort"),
-                                 language=language).properties(width=WIDTH)
+    return charts.quadrant_chart(
+        reps,
+        analysis.quadrant_lines(),
+        "won",
+        words.effort,
+        words.won,
+        curve=analysis.curve(),
+        height=height,
+        zone_title=language.gettext("Busy, not converting"),
+        curve_title=language.gettext("Expected for this effort"),
+        language=language,
+    ).properties(width=WIDTH)
 
 
 def funnel_plot(analysis: Analysis, language: Language, width: int = WIDTH) -> alt.LayerChart | None:
@@ -84,11 +105,16 @@ def funnel_plot(analysis: Analysis, language: Language, width: int = WIDTH) -> a
     if analysis.funnel_limits.empty:
         return None
     rule = analysis.flag_rule
-    flag_title = language.ngettext("Flag limit, adjusted for {count} rep", "Flag limit, adjusted for {count} reps",
-                                   rule.judged).format(count=language.number(rule.judged)) if rule.judged \
+    flag_title = (
+        language.ngettext(
+            "Flag limit, adjusted for {count} rep", "Flag limit, adjusted for {count} reps", rule.judged
+        ).format(count=language.number(rule.judged))
+        if rule.judged
         else language.gettext("Flag limit")
-    return charts.funnel_plot(analysis.reps(), analysis.funnel_limits, Words(analysis, language).trials,
-                              flag_title, language).properties(width=width)
+    )
+    return charts.funnel_plot(
+        analysis.reps(), analysis.funnel_limits, Words(analysis, language).trials, flag_title, language
+    ).properties(width=width)
 
 
 def trend(analysis: Analysis, language: Language) -> alt.LayerChart | None:
@@ -103,6 +129,9 @@ def trend(analysis: Analysis, language: Language) -> alt.LayerChart | None:
 def report_charts(analysis: Analysis, language: Language) -> dict[str, bytes]:
     """The key charts of a report as PNGs, by name (quadrant, funnel_plot, trend); a chart the data can't
     draw is left out."""
-    drawn = {"quadrant": quadrant(analysis, language), "funnel_plot": funnel_plot(analysis, language),
-             "trend": trend(analysis, language)}
+    drawn = {
+        "quadrant": quadrant(analysis, language),
+        "funnel_plot": funnel_plot(analysis, language),
+        "trend": trend(analysis, language),
+    }
     return {name: chart_png(chart, language) for name, chart in drawn.items() if chart is not None}

@@ -7,19 +7,31 @@ only Latin-1: 'ø' and 'å' survive, a dash becomes a hyphen. Either way a chara
 folded to its plain form ('＝' to '='), never dropped unseen. A PDF runs no formulas, so names are
 printed as they are, with control characters made spaces.
 """
+
 from __future__ import annotations
 
 import io
 import unicodedata
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from fpdf import FPDF
 from PIL import Image as Picture
 
 from exports import images
-from exports.words import (TITLE, Words, change_text, comparison_line, finding_text, flag_promise, header_lines,
-                           kpi_rows, kpi_value_text, nothing_stands_out, status_counts)
+from exports.words import (
+    TITLE,
+    Words,
+    change_text,
+    comparison_line,
+    finding_text,
+    flag_promise,
+    header_lines,
+    kpi_rows,
+    kpi_value_text,
+    nothing_stands_out,
+    status_counts,
+)
 from i18n import Language
 from metrics.analysis import Analysis
 from views.escaping import plain
@@ -28,15 +40,30 @@ FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 FAMILY, CORE_FAMILY = "DejaVu", "helvetica"
 # Plain forms of characters a font may lack, after Unicode's own compatibility folding (NFKC).
-FOLDS = {"–": "-", "—": "-", "−": "-", "‐": "-", "→": "->", "…": "...", "’": "'", "‘": "'", "“": '"',
-         "”": '"',
-         "›": ">", "‹": "<", "€": "EUR", "\u202f": " ", "\u2009": " ", "\u2060": ""}
+FOLDS = {
+    "–": "-",
+    "—": "-",
+    "−": "-",
+    "‐": "-",
+    "→": "->",
+    "…": "...",
+    "’": "'",
+    "‘": "'",
+    "“": '"',
+    "”": '"',
+    "›": ">",
+    "‹": "<",
+    "€": "EUR",
+    "\u202f": " ",
+    "\u2009": " ",
+    "\u2060": "",
+}
 GREY, INK, CARD = (90, 90, 90), (20, 20, 20), (242, 245, 249)
 MARGIN = 15  # mm
 CARDS_PER_ROW = 3
 
 
-@lru_cache(maxsize=None)
+@cache
 def _glyphs(path: Path) -> frozenset[int]:
     from fontTools.ttLib import TTFont
 
@@ -123,9 +150,16 @@ def _cards(pdf: Summary, analysis: Analysis, language: Language, currency: str |
         if kpi.previous is not None:
             pdf.set_xy(x + 3, y + 15)
             pdf.style(8.5, colour=GREY)
-            pdf.cell(width - 6, 4, pdf.text(language.gettext("{change} against {before}").format(
-                change=change_text(kpi.change, language),
-                before=kpi_value_text(kpi.kpi, kpi.previous, language, currency))))
+            pdf.cell(
+                width - 6,
+                4,
+                pdf.text(
+                    language.gettext("{change} against {before}").format(
+                        change=change_text(kpi.change, language),
+                        before=kpi_value_text(kpi.kpi, kpi.previous, language, currency),
+                    )
+                ),
+            )
     rows = -(-len(kpis) // CARDS_PER_ROW)
     pdf.set_xy(pdf.l_margin, top + rows * (height + gap))
 
@@ -141,15 +175,18 @@ def _chart(pdf: Summary, title: str, png: bytes, caption: str, room: float) -> N
     pdf.paragraph(caption, size=8.5, colour=GREY)
 
 
-def pdf_summary(analysis: Analysis, language: Language, currency: str | None = None,
-                anonymised: bool = False) -> bytes:
+def pdf_summary(analysis: Analysis, language: Language, currency: str | None = None, anonymised: bool = False) -> bytes:
     """The board summary as PDF bytes; `anonymised` as for exports.workbook.excel_report."""
     pdf = Summary(language)
     pdf.add_page()
     pdf.style(18, bold=True)
     pdf.multi_cell(0, 9, pdf.text(language.gettext(TITLE)), new_x="LMARGIN", new_y="NEXT")
-    pdf.paragraph(" · ".join(f"{label}: {value}" for label, value in header_lines(analysis, language, anonymised)),
-                  size=8.5, colour=GREY, gap=2)
+    pdf.paragraph(
+        " · ".join(f"{label}: {value}" for label, value in header_lines(analysis, language, anonymised)),
+        size=8.5,
+        colour=GREY,
+        gap=2,
+    )
 
     pdf.heading(language.gettext("Headline numbers"))
     line = comparison_line(analysis, language)
@@ -176,12 +213,25 @@ def pdf_summary(analysis: Analysis, language: Language, currency: str | None = N
         pdf.add_page()
         room = (pdf.eph - 40) / 2
         if quadrant is not None:
-            _chart(pdf, language.gettext("Who is busy but not converting"), images.chart_png(quadrant, language),
-                   language.gettext("Each dot is a rep; the dashed lines are the team's medians. Red triangles are "
-                                    "flagged."), room)
+            _chart(
+                pdf,
+                language.gettext("Who is busy but not converting"),
+                images.chart_png(quadrant, language),
+                language.gettext(
+                    "Each dot is a rep; the dashed lines are the team's medians. Red triangles are flagged."
+                ),
+                room,
+            )
         if funnel_plot is not None:
-            _chart(pdf, language.gettext("Funnel plot"), images.chart_png(funnel_plot, language),
-                   language.gettext("Each point is a rep: conversion against volume. The solid line is the team's "
-                                    "pooled rate; the dashed curves are the limits chance allows around it, and the "
-                                    "red curve is the limit a rep must fall below to be flagged."), room)
+            _chart(
+                pdf,
+                language.gettext("Funnel plot"),
+                images.chart_png(funnel_plot, language),
+                language.gettext(
+                    "Each point is a rep: conversion against volume. The solid line is the team's "
+                    "pooled rate; the dashed curves are the limits chance allows around it, and the "
+                    "red curve is the limit a rep must fall below to be flagged."
+                ),
+                room,
+            )
     return bytes(pdf.output())

@@ -5,6 +5,7 @@ Everything here is read from the Analysis alone, so an export of an anonymised a
 the analysis doesn't: the data sources are the dataset's own tables (which the anonymiser renames), never
 a path the caller holds.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,10 +21,20 @@ from metrics.report import FORMULA_PREFIXES
 
 TITLE = N_("Sales activity vs performance")
 # How each headline number reads: the kind views.tables gives a column of that name.
-KPI_KINDS = {"activities": "count", "won": "count", "revenue": "money", "conversion": "rate",
-             "avg_deal_size": "money", "satisfaction": "decimal"}
-STATUS_TITLES = {STATUS_FLAGGED: N_("Flagged"), STATUS_OK: N_("Not flagged"), STATUS_THIN: N_("Not enough data"),
-                 STATUS_NO_DEALS: N_("Own no deals")}
+KPI_KINDS = {
+    "activities": "count",
+    "won": "count",
+    "revenue": "money",
+    "conversion": "rate",
+    "avg_deal_size": "money",
+    "satisfaction": "decimal",
+}
+STATUS_TITLES = {
+    STATUS_FLAGGED: N_("Flagged"),
+    STATUS_OK: N_("Not flagged"),
+    STATUS_THIN: N_("Not enough data"),
+    STATUS_NO_DEALS: N_("Own no deals"),
+}
 
 
 def finding_text(finding: Finding, language: Language, currency: str | None = None) -> str:
@@ -59,8 +70,11 @@ class Words:
     def effort(self) -> str:
         if self.analysis.basis == "deals":
             return self.language.gettext("Deals engaged")
-        return self.language.gettext("Weighted activities") if self.analysis.weighted else \
-            self.language.gettext("Activities")
+        return (
+            self.language.gettext("Weighted activities")
+            if self.analysis.weighted
+            else self.language.gettext("Activities")
+        )
 
     @property
     def won(self) -> str:
@@ -80,19 +94,29 @@ class Words:
         return self.language.gettext("Decided deals") if self.analysis.basis == "deals" else self.effort
 
     def kpi_title(self, kpi: str) -> str:
-        return {"activities": self.effort, "won": self.won, "revenue": self.revenue,
-                "conversion": self.language.gettext("Conversion"),
-                "avg_deal_size": self.language.gettext("Average deal size"),
-                "satisfaction": self.satisfaction}[kpi]
+        return {
+            "activities": self.effort,
+            "won": self.won,
+            "revenue": self.revenue,
+            "conversion": self.language.gettext("Conversion"),
+            "avg_deal_size": self.language.gettext("Average deal size"),
+            "satisfaction": self.satisfaction,
+        }[kpi]
 
     @property
     def rep_titles(self) -> dict[str, str]:
         """The per-rep table's titles that are the scenario's words rather than the engine column's."""
-        return {"effort": self.effort, "activities": self.language.gettext("Activities"), "won": self.won,
-                "revenue": self.revenue, "trials": self.trials, "satisfaction": self.satisfaction,
-                "expected_won": self.language.gettext("Expected {won}").format(won=self.won.lower()),
-                "expected_revenue": self.language.gettext("Expected {revenue}").format(revenue=self.revenue.lower()),
-                "status": self.language.gettext("Status")}
+        return {
+            "effort": self.effort,
+            "activities": self.language.gettext("Activities"),
+            "won": self.won,
+            "revenue": self.revenue,
+            "trials": self.trials,
+            "satisfaction": self.satisfaction,
+            "expected_won": self.language.gettext("Expected {won}").format(won=self.won.lower()),
+            "expected_revenue": self.language.gettext("Expected {revenue}").format(revenue=self.revenue.lower()),
+            "status": self.language.gettext("Status"),
+        }
 
 
 def sources(analysis: Analysis) -> list[str]:
@@ -113,16 +137,21 @@ def header_lines(analysis: Analysis, language: Language, anonymised: bool = Fals
     words = Words(analysis, language)
     lines = [(language.gettext("Scenario"), words.scenario)]
     if anonymised:
-        lines.append((language.gettext("Source"),
-                      language.gettext("Anonymised: names are replaced by pseudonyms (Rep A, Rep B, …)")))
+        lines.append(
+            (
+                language.gettext("Source"),
+                language.gettext("Anonymised: names are replaced by pseudonyms (Rep A, Rep B, …)"),
+            )
+        )
     else:
         lines.append((language.gettext("Source"), ", ".join(sources(analysis)) or "–"))
     covered = dates(analysis)
     if covered:
         lines.append((language.gettext("Dates"), language.date_range(*covered)))
     dataset = analysis.dataset
-    rows = language.gettext("{used} of {read}").format(used=language.number(dataset.rows_used),
-                                                       read=language.number(dataset.rows_read))
+    rows = language.gettext("{used} of {read}").format(
+        used=language.number(dataset.rows_used), read=language.number(dataset.rows_read)
+    )
     lines.append((language.gettext("Rows used"), rows))
     chosen = analysis.filters
     if chosen.teams:
@@ -157,7 +186,8 @@ def comparison_line(analysis: Analysis, language: Language) -> str | None:
     if before is None:
         return language.date_range(now.start, now.end)
     return language.gettext("{now} against the period before, {before}.").format(
-        now=language.date_range(now.start, now.end), before=language.date_range(before.start, before.end))
+        now=language.date_range(now.start, now.end), before=language.date_range(before.start, before.end)
+    )
 
 
 def status_counts(analysis: Analysis, language: Language) -> list[tuple[str, int]]:
@@ -186,12 +216,19 @@ def kpi_value_text(kpi: str, value, language: Language, currency: str | None = N
 
 def nothing_stands_out(language: Language) -> str:
     """What the findings say when there are none."""
-    return language.gettext("Nothing stands out: no rep, period or activity type differs from the team by more "
-                            "than chance explains at the chosen confidence.")
+    return language.gettext(
+        "Nothing stands out: no rep, period or activity type differs from the team by more "
+        "than chance explains at the chosen confidence."
+    )
 
 
 def flag_promise(analysis: Analysis, language: Language, currency: str | None = None) -> str:
     """What a flag means and guarantees, as the Overview says it above the flagged reps."""
-    return language.gettext("Above the team's median effort and converting below the rest of the team by more than "
-                            "chance explains, judged across all reps at once.") + " " + \
-        sentence(analysis.flag_rule.guarantee(), language, currency)
+    return (
+        language.gettext(
+            "Above the team's median effort and converting below the rest of the team by more than "
+            "chance explains, judged across all reps at once."
+        )
+        + " "
+        + sentence(analysis.flag_rule.guarantee(), language, currency)
+    )

@@ -11,6 +11,7 @@ string has no Norwegian or a .mo doesn't match its .po. Text is marked for extra
 `t(...)`, `tn(...)` (views), `.gettext(...)`, `.ngettext(...)` and `N_(...)` (a marker for text translated
 where it is shown); always pass a template with `{names}`, never an f-string.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,7 +19,7 @@ import gettext as gettext_module
 import math
 import string
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -43,7 +44,7 @@ def N_(message: str) -> str:
 DOMAINS = ("messages", "engine")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _translations(code: str) -> gettext_module.NullTranslations:
     if code == DEFAULT_LANGUAGE:
         return gettext_module.NullTranslations()
@@ -149,8 +150,13 @@ class Language:
             return DASH
         if not currency:
             return self.number(round(float(value)))
-        return format_currency(round(float(value)), currency, format=_whole_currency_pattern(self.locale),
-                               locale=self.locale, currency_digits=False)
+        return format_currency(
+            round(float(value)),
+            currency,
+            format=_whole_currency_pattern(self.locale),
+            locale=self.locale,
+            currency_digits=False,
+        )
 
     def compact(self, value, currency: str | None = None) -> str:
         """A large amount shortened to fit a card: 4 540 000 → '4.54M' ('4,54 mill.' in Norwegian)."""
@@ -211,36 +217,41 @@ class _LocalFormatter(string.Formatter):
         if isinstance(value, Message):
             return self.language.render(value, self.currency)
         if kind in LISTS:
-            items = [self.language.render(item, self.currency) if isinstance(item, Message) else str(item)
-                     for item in value]
+            items = [
+                self.language.render(item, self.currency) if isinstance(item, Message) else str(item) for item in value
+            ]
             if kind in SEPARATORS or not items:
                 return SEPARATORS.get(kind, "").join(items)
             from babel.lists import format_list
 
             return format_list(items, style="standard" if kind == "and" else "or", locale=self.language.locale)
-        writers = {"percent": lambda v: self.language.percent(v, 1 if places is None else places),
-                   "count": self.language.count,
-                   "money": lambda v: self.language.money(v, self.currency),
-                   "number": lambda v: self.language.number(v, 1 if places is None else places),
-                   "ratio": lambda v: self.language.number(v, 1) + "×", "month": self.language.month,
-                   "date": self.language.date, "term": self.language.gettext,
-                   "lower": lambda v: self.language.gettext(v).lower()}
+        writers = {
+            "percent": lambda v: self.language.percent(v, 1 if places is None else places),
+            "count": self.language.count,
+            "money": lambda v: self.language.money(v, self.currency),
+            "number": lambda v: self.language.number(v, 1 if places is None else places),
+            "ratio": lambda v: self.language.number(v, 1) + "×",
+            "month": self.language.month,
+            "date": self.language.date,
+            "term": self.language.gettext,
+            "lower": lambda v: self.language.gettext(v).lower(),
+        }
         if kind in writers:
             return writers[kind](value)
         return super().format_field(value, format_spec)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _percent_pattern(locale: str, decimals: int) -> str:
     """The locale's percent pattern with `decimals` places: '#,##0.0 %' in Norwegian, '#,##0.0%' in English."""
     from babel import Locale
 
     pattern = Locale.parse(locale).percent_formats[None].pattern.split(";")[0]
     last_digit = pattern.rfind("0")
-    return pattern[:last_digit + 1] + ("." + "0" * decimals if decimals else "") + pattern[last_digit + 1:]
+    return pattern[: last_digit + 1] + ("." + "0" * decimals if decimals else "") + pattern[last_digit + 1 :]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _whole_currency_pattern(locale: str) -> str:
     """The locale's own currency pattern without its decimals: '#,##0 ¤' in Norwegian, '¤#,##0' in English."""
     from babel import Locale
@@ -256,7 +267,7 @@ def _day(value) -> dt.date:
     return value.to_pydatetime().date()  # a pandas Timestamp or Period start
 
 
-@lru_cache(maxsize=None)
+@cache
 def language(code: str | None) -> Language:
     """The Language for `code`; English for anything unknown."""
     return Language(code if code in LANGUAGES else DEFAULT_LANGUAGE)

@@ -3,6 +3,7 @@
 Babel's own steps (pybabel extract, update, compile) with this project's keywords and paths, so nobody has
 to remember them; tests/test_translations.py uses `extract()` to find text without a translation.
 """
+
 from __future__ import annotations
 
 import io
@@ -13,7 +14,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from i18n import LANGUAGES, DEFAULT_LANGUAGE, LOCALE_DIR
+from i18n import DEFAULT_LANGUAGE, LANGUAGES, LOCALE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"t": None, "tn": (1, 2), "g": None, "gettext": None, "ngettext": (1, 2), "N_": None}
@@ -22,20 +23,25 @@ WIDTH = 120
 
 def _method_map() -> list[tuple[str, str]]:
     """babel.cfg's sections as (pattern, method) pairs."""
-    sections = [line.strip()[1:-1] for line in (ROOT / "babel.cfg").read_text().splitlines()
-                if line.strip().startswith("[")]
+    sections = [
+        line.strip()[1:-1] for line in (ROOT / "babel.cfg").read_text().splitlines() if line.strip().startswith("[")
+    ]
     return [(pattern.strip(), method.strip()) for method, pattern in (s.split(":", 1) for s in sections)]
 
 
 # Which code's text goes to which catalog: the engine's sentences apart from the pages' words.
-DOMAIN_OF = {"messages": lambda path: not path.startswith("metrics/"), "engine": lambda path: path.startswith("metrics/")}
+DOMAIN_OF = {
+    "messages": lambda path: not path.startswith("metrics/"),
+    "engine": lambda path: path.startswith("metrics/"),
+}
 
 
 def extract(domain: str = "messages") -> Catalog:
     """Every translatable text of `domain` in the code, as a template catalog."""
     template = Catalog(project="sales-activity", fuzzy=False)
-    for path, lineno, message, comments, context in extract_from_dir(
-            str(ROOT), _method_map(), keywords=KEYWORDS, comment_tags=("Translators:",)):
+    for path, _line, message, comments, context in extract_from_dir(
+        str(ROOT), _method_map(), keywords=KEYWORDS, comment_tags=("Translators:",)
+    ):
         if DOMAIN_OF[domain](path.replace("\\", "/")):
             template.add(message, None, [], auto_comments=comments, context=context)
     return template

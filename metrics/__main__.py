@@ -4,6 +4,7 @@ Exit codes: 0 when every file was used; 1 when the report was written but a file
 be used, each such file named on standard error; 2 when there was nothing to analyse, every file's error
 named, or the command itself was wrong.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,21 +20,34 @@ from metrics.text import N_
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m metrics", description="Sales activity vs performance.",
-                                     epilog="Exit codes: 0 all files used; 1 report written, but a file could not be "
-                                            "used; 2 nothing to analyse.")
+    parser = argparse.ArgumentParser(
+        prog="python -m metrics",
+        description="Sales activity vs performance.",
+        epilog="Exit codes: 0 all files used; 1 report written, but a file could not be used; 2 nothing to analyse.",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     analyze = commands.add_parser("analyze", help="analyse spreadsheets and print the per-rep results")
     analyze.add_argument("files", nargs="+", metavar="FILE", help=".xlsx or .csv files")
     analyze.add_argument("--scenario", choices=sorted(SCENARIOS), default="startup")
-    analyze.add_argument("--format", choices=("json", "csv", "xlsx", "pdf"), default="json",
-                         help="json or csv: the per-rep results; xlsx or pdf: the dashboard's own reports")
+    analyze.add_argument(
+        "--format",
+        choices=("json", "csv", "xlsx", "pdf"),
+        default="json",
+        help="json or csv: the per-rep results; xlsx or pdf: the dashboard's own reports",
+    )
     analyze.add_argument("--output", "-o", help="write here instead of standard output (needed for xlsx and pdf)")
     analyze.add_argument("--currency", help="the currency amounts are in, e.g. NOK (for xlsx and pdf)")
-    analyze.add_argument("--mapping", metavar="FILE.json",
-                         help="a mapping saved on the Data page: column choices, statuses, activity types")
-    analyze.add_argument("--lang", choices=sorted(LANGUAGES), default=DEFAULT_LANGUAGE,
-                         help="the language of the findings, warnings and errors (en, nb)")
+    analyze.add_argument(
+        "--mapping",
+        metavar="FILE.json",
+        help="a mapping saved on the Data page: column choices, statuses, activity types",
+    )
+    analyze.add_argument(
+        "--lang",
+        choices=sorted(LANGUAGES),
+        default=DEFAULT_LANGUAGE,
+        help="the language of the findings, warnings and errors (en, nb)",
+    )
     args = parser.parse_args(argv)
     from metrics import sandbox
 

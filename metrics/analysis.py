@@ -12,6 +12,7 @@ population, dates and teams, in the session) makes a click or a page switch cost
 the performance measure, the period and lag of a trend, the comparison, the rep in focus — is asked for
 with that choice and kept too.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,6 +45,7 @@ def _population_level(compute):
 
     def get(self):
         return self._keep(name, lambda: compute(self), shared=True)
+
     return property(get, doc=compute.__doc__)
 
 
@@ -110,8 +112,14 @@ class Analysis:
         if reps not in choices:
             while len(choices) >= KEPT_REP_CHOICES:
                 del choices[next(iter(choices))]
-            choices[reps] = Analysis(self.scenario, self.dataset, replace(self.filters, reps=reps), self.scoped,
-                                     self.weights, _shared=self._shared)
+            choices[reps] = Analysis(
+                self.scenario,
+                self.dataset,
+                replace(self.filters, reps=reps),
+                self.scoped,
+                self.weights,
+                _shared=self._shared,
+            )
         return choices[reps]
 
     # --------------------------------------------------------------------------------------------- slices
@@ -146,14 +154,18 @@ class Analysis:
         """Every rep of the population, with quadrants drawn on `performance`: the table comparisons use."""
         if performance == "won":
             return self.insights.reps
-        return self._keep(("team_reps", performance), lambda: diagnostics.rep_table(
-            self.population, self.scenario.thresholds, performance, weights=self.weights), shared=True)
+        return self._keep(
+            ("team_reps", performance),
+            lambda: diagnostics.rep_table(self.population, self.scenario.thresholds, performance, weights=self.weights),
+            shared=True,
+        )
 
     def reps(self, performance: str = "won") -> pd.DataFrame:
         """The team's rep table restricted to the reps the filter chose (all when it chose none)."""
         everyone = self.team_reps(performance)
-        return everyone[everyone["rep"].isin(self.filters.reps)].reset_index(drop=True) if self.filters.reps \
-            else everyone
+        return (
+            everyone[everyone["rep"].isin(self.filters.reps)].reset_index(drop=True) if self.filters.reps else everyone
+        )
 
     @_population_level
     def insights(self) -> Insights:
@@ -187,8 +199,11 @@ class Analysis:
 
     def curve(self, performance: str = "won") -> pd.DataFrame:
         """The team's expected curve for `performance`, as points to draw."""
-        return self._keep(("curve", performance),
-                          lambda: expectation.curve_points(self.team_reps(performance), performance), shared=True)
+        return self._keep(
+            ("curve", performance),
+            lambda: expectation.curve_points(self.team_reps(performance), performance),
+            shared=True,
+        )
 
     @_population_level
     def curves(self) -> dict:
@@ -214,9 +229,11 @@ class Analysis:
 
     @_population_level
     def funnel_evidence(self) -> FunnelEvidence:
-        return FunnelEvidence(stages_unknown_for_lost_deals(self.population, self.scenario),
-                              lost_without_stage(self.population, self.scenario),
-                              unrecorded_stages(self.population, self.scenario))
+        return FunnelEvidence(
+            stages_unknown_for_lost_deals(self.population, self.scenario),
+            lost_without_stage(self.population, self.scenario),
+            unrecorded_stages(self.population, self.scenario),
+        )
 
     # ------------------------------------------------------------------------------------------------- mix
 
@@ -229,39 +246,49 @@ class Analysis:
 
     @_population_level
     def mix_by_rep(self) -> pd.DataFrame:
-        return activity_mix(self.population, self.scenario, by=("rep",),
-                            confidence=self.scenario.thresholds.confidence)
+        return activity_mix(self.population, self.scenario, by=("rep",), confidence=self.scenario.thresholds.confidence)
 
     # -------------------------------------------------------------------------------------- time and teams
 
     def trends(self, frequency: str = "month", lag: int = 0) -> pd.DataFrame:
         """Activity and results per period of the chosen reps, results taken `lag` periods later."""
-        return self._keep(("trends", frequency, lag), lambda: period_table(
-            self.current, frequency, self.scenario.thresholds.rise_pct, lag))
+        return self._keep(
+            ("trends", frequency, lag),
+            lambda: period_table(self.current, frequency, self.scenario.thresholds.rise_pct, lag),
+        )
 
     def lag_effect(self, frequency: str = "month") -> pd.DataFrame:
         return self._keep(("lag_effect", frequency), lambda: lag_effect(self.current, frequency, max_lag=MAX_LAG))
 
     def comparison(self, unit: str = "chosen") -> Comparison | None:
         """The chosen reps' KPIs in this period against the one before and a year earlier; None without dates."""
+
         def compute() -> Comparison | None:
             fitted = filtering.comparison(self.filters, self.bounds, unit, self.coverage)
             periods = fitted or filtering.comparison(self.filters, self.bounds, "chosen", self.coverage)
             if periods is None:
                 return None
             now, before, year = periods
-            kpis = kpi_table(filtering.apply(self.scoped, now),
-                             filtering.apply(self.scoped, before) if before else None,
-                             filtering.apply(self.scoped, year) if year else None)
+            kpis = kpi_table(
+                filtering.apply(self.scoped, now),
+                filtering.apply(self.scoped, before) if before else None,
+                filtering.apply(self.scoped, year) if year else None,
+            )
             return Comparison(unit, now, before, year, kpis, fitted is not None)
+
         return self._keep(("comparison", unit), compute)
 
     @cached_property
     def default_comparison(self) -> str:
         """The first comparison that has an earlier period to compare with, so the cards show their changes."""
-        return next((unit for unit in COMPARISONS
-                     if (found := self.comparison(unit)) is not None and found.fitted and found.before is not None),
-                    "chosen")
+        return next(
+            (
+                unit
+                for unit in COMPARISONS
+                if (found := self.comparison(unit)) is not None and found.fitted and found.before is not None
+            ),
+            "chosen",
+        )
 
     @property
     def teams(self) -> pd.DataFrame:
@@ -303,12 +330,18 @@ class Analysis:
                 mix=mix.assign(team_share=mix["activity_type"].map(team_share)) if len(mix) else mix,
                 periods=period_table(mine, "month", self.scenario.thresholds.rise_pct),
             )
+
         return self._keep(("rep", rep), compute, shared=True)
 
 
-def analyse(dataset: Dataset, scenario: Scenario, filters: Filters | None = None,
-            scoped: Slice | None = None, assigned_types: dict[str, str] | None = None,
-            weights: dict[str, float] | None = None) -> Analysis:
+def analyse(
+    dataset: Dataset,
+    scenario: Scenario,
+    filters: Filters | None = None,
+    scoped: Slice | None = None,
+    assigned_types: dict[str, str] | None = None,
+    weights: dict[str, float] | None = None,
+) -> Analysis:
     """The analysis of `dataset` in `scenario`'s words over `filters`.
 
     `scoped` is `metrics.filters.scope(dataset, scenario, assigned_types)` when the caller has it already

@@ -5,6 +5,7 @@ pandas' text columns are Arrow arrays, but some of its methods still walk their 
 hundred thousand deal ids. And a column of a million cells mostly holds a few thousand distinct values:
 what is computed per value is computed once per distinct one (`by_distinct`).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -30,8 +31,9 @@ def positions(values: pd.Series, among) -> np.ndarray:
 
     among = pd.Series(among).reset_index(drop=True)
     if isinstance(values.dtype, pd.StringDtype) and isinstance(among.dtype, pd.StringDtype):
-        found = pc.index_in(pa.array(values), value_set=pa.array(among).cast(pa.array(values[:0]).type),
-                            skip_nulls=True)
+        found = pc.index_in(
+            pa.array(values), value_set=pa.array(among).cast(pa.array(values[:0]).type), skip_nulls=True
+        )
         return found.fill_null(-1).to_numpy(zero_copy_only=False).astype("int64")
     firsts = among[~among.duplicated()].dropna()
     found = pd.Index(firsts).get_indexer(values)

@@ -57,6 +57,7 @@ effort. Weighted units are not Bernoulli trials: the test uses p0(1 − p0)/effo
 test finds it and τ² widens the test by what the reps show. With every weight 1, effort is the activity
 count and the test is the binomial one.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -67,8 +68,16 @@ import pandas as pd
 
 from metrics.filters import Slice
 from metrics.scenarios import Thresholds
-from metrics.stats import (benjamini_hochberg, beta_binomial_prior, chi_square_sf, normal_cdf, normal_quantile,
-                           wilson_interval, winsorise, z_value)
+from metrics.stats import (
+    benjamini_hochberg,
+    beta_binomial_prior,
+    chi_square_sf,
+    normal_cdf,
+    normal_quantile,
+    wilson_interval,
+    winsorise,
+    z_value,
+)
 from metrics.text import N_, Message
 
 QUADRANTS = {
@@ -85,8 +94,12 @@ QUADRANT_LABELS = {
     "low_activity_low_performance": N_("Quiet"),
     NO_DEALS_QUADRANT: N_("Owns no deals"),
 }
-STATUS_FLAGGED, STATUS_OK, STATUS_THIN, STATUS_NO_DEALS = N_("flagged"), N_("ok"), N_("not enough data"), \
-    N_("owns no deals")
+STATUS_FLAGGED, STATUS_OK, STATUS_THIN, STATUS_NO_DEALS = (
+    N_("flagged"),
+    N_("ok"),
+    N_("not enough data"),
+    N_("owns no deals"),
+)
 JUDGED = (STATUS_FLAGGED, STATUS_OK)
 PERFORMANCE_MEASURES = ("won", "revenue")
 
@@ -101,10 +114,34 @@ CAVEAT_EMPTY_WEEKS = N_("weeks missing from the log")
 CAVEAT_THIN_LOG = N_("wins with almost no logged activity")
 CAVEAT_SEPARATOR = "; "
 
-REP_COLUMNS = ["rep", "team", "activities", "deals", "won", "lost", "decided", "revenue", "trials", "conversion",
-               "conversion_low", "conversion_high", "limit_low", "avg_deal_size", "satisfaction", "ratings",
-               "quadrant", "status", "flagged", "effort", "shrunk_conversion", "p_value", "p_adjusted",
-               "below_limit", "caveat", "empty_weeks"]
+REP_COLUMNS = [
+    "rep",
+    "team",
+    "activities",
+    "deals",
+    "won",
+    "lost",
+    "decided",
+    "revenue",
+    "trials",
+    "conversion",
+    "conversion_low",
+    "conversion_high",
+    "limit_low",
+    "avg_deal_size",
+    "satisfaction",
+    "ratings",
+    "quadrant",
+    "status",
+    "flagged",
+    "effort",
+    "shrunk_conversion",
+    "p_value",
+    "p_adjusted",
+    "below_limit",
+    "caveat",
+    "empty_weeks",
+]
 
 
 @dataclass(frozen=True)
@@ -152,26 +189,46 @@ class FlagRule:
     def spread(self) -> Message:
         """Whether reps differ beyond chance and what that did to the limits, in a manager's words."""
         if self.dispersion != self.dispersion:
-            return Message(N_("With fewer than {reps:count} reps judged, whether reps differ by more than chance "
-                              "can't be tested: the limits are chance's alone."), {"reps": MIN_REPS_FOR_DISPERSION})
-        scatter = Message(N_("their scatter is {scatter:ratio} what chance alone gives, p < 0.001"),
-                          {"scatter": self.dispersion}) if self.dispersion_p < 0.001 else \
-            Message(N_("their scatter is {scatter:ratio} what chance alone gives, p = {p:number.3}"),
-                    {"scatter": self.dispersion, "p": self.dispersion_p})
+            return Message(
+                N_(
+                    "With fewer than {reps:count} reps judged, whether reps differ by more than chance "
+                    "can't be tested: the limits are chance's alone."
+                ),
+                {"reps": MIN_REPS_FOR_DISPERSION},
+            )
+        scatter = (
+            Message(
+                N_("their scatter is {scatter:ratio} what chance alone gives, p < 0.001"), {"scatter": self.dispersion}
+            )
+            if self.dispersion_p < 0.001
+            else Message(
+                N_("their scatter is {scatter:ratio} what chance alone gives, p = {p:number.3}"),
+                {"scatter": self.dispersion, "p": self.dispersion_p},
+            )
+        )
         if self.dispersion_applied:
-            return Message(N_("Reps differ by more than chance explains ({scatter}), as territories and leads do: the "
-                              "limits are widened by a spread between reps of ±{tau:number} percentage points."),
-                           {"scatter": scatter, "tau": self.tau * 100})
-        return Message(N_("Reps differ no more than chance explains ({scatter}): the limits are chance's alone."),
-                       {"scatter": scatter})
+            return Message(
+                N_(
+                    "Reps differ by more than chance explains ({scatter}), as territories and leads do: the "
+                    "limits are widened by a spread between reps of ±{tau:number} percentage points."
+                ),
+                {"scatter": scatter, "tau": self.tau * 100},
+            )
+        return Message(
+            N_("Reps differ no more than chance explains ({scatter}): the limits are chance's alone."),
+            {"scatter": scatter},
+        )
 
     def guarantee(self) -> Message:
         """What a flag promises, in a manager's words."""
-        return Message(N_("The limit is adjusted for judging {judged:count} reps at once: of the reps below it, at "
-                          "most 1 in {one_in:count} is expected to be there by chance, and in a team where everyone "
-                          "converts alike the chance that anyone is flagged at all is at most {alpha:percent.0}."),
-                       {"judged": self.judged, "one_in": round(1 / self.alpha) if self.alpha > 0 else 0,
-                        "alpha": self.alpha})
+        return Message(
+            N_(
+                "The limit is adjusted for judging {judged:count} reps at once: of the reps below it, at "
+                "most 1 in {one_in:count} is expected to be there by chance, and in a team where everyone "
+                "converts alike the chance that anyone is flagged at all is at most {alpha:percent.0}."
+            ),
+            {"judged": self.judged, "one_in": round(1 / self.alpha) if self.alpha > 0 else 0, "alpha": self.alpha},
+        )
 
 
 def _between_reps(rate, trials, pooled: float) -> tuple[float, float, float]:
@@ -197,8 +254,12 @@ def _decide(won, trials, in_pool, candidates, alpha: float) -> tuple[FlagRule, n
     squares = float(np.sum(trials[in_pool] ** 2))
     nothing = np.full(len(trials), np.nan)
     if pooled is None or not 0 < pooled < 1:
-        return (FlagRule(alpha, pooled, pool, squares, 0, np.nan, np.nan, False, 0.0, np.nan),
-                np.zeros(len(trials), bool), nothing, nothing.copy())
+        return (
+            FlagRule(alpha, pooled, pool, squares, 0, np.nan, np.nan, False, 0.0, np.nan),
+            np.zeros(len(trials), bool),
+            nothing,
+            nothing.copy(),
+        )
     rule = FlagRule(alpha, pooled, pool, squares, 0, np.nan, np.nan, False, 0.0, np.nan)
     error = np.where(in_pool, rule.standard_error(trials), np.nan)
     testable = in_pool & (error > 0)
@@ -209,8 +270,9 @@ def _decide(won, trials, in_pool, candidates, alpha: float) -> tuple[FlagRule, n
     judged = testable & np.asarray(candidates, dtype=bool) & (zero_wins_p <= alpha)
     count = int(judged.sum())
     dispersion, dispersion_p, between = _between_reps(rate[judged], trials[judged], pooled)
-    rule = FlagRule(alpha, pooled, pool, squares, count, dispersion, dispersion_p, between > 0,
-                    float(np.sqrt(between)), np.nan)
+    rule = FlagRule(
+        alpha, pooled, pool, squares, count, dispersion, dispersion_p, between > 0, float(np.sqrt(between)), np.nan
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         p_value = normal_cdf((rate + half_win - pooled) / rule.standard_error(trials))
     p_adjusted = benjamini_hochberg(np.where(judged, p_value, np.nan))
@@ -221,8 +283,13 @@ def _decide(won, trials, in_pool, candidates, alpha: float) -> tuple[FlagRule, n
 
 def flag_rule(reps: pd.DataFrame, confidence: float = 0.95) -> FlagRule:
     """The rule a rep_table was flagged by, recomputed from its columns: pass the whole team's table."""
-    return _decide(reps["won"], reps["trials"], reps["status"] != STATUS_NO_DEALS, reps["status"].isin(JUDGED),
-                   round(1 - confidence, 12))[0]
+    return _decide(
+        reps["won"],
+        reps["trials"],
+        reps["status"] != STATUS_NO_DEALS,
+        reps["status"].isin(JUDGED),
+        round(1 - confidence, 12),
+    )[0]
 
 
 def reps_without_deals(data: Slice) -> set[str]:
@@ -252,10 +319,18 @@ def rep_totals(data: Slice, weights: Mapping[str, float] | None = None) -> pd.Da
     deal_rows = data.deals_engaged if data.basis == "deals" else data.outcomes[data.outcomes["status"].notna()]
     deals = deal_rows.groupby("rep", observed=True).size().rename("deals")
     results = data.outcomes.groupby("rep", observed=True).agg(
-        won=("won", "sum"), lost=("lost", "sum"), revenue=("revenue", "sum"), satisfaction=("satisfaction", "mean"),
-        ratings=("satisfaction", "count"))
-    teams = pd.concat([data.activities[["rep", "team"]], data.outcomes[["rep", "team"]]]) \
-        .dropna(subset=["rep"]).drop_duplicates("rep").set_index("rep")["team"]
+        won=("won", "sum"),
+        lost=("lost", "sum"),
+        revenue=("revenue", "sum"),
+        satisfaction=("satisfaction", "mean"),
+        ratings=("satisfaction", "count"),
+    )
+    teams = (
+        pd.concat([data.activities[["rep", "team"]], data.outcomes[["rep", "team"]]])
+        .dropna(subset=["rep"])
+        .drop_duplicates("rep")
+        .set_index("rep")["team"]
+    )
     totals = pd.concat([*effort, deals, results], axis=1)
     totals.index.name = "rep"
     totals = totals.reset_index()
@@ -310,8 +385,13 @@ def log_gaps(data: Slice) -> pd.DataFrame:
     activities = data.activities
     logged = ((activities["count"] > 0) & activities["rep"].notna() & activities["date"].notna()).to_numpy()
     if not logged.any():
-        return pd.DataFrame({"rep": pd.Series(dtype="string"), "team_weeks": pd.Series(dtype="int64"),
-                             "empty_weeks": pd.Series(dtype="int64")})
+        return pd.DataFrame(
+            {
+                "rep": pd.Series(dtype="string"),
+                "team_weeks": pd.Series(dtype="int64"),
+                "empty_weeks": pd.Series(dtype="int64"),
+            }
+        )
     rep_codes, reps = pd.factorize(activities["rep"][logged], sort=True)
     week = _weeks(activities["date"][logged])
     first_week = int(week.min())
@@ -324,8 +404,12 @@ def log_gaps(data: Slice) -> pd.DataFrame:
     for column in ("date", "engaged"):
         dated = deals.dropna(subset=[column])
         if len(dated):
-            at = pd.Series(np.clip(_weeks(dated[column]) - first_week, 0, weeks - 1), index=dated.index) \
-                .groupby(dated["rep"]).agg(["min", "max"]).reindex(reps)
+            at = (
+                pd.Series(np.clip(_weeks(dated[column]) - first_week, 0, weeks - 1), index=dated.index)
+                .groupby(dated["rep"])
+                .agg(["min", "max"])
+                .reindex(reps)
+            )
             start = np.fmin(start, at["min"].to_numpy())
             end = np.fmax(end, at["max"].to_numpy())
     columns = np.arange(weeks)
@@ -334,8 +418,13 @@ def log_gaps(data: Slice) -> pd.DataFrame:
     others_active = active.sum(axis=0) - active
     others_logging = logs.sum(axis=0) - logs
     team_logs = active & (others_active > 0) & (others_logging >= 0.5 * others_active)
-    return pd.DataFrame({"rep": pd.Series(reps, dtype="string"), "team_weeks": team_logs.sum(axis=1),
-                         "empty_weeks": _in_stretches(~logs, team_logs).astype("int64")})
+    return pd.DataFrame(
+        {
+            "rep": pd.Series(reps, dtype="string"),
+            "team_weeks": team_logs.sum(axis=1),
+            "empty_weeks": _in_stretches(~logs, team_logs).astype("int64"),
+        }
+    )
 
 
 def effort_caveats(data: Slice, reps: pd.DataFrame, pooled: float | None) -> pd.DataFrame:
@@ -353,17 +442,27 @@ def effort_caveats(data: Slice, reps: pd.DataFrame, pooled: float | None) -> pd.
     empty, team_weeks = gaps["empty_weeks"].fillna(0).to_numpy(), gaps["team_weeks"].fillna(0).to_numpy()
     gapped = (empty >= MIN_EMPTY_WEEKS) & (empty >= EMPTY_WEEK_SHARE * team_weeks)
     owns = reps["status"].ne(STATUS_NO_DEALS).to_numpy() if "status" in reps else np.ones(len(reps), bool)
-    thin = owns & (reps["won"].to_numpy() > 0) & (
-        reps["effort"].to_numpy() * THIN_LOG_FACTOR * (pooled or 0) < reps["won"].to_numpy())
-    caveats["caveat"] = ["; ".join(reason for reason, applies in ((CAVEAT_EMPTY_WEEKS, g), (CAVEAT_THIN_LOG, t))
-                                   if applies) for g, t in zip(gapped, thin)]
+    thin = (
+        owns
+        & (reps["won"].to_numpy() > 0)
+        & (reps["effort"].to_numpy() * THIN_LOG_FACTOR * (pooled or 0) < reps["won"].to_numpy())
+    )
+    caveats["caveat"] = [
+        "; ".join(reason for reason, applies in ((CAVEAT_EMPTY_WEEKS, g), (CAVEAT_THIN_LOG, t)) if applies)
+        for g, t in zip(gapped, thin)
+    ]
     caveats["empty_weeks"] = empty.astype("int64")
     return caveats
 
 
-def rep_table(data: Slice, thresholds: Thresholds, performance: str = "won",
-              activity_line: float | None = None, performance_line: float | None = None,
-              weights: Mapping[str, float] | None = None) -> pd.DataFrame:
+def rep_table(
+    data: Slice,
+    thresholds: Thresholds,
+    performance: str = "won",
+    activity_line: float | None = None,
+    performance_line: float | None = None,
+    weights: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
     """One row per rep: effort and conversion, the quadrant, the flag and the numbers behind it.
 
     `activities` is the activity count, or the number of deals for deals-only data; `effort` weighs it by
@@ -398,8 +497,9 @@ def rep_table(data: Slice, thresholds: Thresholds, performance: str = "won",
     reps["conversion_low"], reps["conversion_high"] = low, high
 
     alpha = round(1 - thresholds.confidence, 12)  # 0.05, not 0.050000000000000044
-    rule, judged, p_value, p_adjusted = _decide(reps["won"], reps["trials"], ~no_deals,
-                                                volume >= thresholds.min_volume, alpha)
+    rule, judged, p_value, p_adjusted = _decide(
+        reps["won"], reps["trials"], ~no_deals, volume >= thresholds.min_volume, alpha
+    )
     reps["p_value"], reps["p_adjusted"] = p_value, p_adjusted
     reps["below_limit"] = judged & (p_adjusted <= alpha)
     reps["limit_low"] = rule.limits(reps["trials"], rule.cutoff_z)[0] if rule.judged else np.nan
@@ -410,29 +510,39 @@ def rep_table(data: Slice, thresholds: Thresholds, performance: str = "won",
     lines = quadrant_lines(reps, performance, activity_line, performance_line)
     busy = reps["effort"] > lines["effort"]
     performing = reps[performance] > lines[performance]
-    reps["quadrant"] = np.where(no_deals, NO_DEALS_QUADRANT,
-                                [QUADRANTS[(b, p)] for b, p in zip(busy, performing)])
+    reps["quadrant"] = np.where(no_deals, NO_DEALS_QUADRANT, [QUADRANTS[(b, p)] for b, p in zip(busy, performing)])
     reps["flagged"] = (busy & reps["below_limit"]).astype(bool)
     reps["status"] = reps["status"].mask(reps["flagged"], STATUS_FLAGGED)
     reps = reps.merge(effort_caveats(data, reps, rule.pooled), on="rep", how="left")
     return reps[REP_COLUMNS]
 
 
-def quadrant_lines(reps: pd.DataFrame, performance: str = "won", activity_line: float | None = None,
-                   performance_line: float | None = None) -> dict[str, float]:
+def quadrant_lines(
+    reps: pd.DataFrame,
+    performance: str = "won",
+    activity_line: float | None = None,
+    performance_line: float | None = None,
+) -> dict[str, float]:
     """Where the quadrant lines sit: the medians of the reps with recorded effort who own deals, or the
     user's targets. `effort` is the line the quadrant and the flag use; `activities` the same median in
     unweighted activities (equal to it when every weight is 1), for charts drawn in activities."""
-    placed = reps[(reps["activities"] > 0) & reps["status"].ne(STATUS_NO_DEALS)] if "status" in reps \
+    placed = (
+        reps[(reps["activities"] > 0) & reps["status"].ne(STATUS_NO_DEALS)]
+        if "status" in reps
         else reps[reps["activities"] > 0]
+    )
     effort = "effort" if "effort" in reps else "activities"
 
     def line(column: str, chosen: float | None) -> float:
         if chosen is not None:
             return float(chosen)
         return float(placed[column].median()) if len(placed) else 0.0
-    return {"activities": line("activities", activity_line), "effort": line(effort, activity_line),
-            performance: line(performance, performance_line)}
+
+    return {
+        "activities": line("activities", activity_line),
+        "effort": line(effort, activity_line),
+        performance: line(performance, performance_line),
+    }
 
 
 def funnel_plot_limits(reps: pd.DataFrame, flag_confidence: float = 0.95, points: int = 120) -> pd.DataFrame:
@@ -453,12 +563,33 @@ def funnel_plot_limits(reps: pd.DataFrame, flag_confidence: float = 0.95, points
     curves = []
     for confidence, name in ((0.95, "95%"), (0.998, "99.8%")):
         lower, upper = rule.limits(grid, z_value(confidence))
-        curves.append(pd.DataFrame({"trials": grid, "confidence": confidence, "lower": lower, "upper": upper,
-                                    "pooled": rule.pooled, "curve": name, "tau": rule.tau}))
+        curves.append(
+            pd.DataFrame(
+                {
+                    "trials": grid,
+                    "confidence": confidence,
+                    "lower": lower,
+                    "upper": upper,
+                    "pooled": rule.pooled,
+                    "curve": name,
+                    "tau": rule.tau,
+                }
+            )
+        )
     if rule.judged:
-        curves.append(pd.DataFrame({"trials": grid, "confidence": 1 - rule.cutoff,
-                                    "lower": rule.limits(grid, rule.cutoff_z)[0], "upper": np.nan,
-                                    "pooled": rule.pooled, "curve": "flag", "tau": rule.tau}))
+        curves.append(
+            pd.DataFrame(
+                {
+                    "trials": grid,
+                    "confidence": 1 - rule.cutoff,
+                    "lower": rule.limits(grid, rule.cutoff_z)[0],
+                    "upper": np.nan,
+                    "pooled": rule.pooled,
+                    "curve": "flag",
+                    "tau": rule.tau,
+                }
+            )
+        )
     return pd.concat(curves, ignore_index=True)[columns]
 
 
@@ -475,9 +606,13 @@ def rep_against_team(reps: pd.DataFrame, rep: str) -> pd.DataFrame:
         "revenue": float(placed["revenue"].median()),
         "conversion": pooled_rate(reps),
     }
-    table = pd.DataFrame({"measure": list(team), "rep": [float(row[m]) if pd.notna(row[m]) else np.nan
-                                                         for m in team],
-                          "team": [np.nan if v is None else v for v in team.values()]})
+    table = pd.DataFrame(
+        {
+            "measure": list(team),
+            "rep": [float(row[m]) if pd.notna(row[m]) else np.nan for m in team],
+            "team": [np.nan if v is None else v for v in team.values()],
+        }
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         table["ratio"] = np.where(table["team"] > 0, table["rep"] / table["team"], np.nan)
     return table

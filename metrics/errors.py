@@ -1,7 +1,8 @@
 """The one error type the engine raises for problems a user can fix."""
+
 from __future__ import annotations
 
-from metrics.text import Message, N_
+from metrics.text import N_, Message
 
 
 class InputError(Exception):

@@ -6,9 +6,11 @@ weight is 1. It is fitted by Theil–Sen (the median of all pairwise slopes, the
 intercept, scipy's method="joint"), so one star rep moves it no more than any other rep does. Reps who own
 no deals are neither fitted nor given an expected value: their effort is meant to convert for others.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 

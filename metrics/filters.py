@@ -1,4 +1,5 @@
 """Scope a dataset to a scenario and to the user's filters (dates, teams, reps)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,7 +10,6 @@ import pandas as pd
 from metrics.columns import by_distinct
 from metrics.ingest import Dataset
 from metrics.scenarios import Scenario, normalise_activity_types
-
 
 DENSE_DAYS, DENSE_GAP_DAYS = 20, 3  # a series with at least this many days, a median gap of at most this, is daily
 
@@ -37,6 +37,7 @@ class Slice:
         if self.engaged is not None:
             return self.engaged
         return self.outcomes[self.outcomes["status"].notna()]
+
     _kept: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def kept(self, key, compute):
@@ -64,8 +65,11 @@ class Filters:
         """The same dates one year earlier, or None without a date range."""
         if self.start is None or self.end is None:
             return None
-        return replace(self, start=(pd.Timestamp(self.start) - pd.DateOffset(years=1)).date(),
-                       end=(pd.Timestamp(self.end) - pd.DateOffset(years=1)).date())
+        return replace(
+            self,
+            start=(pd.Timestamp(self.start) - pd.DateOffset(years=1)).date(),
+            end=(pd.Timestamp(self.end) - pd.DateOffset(years=1)).date(),
+        )
 
     def without_reps(self) -> Filters:
         return replace(self, reps=())
@@ -77,11 +81,11 @@ def scope(dataset: Dataset, scenario: Scenario, assigned_types: dict[str, str] |
     `assigned_types` holds the user's own choices for activity texts the vocabulary does not know.
     """
     # Each distinct text named once: a million activities hold a few dozen types.
-    types = by_distinct(dataset.activities["activity_type"],
-                        lambda texts: normalise_activity_types(texts, scenario, assigned_types))
+    types = by_distinct(
+        dataset.activities["activity_type"], lambda texts: normalise_activity_types(texts, scenario, assigned_types)
+    )
     stages = by_distinct(types, lambda keys: keys.map(scenario.activity_stage).astype("Int64"))
-    return Slice(dataset.activities.assign(activity_type=types, stage=stages), dataset.outcomes,
-                 dataset.effort_basis)
+    return Slice(dataset.activities.assign(activity_type=types, stage=stages), dataset.outcomes, dataset.effort_basis)
 
 
 def _rows_in(frame: pd.DataFrame, filters: Filters, dated_by: str = "date") -> pd.Series:
@@ -102,8 +106,12 @@ def apply(data: Slice, filters: Filters) -> Slice:
     if data.basis == "deals":
         deals = data.deals_engaged
         engaged = deals[_rows_in(deals, filters, dated_by="engaged")]
-    return Slice(data.activities[_rows_in(data.activities, filters)],
-                 data.outcomes[_rows_in(data.outcomes, filters)], data.basis, engaged)
+    return Slice(
+        data.activities[_rows_in(data.activities, filters)],
+        data.outcomes[_rows_in(data.outcomes, filters)],
+        data.basis,
+        engaged,
+    )
 
 
 def date_bounds(data: Slice) -> tuple[dt.date, dt.date] | None:
@@ -151,8 +159,14 @@ def covers(bounds: tuple[dt.date, dt.date] | None, period: Filters | None) -> bo
 
     A period the data only half covers would compare half a period with a whole one.
     """
-    return bool(bounds and period and period.start is not None and period.end is not None
-                and bounds[0] <= period.start and period.end <= bounds[1])
+    return bool(
+        bounds
+        and period
+        and period.start is not None
+        and period.end is not None
+        and bounds[0] <= period.start
+        and period.end <= bounds[1]
+    )
 
 
 COMPARISON_UNITS = {"month": "M", "quarter": "Q"}
@@ -173,11 +187,16 @@ def last_full_period(chosen: Filters, bounds: tuple[dt.date, dt.date], unit: str
 
     def dates(period: pd.Period) -> Filters:
         return replace(chosen, start=period.start_time.date(), end=period.end_time.date())
+
     return dates(current), dates(before)
 
 
-def comparison(chosen: Filters, bounds: tuple[dt.date, dt.date] | None, unit: str = "chosen",
-               covered: tuple[dt.date, dt.date] | None = None) -> tuple[Filters, Filters | None, Filters | None] | None:
+def comparison(
+    chosen: Filters,
+    bounds: tuple[dt.date, dt.date] | None,
+    unit: str = "chosen",
+    covered: tuple[dt.date, dt.date] | None = None,
+) -> tuple[Filters, Filters | None, Filters | None] | None:
     """What to compare: (now, the period before, the same period a year earlier).
 
     `unit` "chosen" takes the chosen dates and the period of equal length before them; "month" or

@@ -4,6 +4,7 @@ Where deals are known, a deal's furthest stage is the highest of: the stage its 
 stages of the activities logged against it, and the last stage if it was won. Without deals, the funnel
 counts activities at each stage and won deals at the end, and says so in its `unit` column.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -46,9 +47,15 @@ def _deal_stages(data: Slice, last: int) -> pd.DataFrame:
     reached = np.where(status == "won", last, evidenced)
     reached = np.where((status == "open") & np.isnan(reached), 0, reached)
     known = ~np.isnan(reached)
-    return pd.DataFrame({"rep": deals["rep"].to_numpy()[known], "deal_id": deals["deal_id"].to_numpy()[known],
-                         "status": status[known], "reached": reached[known].astype(int),
-                         "evidenced": evidenced[known]})
+    return pd.DataFrame(
+        {
+            "rep": deals["rep"].to_numpy()[known],
+            "deal_id": deals["deal_id"].to_numpy()[known],
+            "status": status[known],
+            "reached": reached[known].astype(int),
+            "evidenced": evidenced[known],
+        }
+    )
 
 
 def lost_without_stage(data: Slice, scenario: Scenario) -> int:
@@ -92,9 +99,14 @@ def _counts_by_deal(data: Slice, scenario: Scenario) -> pd.DataFrame:
     np.add.at(grid, (codes[named] + 1, reached[named]), 1)
     grid[0] = np.bincount(reached, minlength=stage_count)
     counts = grid[:, ::-1].cumsum(axis=1)[:, ::-1][:, kept]
-    return pd.DataFrame({"rep": np.repeat(np.array([TEAM, *reps], dtype=object), len(kept)),
-                         "stage_index": np.tile(np.asarray(kept, dtype="int64"), len(reps) + 1),
-                         "reached": counts.ravel(), "unit": "deals"})
+    return pd.DataFrame(
+        {
+            "rep": np.repeat(np.array([TEAM, *reps], dtype=object), len(kept)),
+            "stage_index": np.tile(np.asarray(kept, dtype="int64"), len(reps) + 1),
+            "reached": counts.ravel(),
+            "unit": "deals",
+        }
+    )
 
 
 def _counts_by_activity(data: Slice, scenario: Scenario) -> pd.DataFrame:
@@ -104,8 +116,7 @@ def _counts_by_activity(data: Slice, scenario: Scenario) -> pd.DataFrame:
     volume = volume.rename(columns={"stage": "stage_index"})
     won = data.outcomes.groupby("rep")["won"].sum().rename("reached").reset_index().assign(stage_index=last)
     per_rep = pd.concat([volume, won], ignore_index=True)
-    grid = pd.MultiIndex.from_product([sorted(per_rep["rep"].unique()), range(last + 1)],
-                                      names=["rep", "stage_index"])
+    grid = pd.MultiIndex.from_product([sorted(per_rep["rep"].unique()), range(last + 1)], names=["rep", "stage_index"])
     per_rep = per_rep.groupby(["rep", "stage_index"])["reached"].sum().reindex(grid, fill_value=0).reset_index()
     team = per_rep.groupby("stage_index")["reached"].sum().reset_index().assign(rep=TEAM)
     return pd.concat([team, per_rep], ignore_index=True).assign(unit="activities")
@@ -125,9 +136,14 @@ def stages_unknown_for_lost_deals(data: Slice, scenario: Scenario) -> bool:
 
 def _counts_by_decision(data: Slice) -> pd.DataFrame:
     deals = data.outcomes[data.outcomes["status"].notna()]
-    steps = pd.DataFrame({"rep": deals["rep"].to_numpy(),
-                          0: 1, 1: deals["status"].isin(["won", "lost"]).astype(int).to_numpy(),
-                          2: (deals["status"] == "won").astype(int).to_numpy()})
+    steps = pd.DataFrame(
+        {
+            "rep": deals["rep"].to_numpy(),
+            0: 1,
+            1: deals["status"].isin(["won", "lost"]).astype(int).to_numpy(),
+            2: (deals["status"] == "won").astype(int).to_numpy(),
+        }
+    )
     per_rep = steps.groupby("rep")[[0, 1, 2]].sum()
     rows = pd.concat([per_rep.sum().rename(TEAM).to_frame().T, per_rep])
     counts = rows.rename_axis("rep").reset_index().melt(id_vars="rep", var_name="stage_index", value_name="reached")
@@ -151,8 +167,9 @@ def funnel_table(data: Slice, scenario: Scenario) -> pd.DataFrame:
     if counts.empty:
         return pd.DataFrame(columns=FUNNEL_COLUMNS)
     counts["stage"] = counts["stage_index"].map(stage_names)
-    counts = counts.sort_values(["rep", "stage_index"], key=lambda c: c.map({TEAM: ""}).fillna(c)
-                                if c.name == "rep" else c, ignore_index=True)
+    counts = counts.sort_values(
+        ["rep", "stage_index"], key=lambda c: c.map({TEAM: ""}).fillna(c) if c.name == "rep" else c, ignore_index=True
+    )
     previous = counts.groupby("rep")["reached"].shift(1)
     first = counts.groupby("rep")["reached"].transform("first")
     with np.errstate(divide="ignore", invalid="ignore"):

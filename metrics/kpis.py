@@ -1,7 +1,7 @@
 """Headline numbers for a slice, against the previous period of equal length."""
+
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from metrics.filters import Slice
@@ -39,8 +39,10 @@ def kpi_table(current: Slice, previous: Slice | None, year_ago: Slice | None = N
     period a year earlier (None where that period has no data or a change is not defined)."""
     now = headline(current)
     columns = {"previous": previous, "year_ago": year_ago}
-    befores = {name: headline(data) if data is not None and _has_rows(data) else dict.fromkeys(now)
-               for name, data in columns.items()}
+    befores = {
+        name: headline(data) if data is not None and _has_rows(data) else dict.fromkeys(now)
+        for name, data in columns.items()
+    }
     rows = []
     for kpi, value in now.items():
         row = {"kpi": kpi, "value": value}

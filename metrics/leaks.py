@@ -1,4 +1,5 @@
 """Where each rep's funnel leaks against the team's."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -22,8 +23,14 @@ def stage_gaps(funnel: pd.DataFrame) -> pd.DataFrame:
     team = steps[steps["rep"] == TEAM].set_index("stage")["from_previous"]
     reps = steps[steps["rep"] != TEAM].copy()
     if reps.empty or team.empty:
-        return pd.DataFrame({column: pd.Series(dtype="float64" if column in {"rep_rate", "team_rate", "gap", "lost", "z"}
-                                               else "object") for column in LEAK_COLUMNS})
+        return pd.DataFrame(
+            {
+                column: pd.Series(
+                    dtype="float64" if column in {"rep_rate", "team_rate", "gap", "lost", "z"} else "object"
+                )
+                for column in LEAK_COLUMNS
+            }
+        )
     reps["rep_rate"] = reps["from_previous"].astype(float)
     reps["team_rate"] = reps["stage"].map(team).astype(float)
     reps["gap"] = reps["rep_rate"] - reps["team_rate"]

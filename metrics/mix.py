@@ -9,6 +9,7 @@ judged against the decided deals that got at least as far in the funnel as the t
 interval allows, and "does not pay off" when less; otherwise the data can't tell, and `deals_needed` says
 how many more decided deals linked to the type would let it.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -21,11 +22,30 @@ from metrics.scenarios import Scenario
 from metrics.stats import wilson_interval, z_value
 from metrics.text import N_
 
-MIX_COLUMNS = ["activity_type", "label", "activities", "share", "linked", "deals", "won_deals", "decided_deals",
-               "win_rate", "win_rate_low", "win_rate_high", "baseline", "revenue", "revenue_per_activity", "verdict",
-               "deals_needed"]
-PAYS_OFF, DOES_NOT_PAY, UNCLEAR, NO_LINK = N_("pays off"), N_("does not pay off"), N_("can't tell yet"), \
-    N_("no deal link")
+MIX_COLUMNS = [
+    "activity_type",
+    "label",
+    "activities",
+    "share",
+    "linked",
+    "deals",
+    "won_deals",
+    "decided_deals",
+    "win_rate",
+    "win_rate_low",
+    "win_rate_high",
+    "baseline",
+    "revenue",
+    "revenue_per_activity",
+    "verdict",
+    "deals_needed",
+]
+PAYS_OFF, DOES_NOT_PAY, UNCLEAR, NO_LINK = (
+    N_("pays off"),
+    N_("does not pay off"),
+    N_("can't tell yet"),
+    N_("no deal link"),
+)
 
 
 def _touched(data: Slice, by: tuple[str, ...]) -> pd.DataFrame:
@@ -97,8 +117,9 @@ def activity_mix(data: Slice, scenario: Scenario, by: tuple[str, ...] = (), conf
     keys = [*by, "activity_type"]
     counts = data.activities.groupby(keys)["count"].sum().rename("activities")
     touched = _touched(data, by)
-    per_type = touched.groupby(keys).agg(deals=("deal_id", "size"), won_deals=("won", "sum"),
-                                         lost=("lost", "sum"), revenue=("revenue", "sum"))
+    per_type = touched.groupby(keys).agg(
+        deals=("deal_id", "size"), won_deals=("won", "sum"), lost=("lost", "sum"), revenue=("revenue", "sum")
+    )
     mix = pd.concat([counts, per_type], axis=1).reset_index()
     totals = mix.groupby(list(by))["activities"].transform("sum") if by else mix["activities"].sum()
     mix["share"] = mix["activities"] / totals
@@ -114,11 +135,16 @@ def activity_mix(data: Slice, scenario: Scenario, by: tuple[str, ...] = (), conf
     mix["baseline"] = stage.map(baselines).astype(float)
     mix["verdict"] = np.select(
         [~mix["linked"], mix["win_rate_low"] > mix["baseline"], mix["win_rate_high"] < mix["baseline"]],
-        [NO_LINK, PAYS_OFF, DOES_NOT_PAY], UNCLEAR)
-    mix["deals_needed"] = pd.Series(deals_needed(mix["won_deals"].fillna(0), mix["decided_deals"].fillna(0),
-                                                 mix["baseline"], confidence), index=mix.index).astype("Int64")
+        [NO_LINK, PAYS_OFF, DOES_NOT_PAY],
+        UNCLEAR,
+    )
+    mix["deals_needed"] = pd.Series(
+        deals_needed(mix["won_deals"].fillna(0), mix["decided_deals"].fillna(0), mix["baseline"], confidence),
+        index=mix.index,
+    ).astype("Int64")
     mix["label"] = mix["activity_type"].map(scenario.activity_labels).fillna(mix["activity_type"])
     for column in ("deals", "won_deals", "decided_deals"):
         mix[column] = mix[column].astype("Int64")
-    return mix.sort_values([*by, "activities"], ascending=[True] * len(by) + [False],
-                           ignore_index=True)[[*by, *MIX_COLUMNS]]
+    return mix.sort_values([*by, "activities"], ascending=[True] * len(by) + [False], ignore_index=True)[
+        [*by, *MIX_COLUMNS]
+    ]

@@ -1,4 +1,5 @@
 """The analysis of files on disk, and its JSON/CSV/Excel forms for the CLI and the download buttons."""
+
 from __future__ import annotations
 
 import io
@@ -30,8 +31,12 @@ class NothingToAnalyse(InputError):
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
-def analyze(dataset: Dataset, scenario: Scenario, chosen: filtering.Filters | None = None,
-            assigned_types: dict[str, str] | None = None) -> Analysis:
+def analyze(
+    dataset: Dataset,
+    scenario: Scenario,
+    chosen: filtering.Filters | None = None,
+    assigned_types: dict[str, str] | None = None,
+) -> Analysis:
     """The same analysis the dashboard draws (metrics.analysis.analyse), for the CLI and scheduled reports."""
     return analyse(dataset, scenario, chosen, assigned_types=assigned_types)
 
@@ -52,9 +57,18 @@ def analyze_files(paths: list[str], scenario_key: str, mapping: dict | None = No
         raise NothingToAnalyse(dataset.errors or [InputError(N_("No file holds a table to analyse."))])
     if dataset.activities.empty and dataset.outcomes.empty:
         # A roster alone names reps but gives nothing to analyse: never a report of zero reps.
-        raise NothingToAnalyse([*dataset.errors, InputError(N_(
-            "No rep has an activity or a deal in these files, so there is nothing to analyse. Add the activity log or "
-            "the deals export."))])
+        raise NothingToAnalyse(
+            [
+                *dataset.errors,
+                InputError(
+                    N_(
+                        "No rep has an activity or a deal in these files, so there is nothing to analyse. Add the "
+                        "activity log or "
+                        "the deals export."
+                    )
+                ),
+            ]
+        )
     return analyze(dataset, scenario, assigned_types=(mapping or {}).get("activity_types"))
 
 
@@ -78,39 +92,46 @@ def to_dict(analysis: Analysis, lang: str = DEFAULT_LANGUAGE) -> dict:
     reps = []
     for row in analysis.reps().itertuples(index=False):
         leak = worst.loc[row.rep] if row.flagged and row.rep in worst.index else None
-        reps.append({
-            "rep": row.rep,
-            "team": _plain(row.team),
-            "activities": int(row.activities),
-            "won": int(row.won),
-            "revenue": float(row.revenue),
-            "conversion": _plain(row.conversion),
-            "shrunk_conversion": _plain(row.shrunk_conversion),
-            "effort": float(row.effort),
-            "weight": float(row.effort) / row.activities if row.activities else None,
-            "p_value": _plain(row.p_value),
-            "p_adjusted": _plain(row.p_adjusted),
-            "quadrant": row.quadrant,
-            "flagged": bool(row.flagged),
-            "status": row.status,
-            "owns_deals": row.status != STATUS_NO_DEALS,
-            "caveat": row.caveat or None,
-            "expected_revenue": _plain(expected.loc[row.rep, "expected_revenue"]),
-            "gap": _plain(expected.loc[row.rep, "gap"]),
-            "leak_stage": f"{leak['from_stage']} → {leak['stage']}" if leak is not None else None,
-        })
+        reps.append(
+            {
+                "rep": row.rep,
+                "team": _plain(row.team),
+                "activities": int(row.activities),
+                "won": int(row.won),
+                "revenue": float(row.revenue),
+                "conversion": _plain(row.conversion),
+                "shrunk_conversion": _plain(row.shrunk_conversion),
+                "effort": float(row.effort),
+                "weight": float(row.effort) / row.activities if row.activities else None,
+                "p_value": _plain(row.p_value),
+                "p_adjusted": _plain(row.p_adjusted),
+                "quadrant": row.quadrant,
+                "flagged": bool(row.flagged),
+                "status": row.status,
+                "owns_deals": row.status != STATUS_NO_DEALS,
+                "caveat": row.caveat or None,
+                "expected_revenue": _plain(expected.loc[row.rep, "expected_revenue"]),
+                "gap": _plain(expected.loc[row.rep, "gap"]),
+                "leak_stage": f"{leak['from_stage']} → {leak['stage']}" if leak is not None else None,
+            }
+        )
     return {
         "scenario": analysis.scenario.key,
         "effort": dataset.effort_basis,
         "rows": {"read": dataset.rows_read, "used": dataset.rows_used, "dropped": dataset.rows_dropped},
         "reps": reps,
         "findings": [say(finding.message) for finding in found.findings],
-        "expected_curves": {measure: None if curve is None else {"intercept": curve.intercept, "slope": curve.slope,
-                                                                 "form": "intercept + slope * ln(1 + activities)"}
-                            for measure, curve in team_curves(found.reps).items()},
+        "expected_curves": {
+            measure: None
+            if curve is None
+            else {"intercept": curve.intercept, "slope": curve.slope, "form": "intercept + slope * ln(1 + activities)"}
+            for measure, curve in team_curves(found.reps).items()
+        },
         "weights": analysis.scenario.activity_weights,
-        "what_if": {"extra_won": float(found.what_if["extra_won"].sum()),
-                    "extra_revenue": float(found.what_if["extra_revenue"].sum())},
+        "what_if": {
+            "extra_won": float(found.what_if["extra_won"].sum()),
+            "extra_revenue": float(found.what_if["extra_revenue"].sum()),
+        },
         "warnings": [say(error_message(error)) for error in dataset.errors] + [say(w) for w in dataset.warnings],
     }
 

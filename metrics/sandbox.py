@@ -14,9 +14,11 @@ upload costs milliseconds, not an interpreter start. The worker's answer is data
 never code: frames travel as Arrow IPC and everything else as JSON (see `encode`/`decode`), so even a
 worker taken over by a parser exploit can't make the server run anything by what it sends back.
 """
+
 from __future__ import annotations
 
 import atexit
+import contextlib
 import dataclasses
 import fcntl
 import io
@@ -34,7 +36,7 @@ import time
 from collections.abc import Callable
 
 from metrics.errors import InputError
-from metrics.text import KINDS, Message, N_, kind_and_places, message_data, message_of
+from metrics.text import KINDS, N_, Message, kind_and_places, message_data, message_of
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +72,7 @@ class Task:
 
 
 # ------------------------------------------------------------------------------------------------ codec
+
 
 def _allowed_types() -> dict[str, type]:
     from metrics.ingest.frames import RawFile, RawTable
@@ -133,8 +136,10 @@ def encode_parts(value) -> list:
         if isinstance(item, InputError):
             return {"input_error": [message_data(item.message), item.file]}
         if dataclasses.is_dataclass(item) and type(item).__name__ in _allowed_types():
-            return {"dataclass": type(item).__name__,
-                    "fields": {f.name: walk(getattr(item, f.name)) for f in dataclasses.fields(item)}}
+            return {
+                "dataclass": type(item).__name__,
+                "fields": {f.name: walk(getattr(item, f.name)) for f in dataclasses.fields(item)},
+            }
         if isinstance(item, dict):
             return {"dict": [[walk(k), walk(v)] for k, v in item.items()]}
         if isinstance(item, (list, tuple)):
@@ -161,8 +166,10 @@ def _narrow_offsets(table):
     pandas widens them again for nothing."""
     import pyarrow as pa
 
-    narrow = pa.schema([field.with_type(pa.string()) if field.type == pa.large_string() else field
-                        for field in table.schema], metadata=table.schema.metadata)
+    narrow = pa.schema(
+        [field.with_type(pa.string()) if field.type == pa.large_string() else field for field in table.schema],
+        metadata=table.schema.metadata,
+    )
     try:
         return table.cast(narrow) if narrow != table.schema else table
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # a column of more than 2 GiB of text
@@ -176,11 +183,11 @@ def decode(payload: bytes):
 
     view = memoryview(payload)
     size = int.from_bytes(view[:8], "little")
-    tree = json.loads(bytes(view[8:8 + size]))
+    tree = json.loads(bytes(view[8 : 8 + size]))
     blobs, at = [], 8 + size
     while at < len(view):
-        size = int.from_bytes(view[at:at + 8], "little")
-        blobs.append(view[at + 8:at + 8 + size])
+        size = int.from_bytes(view[at : at + 8], "little")
+        blobs.append(view[at + 8 : at + 8 + size])
         at += 8 + size
     types = _allowed_types()
 
@@ -230,6 +237,7 @@ def checked(message):
 # ----------------------------------------------------------------------------------------------- worker
 # Parent and worker talk over the worker's stdin and stdout in frames: 8 bytes of length, then the bytes.
 # Control frames are JSON; the file's content and the worker's answer travel as raw frames.
+
 
 def _write_frame(stream, data: bytes) -> None:
     stream.write(len(data).to_bytes(8, "little"))
@@ -315,17 +323,25 @@ class _Worker:
 
     def __init__(self, memory_limit: int):
         root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        env = {**os.environ, "PYTHONPATH": root, "SALES_PARSE_MEMORY_MB": str(memory_limit // MiB),
-               "RUST_BACKTRACE": "0"}
+        env = {
+            **os.environ,
+            "PYTHONPATH": root,
+            "SALES_PARSE_MEMORY_MB": str(memory_limit // MiB),
+            "RUST_BACKTRACE": "0",
+        }
         self.process = subprocess.Popen(
-            [sys.executable, "-c", "from metrics.sandbox import serve; serve()"], cwd=root,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, bufsize=0)
+            [sys.executable, "-c", "from metrics.sandbox import serve; serve()"],
+            cwd=root,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+            bufsize=0,
+        )
         self.memory_limit = memory_limit
         for pipe in (self.process.stdin, self.process.stdout):
-            try:  # a pipe of 1 MiB, not 64 KiB: a large answer crosses in a sixteenth of the switches
+            # A pipe of 1 MiB, not 64 KiB: a large answer crosses in a sixteenth of the switches.
+            with contextlib.suppress(OSError):
                 fcntl.fcntl(pipe.fileno(), F_SETPIPE_SZ, PIPE_BYTES)
-            except OSError:
-                pass
         self.jobs = 0
         self.bytes_read = 0
         self.ready = False
@@ -379,10 +395,8 @@ class _Worker:
         except subprocess.TimeoutExpired:
             log.error("worker %s did not end after SIGKILL", self.process.pid)
         for stream in (self.process.stdin, self.process.stdout):
-            try:
+            with contextlib.suppress(OSError):
                 stream.close()
-            except OSError:
-                pass
 
     def stop(self) -> None:
         try:
@@ -416,8 +430,9 @@ class ParsePool:
     def run(self, task: Task, content: bytes, file: str, progress: Progress | None = None):
         """Run `task` on `content` in a worker and return its result; InputError naming `file` on failure."""
         if not self._slots.acquire(timeout=QUEUE_SECONDS):
-            raise InputError(N_("The server is busy reading other people's files. Try the upload again in a "
-                                "minute."), file)
+            raise InputError(
+                N_("The server is busy reading other people's files. Try the upload again in a minute."), file
+            )
         try:
             return self._run(task, content, file, progress)
         finally:
@@ -468,24 +483,39 @@ class ParsePool:
         except _Overran:
             worker.kill()
             log.warning("reading %s overran %.0f s: worker killed", file, self.time_limit)
-            raise InputError(N_("Reading this file took longer than {seconds:count} seconds, so it was stopped. If "
-                                "it is a very large workbook, save it as .csv (which reads much faster) and upload "
-                                "that; otherwise the file may be damaged."), file,
-                             seconds=round(self.time_limit)) from None
+            raise InputError(
+                N_(
+                    "Reading this file took longer than {seconds:count} seconds, so it was stopped. If "
+                    "it is a very large workbook, save it as .csv (which reads much faster) and upload "
+                    "that; otherwise the file may be damaged."
+                ),
+                file,
+                seconds=round(self.time_limit),
+            ) from None
         except (_Died, ValueError):
             worker.kill()
             log.warning("the worker reading %s died (exit code %s)", file, worker.process.returncode)
-            raise InputError(N_("This file could not be read safely: reading it needed more memory than a "
-                                "spreadsheet of Excel's largest size does, or it stopped the reader. Open it in "
-                                "Excel, check that the data is where you expect, save it as .xlsx or .csv, and "
-                                "upload it again."), file) from None
+            raise InputError(
+                N_(
+                    "This file could not be read safely: reading it needed more memory than a "
+                    "spreadsheet of Excel's largest size does, or it stopped the reader. Open it in "
+                    "Excel, check that the data is where you expect, save it as .xlsx or .csv, and "
+                    "upload it again."
+                ),
+                file,
+            ) from None
         worker.jobs += 1
         worker.bytes_read += len(content)
         if kind == "memory":
             worker.kill()
-            raise InputError(N_("Reading this file needed more memory than a spreadsheet of Excel's largest size "
-                                "does, so it was stopped. Check that the sheet holds only the table, save it as .csv, "
-                                "and upload that."), file)
+            raise InputError(
+                N_(
+                    "Reading this file needed more memory than a spreadsheet of Excel's largest size "
+                    "does, so it was stopped. Check that the sheet holds only the table, save it as .csv, "
+                    "and upload that."
+                ),
+                file,
+            )
         self._give_back(worker)
         if kind == "ok":
             return result
@@ -499,8 +529,13 @@ class ParsePool:
                 error.file = error.file or file
                 raise error
         log.error("reading %s failed in the worker: %s", file, detail)
-        raise InputError(N_("This file could not be read because of an error in the dashboard, not in your file. "
-                            "The error was logged; try again, or save the file as .csv and upload that."), file)
+        raise InputError(
+            N_(
+                "This file could not be read because of an error in the dashboard, not in your file. "
+                "The error was logged; try again, or save the file as .csv and upload that."
+            ),
+            file,
+        )
 
     def close(self) -> None:
         with self._lock:

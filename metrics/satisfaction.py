@@ -4,6 +4,7 @@ A rep's satisfaction counts as low (or high) only when their mean rating differs
 team's by more than chance explains: Welch's t test, with Welch–Satterthwaite degrees of freedom, two-sided,
 at the flag's confidence. So a few bad ratings never make a gap on their own.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -36,17 +37,25 @@ def satisfaction_gaps(data: Slice, reps: pd.DataFrame, confidence: float = 0.95)
     if per_rep.empty or len(ratings) <= MIN_RATINGS:
         return pd.DataFrame(columns=SATISFACTION_COLUMNS)
     total, total_sq, n_all = ratings["satisfaction"].sum(), (ratings["satisfaction"] ** 2).sum(), len(ratings)
-    sums = ratings.groupby("rep")["satisfaction"].agg(["sum", lambda v: (v ** 2).sum()]).loc[per_rep.index]
+    sums = ratings.groupby("rep")["satisfaction"].agg(["sum", lambda v: (v**2).sum()]).loc[per_rep.index]
     n_rest = n_all - per_rep["count"]
     mean_rest = (total - sums["sum"]) / n_rest
     var_rest = ((total_sq - sums.iloc[:, 1]) - n_rest * mean_rest**2) / (n_rest - 1)
     t, _, p = welch_t(per_rep["mean"], per_rep["var"], per_rep["count"], mean_rest, var_rest, n_rest)
-    table = reps.set_index("rep").loc[per_rep.index, ["team", "revenue"]].assign(
-        satisfaction=per_rep["mean"], ratings=per_rep["count"].astype(int), others=mean_rest, t=t, p=p).reset_index()
+    table = (
+        reps.set_index("rep")
+        .loc[per_rep.index, ["team", "revenue"]]
+        .assign(satisfaction=per_rep["mean"], ratings=per_rep["count"].astype(int), others=mean_rest, t=t, p=p)
+        .reset_index()
+    )
     significant = table["p"] < 1 - confidence
     median_revenue = median_seller_revenue(reps)
     table["gap"] = np.select(
-        [(table["revenue"] > median_revenue) & (table["t"] < 0) & significant,
-         (table["revenue"] < median_revenue) & (table["t"] > 0) & significant],
-        [HIGH_REVENUE_LOW_SATISFACTION, LOW_REVENUE_HIGH_SATISFACTION], "")
+        [
+            (table["revenue"] > median_revenue) & (table["t"] < 0) & significant,
+            (table["revenue"] < median_revenue) & (table["t"] > 0) & significant,
+        ],
+        [HIGH_REVENUE_LOW_SATISFACTION, LOW_REVENUE_HIGH_SATISFACTION],
+        "",
+    )
     return table[SATISFACTION_COLUMNS]

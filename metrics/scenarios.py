@@ -3,6 +3,7 @@
 All scenario knowledge lives in the SCENARIOS table below; the rest of the engine reads it and never
 branches on a scenario's name.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -61,15 +62,59 @@ class Scenario:
 # Words for the first three funnel levels that CRMs and hand-kept sheets use in a deal's stage column,
 # whatever the scenario calls its stages. The last level is always "won".
 STAGE_LEVEL_WORDS: tuple[tuple[str, ...], ...] = (
-    ("lead", "new", "prospect", "prospecting", "outreach", "contact", "contacted", "appointment scheduled",
-     "appointmentscheduled", "kontakt", "ny", "emne"),
-    ("qualified", "qualification", "qualifiedtobuy", "qualified to buy", "engaging", "engaged", "conversation",
-     "meeting", "discovery", "needs analysis", "pitch", "kvalifisert", "mote", "samtale", "contact made",
-     "value proposition", "id decision makers"),
-    ("demo", "demo scheduled", "presentation", "presentationscheduled", "presentation scheduled", "proposal",
-     "proposal price quote", "quote", "negotiation", "negotiation review", "perception analysis",
-     "decisionmakerboughtin", "decision maker bought in", "contractsent", "contract sent", "tilbud",
-     "presentasjon", "forhandling"),
+    (
+        "lead",
+        "new",
+        "prospect",
+        "prospecting",
+        "outreach",
+        "contact",
+        "contacted",
+        "appointment scheduled",
+        "appointmentscheduled",
+        "kontakt",
+        "ny",
+        "emne",
+    ),
+    (
+        "qualified",
+        "qualification",
+        "qualifiedtobuy",
+        "qualified to buy",
+        "engaging",
+        "engaged",
+        "conversation",
+        "meeting",
+        "discovery",
+        "needs analysis",
+        "pitch",
+        "kvalifisert",
+        "mote",
+        "samtale",
+        "contact made",
+        "value proposition",
+        "id decision makers",
+    ),
+    (
+        "demo",
+        "demo scheduled",
+        "presentation",
+        "presentationscheduled",
+        "presentation scheduled",
+        "proposal",
+        "proposal price quote",
+        "quote",
+        "negotiation",
+        "negotiation review",
+        "perception analysis",
+        "decisionmakerboughtin",
+        "decision maker bought in",
+        "contractsent",
+        "contract sent",
+        "tilbud",
+        "presentasjon",
+        "forhandling",
+    ),
 )
 
 SCENARIOS: dict[str, Scenario] = {
@@ -77,20 +122,91 @@ SCENARIOS: dict[str, Scenario] = {
         key="startup",
         label=N_("Startup"),
         activity_types=(
-            ActivityType("call", N_("Outreach call"), 0,
-                         ("call", "calls", "phone call", "outreach call", "cold call", "ringt", "ring", "samtale",
-                          "samtaler", "telefon", "oppringing", "outbound call", "logged call", "ringe", "anrop",
-                          "telefonsamtale", "telefonsamtaler", "phone", "phone calls", "outreach calls")),
-            ActivityType("email", N_("Email"), 0,
-                         ("email", "emails", "e-mail", "mail", "e-post", "e-poster", "epost", "outreach email",
-                          "sent email", "email sent", "e-mails", "eposter", "incoming email", "outgoing email",
-                          "sendt e-post", "list email")),
-            ActivityType("follow_up", N_("Follow-up"), 1,
-                         ("follow-up", "follow up", "followup", "follow-ups", "oppfolging", "oppfølging",
-                          "oppfolginger", "check-in", "meeting", "møte", "mote", "møter")),
-            ActivityType("demo", N_("Product demo"), 2,
-                         ("demo", "demos", "product demo", "demoer", "produktdemo", "demonstration",
-                          "product demos", "produktdemoer", "demonstrasjon")),
+            ActivityType(
+                "call",
+                N_("Outreach call"),
+                0,
+                (
+                    "call",
+                    "calls",
+                    "phone call",
+                    "outreach call",
+                    "cold call",
+                    "ringt",
+                    "ring",
+                    "samtale",
+                    "samtaler",
+                    "telefon",
+                    "oppringing",
+                    "outbound call",
+                    "logged call",
+                    "ringe",
+                    "anrop",
+                    "telefonsamtale",
+                    "telefonsamtaler",
+                    "phone",
+                    "phone calls",
+                    "outreach calls",
+                ),
+            ),
+            ActivityType(
+                "email",
+                N_("Email"),
+                0,
+                (
+                    "email",
+                    "emails",
+                    "e-mail",
+                    "mail",
+                    "e-post",
+                    "e-poster",
+                    "epost",
+                    "outreach email",
+                    "sent email",
+                    "email sent",
+                    "e-mails",
+                    "eposter",
+                    "incoming email",
+                    "outgoing email",
+                    "sendt e-post",
+                    "list email",
+                ),
+            ),
+            ActivityType(
+                "follow_up",
+                N_("Follow-up"),
+                1,
+                (
+                    "follow-up",
+                    "follow up",
+                    "followup",
+                    "follow-ups",
+                    "oppfolging",
+                    "oppfølging",
+                    "oppfolginger",
+                    "check-in",
+                    "meeting",
+                    "møte",
+                    "mote",
+                    "møter",
+                ),
+            ),
+            ActivityType(
+                "demo",
+                N_("Product demo"),
+                2,
+                (
+                    "demo",
+                    "demos",
+                    "product demo",
+                    "demoer",
+                    "produktdemo",
+                    "demonstration",
+                    "product demos",
+                    "produktdemoer",
+                    "demonstrasjon",
+                ),
+            ),
         ),
         funnel=(N_("Outreach"), N_("Conversation"), N_("Demo"), N_("Customer")),
         won_label=N_("Customers acquired"),
@@ -102,16 +218,53 @@ SCENARIOS: dict[str, Scenario] = {
         key="consultancy",
         label=N_("Consultancy"),
         activity_types=(
-            ActivityType("conference", N_("Conference"), 0,
-                         ("conference", "conferences", "konferanse", "seminar", "trade show", "messe")),
-            ActivityType("networking", N_("Networking event"), 0,
-                         ("networking", "networking event", "event", "nettverk", "nettverksmøte",
-                          "nettverksmote", "arrangement")),
-            ActivityType("meeting", N_("Relationship meeting"), 1,
-                         ("meeting", "meetings", "referral meeting", "relationship meeting", "referral", "møte",
-                          "mote", "møter", "kundemøte", "kundemøter", "lunch", "lunsj", "call", "samtale")),
-            ActivityType("proposal", N_("Proposal"), 2,
-                         ("proposal", "proposals", "tilbud", "rfp", "rfp response", "quote", "offer")),
+            ActivityType(
+                "conference",
+                N_("Conference"),
+                0,
+                ("conference", "conferences", "konferanse", "seminar", "trade show", "messe"),
+            ),
+            ActivityType(
+                "networking",
+                N_("Networking event"),
+                0,
+                (
+                    "networking",
+                    "networking event",
+                    "event",
+                    "nettverk",
+                    "nettverksmøte",
+                    "nettverksmote",
+                    "arrangement",
+                ),
+            ),
+            ActivityType(
+                "meeting",
+                N_("Relationship meeting"),
+                1,
+                (
+                    "meeting",
+                    "meetings",
+                    "referral meeting",
+                    "relationship meeting",
+                    "referral",
+                    "møte",
+                    "mote",
+                    "møter",
+                    "kundemøte",
+                    "kundemøter",
+                    "lunch",
+                    "lunsj",
+                    "call",
+                    "samtale",
+                ),
+            ),
+            ActivityType(
+                "proposal",
+                N_("Proposal"),
+                2,
+                ("proposal", "proposals", "tilbud", "rfp", "rfp response", "quote", "offer"),
+            ),
         ),
         funnel=(N_("Contact"), N_("Meeting"), N_("Proposal"), N_("Project won")),
         won_label=N_("Projects secured"),
@@ -124,10 +277,18 @@ SCENARIOS: dict[str, Scenario] = {
         label=N_("Digital agency"),
         activity_types=(
             ActivityType("pitch", N_("Pitch"), 1, ("pitch", "pitches", "pitching", "creative pitch")),
-            ActivityType("capability_demo", N_("Capability demo"), 1,
-                         ("capability demo", "capabilities demo", "credentials", "showcase", "demo", "demoer")),
-            ActivityType("presentation", N_("Presentation"), 2,
-                         ("presentation", "presentations", "presentasjon", "presentasjoner", "workshop")),
+            ActivityType(
+                "capability_demo",
+                N_("Capability demo"),
+                1,
+                ("capability demo", "capabilities demo", "credentials", "showcase", "demo", "demoer"),
+            ),
+            ActivityType(
+                "presentation",
+                N_("Presentation"),
+                2,
+                ("presentation", "presentations", "presentasjon", "presentasjoner", "workshop"),
+            ),
             ActivityType("proposal", N_("Proposal"), 2, ("proposal", "proposals", "tilbud", "quote", "offer", "rfp")),
         ),
         funnel=(N_("Lead"), N_("Pitch"), N_("Presentation"), N_("Client won")),
@@ -153,9 +314,14 @@ def activity_weights(scenario: Scenario, chosen: dict | None = None) -> dict[str
         except (TypeError, ValueError):
             weight = float("nan")
         if not 0 <= weight <= 100:
-            raise InputError(N_("The weight for '{key}' is '{value}'. Give a number from 0 to 100: 1 counts an "
-                                "activity like any other, 2 as two of them, 0 leaves it out of effort."),
-                             key=str(key), value=str(value))
+            raise InputError(
+                N_(
+                    "The weight for '{key}' is '{value}'. Give a number from 0 to 100: 1 counts an "
+                    "activity like any other, 2 as two of them, 0 leaves it out of effort."
+                ),
+                key=str(key),
+                value=str(value),
+            )
         weights[str(key)] = weight
     return weights
 
@@ -166,8 +332,9 @@ def get_scenario(key: str) -> Scenario:
     try:
         return SCENARIOS[key]
     except KeyError:
-        raise InputError(N_("Unknown scenario '{key}'. Choose one of: {scenarios}."), key=str(key),
-                         scenarios=", ".join(SCENARIOS)) from None
+        raise InputError(
+            N_("Unknown scenario '{key}'. Choose one of: {scenarios}."), key=str(key), scenarios=", ".join(SCENARIOS)
+        ) from None
 
 
 def activity_key_lookup(scenario: Scenario) -> dict[str, str]:
@@ -180,15 +347,16 @@ def activity_key_lookup(scenario: Scenario) -> dict[str, str]:
     return lookup
 
 
-def normalise_activity_types(raw: pd.Series, scenario: Scenario,
-                             assigned: dict[str, str] | None = None) -> pd.Series:
+def normalise_activity_types(raw: pd.Series, scenario: Scenario, assigned: dict[str, str] | None = None) -> pd.Series:
     """Map raw activity-type text to the scenario's keys; the user's `assigned` choices (raw text → key) win,
     and unknown values keep their cleaned text."""
     lookup = activity_key_lookup(scenario)
     assigned = assigned or {}
     uniques = pd.Series(raw.dropna().unique())
-    mapped = {value: assigned.get(value) or lookup.get(normalise_label(value), str(value).strip().lower())
-              for value in uniques}
+    mapped = {
+        value: assigned.get(value) or lookup.get(normalise_label(value), str(value).strip().lower())
+        for value in uniques
+    }
     return raw.map(mapped).astype("string")
 
 

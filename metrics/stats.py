@@ -6,6 +6,7 @@ standard library: scipy is only the tests' oracle, and stays off the app's impor
 The Wilson interval is the set of rates p for which |r − p| ≤ z·√(p(1−p)/n), so a rate whose Wilson upper
 bound lies below p0 is exactly a rate plotted below the funnel's lower limit p0 − z·√(p0(1−p0)/n).
 """
+
 from __future__ import annotations
 
 import math
@@ -169,8 +170,10 @@ def _beta_fraction(a: float, b: float, x: float, iterations: int = 300, eps: flo
     d = 1.0 / (d if abs(d) > tiny else tiny)
     h = d
     for m in range(1, iterations + 1):
-        for numerator in (m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
-                          -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))):
+        for numerator in (
+            m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
+            -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1)),
+        ):
             d = 1.0 + numerator * d
             d = 1.0 / (d if abs(d) > tiny else tiny)
             c = 1.0 + numerator / c

@@ -1,5 +1,6 @@
 """Text normalisation shared by header matching and vocabulary lookups, and the marker for words the pages
 show in the user's language."""
+
 from __future__ import annotations
 
 import re
@@ -56,8 +57,10 @@ KINDS = ("", "percent", "count", "money", "number", "ratio", "month", "date", "t
 
 def listing(items, kind: str = "and") -> Message:
     """Values (words of the catalog as Messages, or the user's own text) as one list: 'date, rep and team'."""
-    return Message({"and": "{items:and}", "or": "{items:or}", "list": "{items:list}",
-                    "sentences": "{items:sentences}"}[kind], {"items": list(items)})
+    return Message(
+        {"and": "{items:and}", "or": "{items:or}", "list": "{items:list}", "sentences": "{items:sentences}"}[kind],
+        {"items": list(items)},
+    )
 
 
 def kind_and_places(format_spec: str) -> tuple[str, int | None]:

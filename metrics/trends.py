@@ -1,4 +1,5 @@
 """Activity and results per week or month, and the periods where activity rose but results did not."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -7,9 +8,22 @@ import pandas as pd
 from metrics.filters import Slice, coverage
 
 FREQUENCIES = {"week": "W-MON", "month": "MS"}
-TREND_COLUMNS = ["period", "activities", "won", "revenue", "results_period", "won_after_lag", "revenue_after_lag",
-                 "conversion", "previous_activities", "previous_won", "activity_change", "won_change",
-                 "rose_without_results", "partial"]
+TREND_COLUMNS = [
+    "period",
+    "activities",
+    "won",
+    "revenue",
+    "results_period",
+    "won_after_lag",
+    "revenue_after_lag",
+    "conversion",
+    "previous_activities",
+    "previous_won",
+    "activity_change",
+    "won_change",
+    "rose_without_results",
+    "partial",
+]
 
 
 def _period_start(dates: pd.Series, frequency: str) -> pd.Series:
@@ -25,10 +39,16 @@ def _totals(data: Slice, frequency: str) -> pd.DataFrame:
         deals = data.deals_engaged
         effort = deals.assign(period=_period_start(deals["engaged"], frequency)).groupby("period").size()
     else:
-        effort = data.activities.assign(period=_period_start(data.activities["date"], frequency)) \
-            .groupby("period")["count"].sum()
-    results = data.outcomes.assign(period=_period_start(data.outcomes["date"], frequency)) \
-        .groupby("period")[["won", "lost", "revenue"]].sum()
+        effort = (
+            data.activities.assign(period=_period_start(data.activities["date"], frequency))
+            .groupby("period")["count"]
+            .sum()
+        )
+    results = (
+        data.outcomes.assign(period=_period_start(data.outcomes["date"], frequency))
+        .groupby("period")[["won", "lost", "revenue"]]
+        .sum()
+    )
     table = pd.concat([effort.rename("activities"), results], axis=1, sort=True)
     if table.empty:
         return table
@@ -66,16 +86,23 @@ def period_table(data: Slice, frequency: str = "month", rise_pct: float = 0.10, 
     table["previous_won"] = table["won_after_lag"].shift(1).astype("Int64")
     with np.errstate(divide="ignore", invalid="ignore"):
         table["conversion"] = (table["won_after_lag"] / trials).where(trials > 0).astype("Float64")
-        table["activity_change"] = (table["activities"] / table["previous_activities"] - 1) \
-            .where(table["previous_activities"] > 0).astype("Float64")
-        table["won_change"] = (table["won_after_lag"] / table["previous_won"] - 1).where(table["previous_won"] > 0) \
+        table["activity_change"] = (
+            (table["activities"] / table["previous_activities"] - 1)
+            .where(table["previous_activities"] > 0)
             .astype("Float64")
+        )
+        table["won_change"] = (
+            (table["won_after_lag"] / table["previous_won"] - 1).where(table["previous_won"] > 0).astype("Float64")
+        )
     # A period the data only partly covers (a log starting mid-week) or one with no results before it (the
     # months before the first deal closed) would be marked for how the data begins, not for how sales went.
     whole = _whole_periods(data, table["period"], frequency)
     comparable = whole & whole.shift(1, fill_value=False) & (table["previous_won"] > 0).fillna(False)
-    table["rose_without_results"] = ((table["activity_change"] > rise_pct) & comparable &
-                                     (table["won_after_lag"] <= table["previous_won"])).fillna(False).astype(bool)
+    table["rose_without_results"] = (
+        ((table["activity_change"] > rise_pct) & comparable & (table["won_after_lag"] <= table["previous_won"]))
+        .fillna(False)
+        .astype(bool)
+    )
     table["partial"] = ~whole.to_numpy()  # drawn as part of a period, not as a collapse
     return table[TREND_COLUMNS]
 
@@ -110,8 +137,13 @@ def lag_effect(data: Slice, frequency: str = "month", max_lag: int = 3) -> pd.Da
         results = table["won"].shift(-lag).astype(float)
         pairs = pd.concat([activity, results], axis=1).dropna()
         spread = len(pairs) > 2 and pairs.iloc[:, 0].std() > 0 and pairs.iloc[:, 1].std() > 0
-        rows.append({"lag": lag, "periods": len(pairs),
-                     "correlation": float(pairs.iloc[:, 0].corr(pairs.iloc[:, 1])) if spread else np.nan})
+        rows.append(
+            {
+                "lag": lag,
+                "periods": len(pairs),
+                "correlation": float(pairs.iloc[:, 0].corr(pairs.iloc[:, 1])) if spread else np.nan,
+            }
+        )
     return pd.DataFrame(rows, columns=["lag", "periods", "correlation"])
 
 

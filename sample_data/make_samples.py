@@ -7,6 +7,7 @@ flagging rule by design rather than by luck; `check_planted` proves it each time
 
 Regenerate from anywhere with `python sample_data/make_samples.py`.
 """
+
 from __future__ import annotations
 
 import io
@@ -33,8 +34,10 @@ WEEKEND_SHARE = 0.02  # a few reps log the odd activity on a Saturday
 DIP_RISE = 1.40  # team activity in the dip month against the month before
 QUIET_RISE = 0.03  # other months wobble by at most this much, so only the dip month reads as "activity rose"
 # Norwegian public holidays in 2026 stay as empty as weekends.
-HOLIDAYS = np.array(["2026-01-01", "2026-04-02", "2026-04-03", "2026-04-06", "2026-05-01", "2026-05-14",
-                     "2026-05-25"], dtype="datetime64[D]")
+HOLIDAYS = np.array(
+    ["2026-01-01", "2026-04-02", "2026-04-03", "2026-04-06", "2026-05-01", "2026-05-14", "2026-05-25"],
+    dtype="datetime64[D]",
+)
 OPEN_DEAL_WEIGHT = 0.5  # open deals are only part-way through their life, so they have had fewer activities
 # Activity of the planted reps against the median rep: the brief's "about 2x" and "0.5-0.7x".
 BUSY_VOLUME = (1.75, 2.35)
@@ -221,8 +224,17 @@ SPECS: dict[str, SampleSpec] = {
             "normal": Profile(1.0, 1.5, (0.40, 0.35, 0.25), 5, 0.35, (1.0, 1.0, 1.0), 4.2, trap_share=0.3),
             # The consultancy trap: every conference yields business cards, hardly any become projects.
             # Their contacts come from conferences far more than other reps' do.
-            "busy": Profile(0.33, 5.0, (0.80, 0.15, 0.05), 6, 0.60, (1.0, 1.0, 1.0), 3.9,
-                            type_weights={"conference": 1.6, "networking": 0.2}, trap_share=0.5),
+            "busy": Profile(
+                0.33,
+                5.0,
+                (0.80, 0.15, 0.05),
+                6,
+                0.60,
+                (1.0, 1.0, 1.0),
+                3.9,
+                type_weights={"conference": 1.6, "networking": 0.2},
+                trap_share=0.5,
+            ),
             "efficient": Profile(2.1, 0.7, (0.30, 0.40, 0.30), 4, 0.15, (1.0, 1.3, 1.0), 4.6),
         },
         # Business cards from a conference that never became a meeting; smaller networking events do.
@@ -260,9 +272,17 @@ SPECS: dict[str, SampleSpec] = {
         profiles={
             "normal": Profile(1.0, 2.0, (0.30, 0.40, 0.30), 5, 0.35, (0.0, 1.0, 1.0), 4.1, trap_share=0.5),
             # The agency trap: polished pitches and presentations to clients who never sign.
-            "busy": Profile(0.33, 5.0, (0.05, 0.45, 0.50), 5, 0.30, (0.0, 1.5, 2.5), 3.8,
-                            {"pitch": 0.8, "capability_demo": 0.2, "presentation": 0.75, "proposal": 0.25},
-                            trap_share=1.0),
+            "busy": Profile(
+                0.33,
+                5.0,
+                (0.05, 0.45, 0.50),
+                5,
+                0.30,
+                (0.0, 1.5, 2.5),
+                3.8,
+                {"pitch": 0.8, "capability_demo": 0.2, "presentation": 0.75, "proposal": 0.25},
+                trap_share=1.0,
+            ),
             "efficient": Profile(2.1, 0.8, (0.50, 0.30, 0.20), 4, 0.25, (0.0, 1.0, 1.2), 4.5),
         },
         # A polished pitch with nothing built to show, lost at the pitch or the presentation.
@@ -274,8 +294,7 @@ SPECS: dict[str, SampleSpec] = {
 OUTCOMES: dict[str, tuple[tuple[str, float, float, int, int], ...]] = {
     "call": (("Connected", 0.70, 0.30, 4, 20), ("No answer", 0.20, 0.50, 1, 2), ("Voicemail", 0.10, 0.20, 1, 3)),
     "email": (("Sent", 0.60, 0.85, 3, 10), ("Replied", 0.40, 0.15, 5, 15)),
-    "follow_up": (("Held", 0.80, 0.80, 15, 45), ("Rescheduled", 0.12, 0.12, 5, 10),
-                  ("No show", 0.08, 0.08, 15, 15)),
+    "follow_up": (("Held", 0.80, 0.80, 15, 45), ("Rescheduled", 0.12, 0.12, 5, 10), ("No show", 0.08, 0.08, 15, 15)),
     "demo": (("Held", 0.85, 0.85, 30, 60), ("Rescheduled", 0.10, 0.10, 5, 10), ("No show", 0.05, 0.05, 30, 30)),
     "conference": (("Attended", 1.0, 1.0, 240, 480),),
     "networking": (("Attended", 1.0, 1.0, 60, 180),),
@@ -288,7 +307,7 @@ OUTCOMES: dict[str, tuple[tuple[str, float, float, int, int], ...]] = {
 
 
 def rep_profile(scenario_key: str, rep: str) -> str:
-    """"busy", "efficient" or "normal": the part a rep plays in the planted patterns."""
+    """ "busy", "efficient" or "normal": the part a rep plays in the planted patterns."""
     planted = PLANTED[scenario_key]
     if rep in planted["busy"]:
         return "busy"
@@ -340,8 +359,9 @@ def pick_weekday(rng: np.random.Generator, first: np.datetime64, last: np.dateti
     return (weekdays if len(weekdays) else days)[rng.integers(len(weekdays) or len(days))]
 
 
-def stage_segments(created: np.datetime64, ends: np.datetime64,
-                   durations: np.ndarray) -> list[tuple[np.datetime64, np.datetime64]]:
+def stage_segments(
+    created: np.datetime64, ends: np.datetime64, durations: np.ndarray
+) -> list[tuple[np.datetime64, np.datetime64]]:
     """Split a deal's life into consecutive (first day, last day) spans, one per stage, in proportion."""
     life = int((ends - created).astype(int))
     cuts = np.round(np.cumsum(durations) / np.sum(durations) * life).astype(int)
@@ -373,12 +393,14 @@ def rep_volumes(spec: SampleSpec, rng: np.random.Generator) -> pd.DataFrame:
     for _ in range(50):  # the pooled rate depends on the planted reps' wins, so settle it by iteration
         won[~normal] = np.round(activities[~normal] * pooled * share[~normal])
         pooled = won.sum() / activities.sum()
-    return pd.DataFrame({
-        "rep": names,
-        "profile": profiles,
-        "activities": activities,
-        "won": won,
-    })
+    return pd.DataFrame(
+        {
+            "rep": names,
+            "profile": profiles,
+            "activities": activities,
+            "won": won,
+        }
+    )
 
 
 def wins_in_activity_order(activities: np.ndarray, won: np.ndarray) -> np.ndarray:
@@ -425,8 +447,9 @@ def draw_amount(amounts: Amounts, rng: np.random.Generator, allow_big: bool = Tr
     return int(round(value / amounts.step) * amounts.step)
 
 
-def rep_deals(spec: SampleSpec, rep: str, profile: Profile, won: int, close_months: list[np.datetime64],
-              rng: np.random.Generator) -> list[dict]:
+def rep_deals(
+    spec: SampleSpec, rep: str, profile: Profile, won: int, close_months: list[np.datetime64], rng: np.random.Generator
+) -> list[dict]:
     """The rep's deals with their life spans: won ones close in the given months, open ones are recent."""
     first_day, last_day = np.datetime64(spec.first_day), np.datetime64(spec.last_day)
     low, high = spec.stage_days
@@ -438,8 +461,17 @@ def rep_deals(spec: SampleSpec, rep: str, profile: Profile, won: int, close_mont
         created = np.busday_offset(close - int(durations.sum()), 0, roll="forward", holidays=HOLIDAYS)
         if created < first_day:
             created = pick_weekday(rng, first_day, first_day + 5)
-        deals.append({"rep": rep, "status": "Won", "reached": 2, "created": created, "close": close,
-                      "segments": stage_segments(created, close, durations), "trapped": False})
+        deals.append(
+            {
+                "rep": rep,
+                "status": "Won",
+                "reached": 2,
+                "created": created,
+                "close": close,
+                "segments": stage_segments(created, close, durations),
+                "trapped": False,
+            }
+        )
 
     lost = round(won * profile.lost_per_won)
     for reached, count in enumerate(split_by_weights(lost, np.array(profile.lost_stage_weights))):
@@ -448,16 +480,33 @@ def rep_deals(spec: SampleSpec, rep: str, profile: Profile, won: int, close_mont
             durations = rng.integers(low, high + 1, reached + 1)
             created = pick_weekday(rng, first_day, last_day - int(durations.sum()))
             close = np.busday_offset(created + int(durations.sum()), 0, roll="backward", holidays=HOLIDAYS)
-            deals.append({"rep": rep, "status": "Lost", "reached": reached, "created": created, "close": close,
-                          "segments": stage_segments(created, close, durations),
-                          "trapped": number < trapped})
+            deals.append(
+                {
+                    "rep": rep,
+                    "status": "Lost",
+                    "reached": reached,
+                    "created": created,
+                    "close": close,
+                    "segments": stage_segments(created, close, durations),
+                    "trapped": number < trapped,
+                }
+            )
 
     for _ in range(profile.open_deals + int(rng.integers(0, 3))):
         reached = int(rng.integers(0, 3))
         created = pick_weekday(rng, last_day - spec.open_window_days, last_day - 7)
         durations = np.append(rng.integers(low, high + 1, reached), high).astype(float)
-        deals.append({"rep": rep, "status": "Open", "reached": reached, "created": created, "close": None,
-                      "segments": stage_segments(created, last_day, durations), "trapped": False})
+        deals.append(
+            {
+                "rep": rep,
+                "status": "Open",
+                "reached": reached,
+                "created": created,
+                "close": None,
+                "segments": stage_segments(created, last_day, durations),
+                "trapped": False,
+            }
+        )
     return deals
 
 
@@ -468,26 +517,49 @@ def pick_type(scenario: Scenario, stage: int, weights: dict[str, float], rng: np
     return keys[rng.choice(len(keys), p=chances / chances.sum())]
 
 
-def activity_row(rep: str, day: np.datetime64, activity: str, deal: int | None, cold: bool,
-                 rng: np.random.Generator) -> dict:
+def activity_row(
+    rep: str, day: np.datetime64, activity: str, deal: int | None, cold: bool, rng: np.random.Generator
+) -> dict:
     outcomes = OUTCOMES[activity]
     chances = np.array([o[2] if cold else o[1] for o in outcomes])
     outcome, _, _, low, high = outcomes[rng.choice(len(outcomes), p=chances / chances.sum())]
-    return {"rep": rep, "date": day, "activity": activity, "deal": deal, "outcome": outcome,
-            "minutes": int(rng.integers(low, high + 1))}
+    return {
+        "rep": rep,
+        "date": day,
+        "activity": activity,
+        "deal": deal,
+        "outcome": outcome,
+        "minutes": int(rng.integers(low, high + 1)),
+    }
 
 
-def deal_activities(scenario: Scenario, spec: SampleSpec, rep: str, profile: Profile, deals: list[dict],
-                    first_deal: int, budget: int, rng: np.random.Generator) -> list[dict]:
+def deal_activities(
+    scenario: Scenario,
+    spec: SampleSpec,
+    rep: str,
+    profile: Profile,
+    deals: list[dict],
+    first_deal: int,
+    budget: int,
+    rng: np.random.Generator,
+) -> list[dict]:
     """Spend `budget` activities on the rep's deals: one at least per stage reached, the rest by intensity."""
     stages_with_types = {a.stage for a in scenario.activity_types}
-    slots = [(first_deal + i, stage) for i, deal in enumerate(deals)
-             for stage in range(deal["reached"] + 1) if stage in stages_with_types]
+    slots = [
+        (first_deal + i, stage)
+        for i, deal in enumerate(deals)
+        for stage in range(deal["reached"] + 1)
+        if stage in stages_with_types
+    ]
     if budget < len(slots):
         raise ValueError(f"{spec.scenario_key}: {rep} needs {len(slots)} deal activities but has {budget}")
-    intensity = np.array([profile.stage_intensity[stage]
-                          * (OPEN_DEAL_WEIGHT if deals[index - first_deal]["status"] == "Open" else 1.0)
-                          for index, stage in slots])
+    intensity = np.array(
+        [
+            profile.stage_intensity[stage]
+            * (OPEN_DEAL_WEIGHT if deals[index - first_deal]["status"] == "Open" else 1.0)
+            for index, stage in slots
+        ]
+    )
     per_slot = 1 + rng.multinomial(budget - len(slots), intensity / intensity.sum())
     mix = spec.type_weights | profile.type_weights
     rows = []
@@ -501,13 +573,15 @@ def deal_activities(scenario: Scenario, spec: SampleSpec, rep: str, profile: Pro
     return rows
 
 
-def cold_activities(scenario: Scenario, spec: SampleSpec, cold_per_rep: dict[str, int], month_room: dict,
-                    rng: np.random.Generator) -> list[dict]:
+def cold_activities(
+    scenario: Scenario, spec: SampleSpec, cold_per_rep: dict[str, int], month_room: dict, rng: np.random.Generator
+) -> list[dict]:
     """Activities tied to no deal, placed so that each month reaches its planned team total."""
     entry_stage = min(a.stage for a in scenario.activity_types)
     reps = rng.permutation(np.repeat(list(cold_per_rep), list(cold_per_rep.values())))
-    mix = {rep: spec.type_weights | spec.profiles[rep_profile(spec.scenario_key, rep)].type_weights
-           for rep in cold_per_rep}
+    mix = {
+        rep: spec.type_weights | spec.profiles[rep_profile(spec.scenario_key, rep)].type_weights for rep in cold_per_rep
+    }
     months = rng.permutation(np.repeat(np.array(list(month_room)), list(month_room.values())))
     first_day, last_day = np.datetime64(spec.first_day), np.datetime64(spec.last_day)
     rows = []
@@ -533,10 +607,9 @@ def build_workbook_frames(scenario_key: str) -> dict[str, pd.DataFrame]:
     for row in volumes.itertuples():
         profile = spec.profiles[row.profile]
         mine = rep_deals(spec, row.rep, profile, row.won, close_months[: row.won], rng)
-        close_months = close_months[row.won:]
+        close_months = close_months[row.won :]
         cold = round(row.activities * profile.cold_share)
-        activities += deal_activities(scenario, spec, row.rep, profile, mine, len(deals),
-                                      row.activities - cold, rng)
+        activities += deal_activities(scenario, spec, row.rep, profile, mine, len(deals), row.activities - cold, rng)
         deals += mine
         cold_per_rep[row.rep] = cold
 
@@ -565,19 +638,20 @@ def deal_ids(spec: SampleSpec, deals: list[dict]) -> list[str]:
     return ids
 
 
-def activities_frame(scenario: Scenario, spec: SampleSpec, activities: list[dict],
-                     deals: list[dict]) -> pd.DataFrame:
+def activities_frame(scenario: Scenario, spec: SampleSpec, activities: list[dict], deals: list[dict]) -> pd.DataFrame:
     ids = deal_ids(spec, deals)
     team = {r.name: r.team for r in spec.reps}
-    frame = pd.DataFrame({
-        "Date": pd.to_datetime([a["date"] for a in activities]),
-        "Rep": [a["rep"] for a in activities],
-        "Team": [team[a["rep"]] for a in activities],
-        "Activity type": [scenario.activity_labels[a["activity"]] for a in activities],
-        "Deal ID": pd.array([None if a["deal"] is None else ids[a["deal"]] for a in activities], dtype="string"),
-        "Outcome": [a["outcome"] for a in activities],
-        "Duration (min)": [a["minutes"] for a in activities],
-    })
+    frame = pd.DataFrame(
+        {
+            "Date": pd.to_datetime([a["date"] for a in activities]),
+            "Rep": [a["rep"] for a in activities],
+            "Team": [team[a["rep"]] for a in activities],
+            "Activity type": [scenario.activity_labels[a["activity"]] for a in activities],
+            "Deal ID": pd.array([None if a["deal"] is None else ids[a["deal"]] for a in activities], dtype="string"),
+            "Outcome": [a["outcome"] for a in activities],
+            "Duration (min)": [a["minutes"] for a in activities],
+        }
+    )
     frame = frame.sort_values(["Date", "Rep", "Deal ID"], kind="stable").reset_index(drop=True)
     # A CRM logs the time of each activity; without it, two calls by one rep on one day look like duplicates.
     slot = frame.groupby(["Date", "Rep"]).cumcount()
@@ -598,16 +672,18 @@ def deals_frame(scenario: Scenario, spec: SampleSpec, deals: list[dict], rng: np
         unhappy = deal["rep"] == PLANTED[spec.scenario_key]["unhappy"]
         mean = UNHAPPY_SATISFACTION if unhappy else profile.satisfaction
         satisfaction = round(float(np.clip(rng.normal(mean, 0.5), 1, 5)), 1) if won else np.nan
-        rows.append({
-            "Deal ID": deal_id,
-            "Rep": deal["rep"],
-            "Stage": "Closed won" if won else scenario.funnel[deal["reached"]],
-            "Status": deal["status"],
-            "Amount": draw_amount(spec.amounts, rng, allow_big=not in_dip),
-            "Created": deal["created"],
-            "Close date": deal["close"] if deal["close"] is not None else np.datetime64("NaT"),
-            "Satisfaction": satisfaction,
-        })
+        rows.append(
+            {
+                "Deal ID": deal_id,
+                "Rep": deal["rep"],
+                "Stage": "Closed won" if won else scenario.funnel[deal["reached"]],
+                "Status": deal["status"],
+                "Amount": draw_amount(spec.amounts, rng, allow_big=not in_dip),
+                "Created": deal["created"],
+                "Close date": deal["close"] if deal["close"] is not None else np.datetime64("NaT"),
+                "Satisfaction": satisfaction,
+            }
+        )
     frame = pd.DataFrame(rows)
     frame["Created"] = pd.to_datetime(frame["Created"])
     frame["Close date"] = pd.to_datetime(frame["Close date"])
@@ -615,13 +691,15 @@ def deals_frame(scenario: Scenario, spec: SampleSpec, deals: list[dict], rng: np
 
 
 def roster_frame(spec: SampleSpec) -> pd.DataFrame:
-    return pd.DataFrame({
-        "Rep": [r.name for r in spec.reps],
-        "Team": [r.team for r in spec.reps],
-        "Manager": [spec.managers[r.team] for r in spec.reps],
-        "Region": [r.region for r in spec.reps],
-        "Target": [r.target for r in spec.reps],
-    })
+    return pd.DataFrame(
+        {
+            "Rep": [r.name for r in spec.reps],
+            "Team": [r.team for r in spec.reps],
+            "Manager": [spec.managers[r.team] for r in spec.reps],
+            "Region": [r.region for r in spec.reps],
+            "Target": [r.target for r in spec.reps],
+        }
+    )
 
 
 def rep_scorecard(activities: pd.DataFrame, deals: pd.DataFrame) -> pd.DataFrame:
@@ -629,10 +707,16 @@ def rep_scorecard(activities: pd.DataFrame, deals: pd.DataFrame) -> pd.DataFrame
 
     Columns: activities, won, conversion, lower, upper, flagged, efficient; indexed by rep.
     """
-    card = pd.DataFrame({
-        "activities": activities.groupby("Rep").size(),
-        "won": deals[deals["Status"] == "Won"].groupby("Rep").size(),
-    }).fillna(0).astype(int)
+    card = (
+        pd.DataFrame(
+            {
+                "activities": activities.groupby("Rep").size(),
+                "won": deals[deals["Status"] == "Won"].groupby("Rep").size(),
+            }
+        )
+        .fillna(0)
+        .astype(int)
+    )
     pooled = card["won"].sum() / card["activities"].sum()
     median = card["activities"].median()
     card["conversion"] = card["won"] / card["activities"]
@@ -647,11 +731,17 @@ def monthly_trend(activities: pd.DataFrame, deals: pd.DataFrame) -> pd.DataFrame
     """Team activity, won deals and revenue (by close date) per month, with the change against the month before."""
     won = deals[deals["Status"] == "Won"]
     close_month = won["Close date"].dt.strftime("%Y-%m")
-    trend = pd.DataFrame({
-        "activities": activities.groupby(activities["Date"].dt.strftime("%Y-%m")).size(),
-        "won": won.groupby(close_month).size(),
-        "revenue": won.groupby(close_month)["Amount"].sum(),
-    }).fillna(0).astype(int)
+    trend = (
+        pd.DataFrame(
+            {
+                "activities": activities.groupby(activities["Date"].dt.strftime("%Y-%m")).size(),
+                "won": won.groupby(close_month).size(),
+                "revenue": won.groupby(close_month)["Amount"].sum(),
+            }
+        )
+        .fillna(0)
+        .astype(int)
+    )
     trend["activity_rise"] = trend["activities"] / trend["activities"].shift() - 1
     trend["won_change"] = trend["won"] - trend["won"].shift()
     trend["revenue_change"] = trend["revenue"] - trend["revenue"].shift()
@@ -708,19 +798,24 @@ def check_planted(scenario_key: str, frames: dict[str, pd.DataFrame]) -> None:
     trend = monthly_trend(activities, deals)
     dip = planted["dip_month"]
     dip_month = trend.loc[dip]
-    if not (0.30 <= dip_month["activity_rise"] <= 0.50 and dip_month["won_change"] < 0
-            and dip_month["revenue_change"] < 0):
+    if not (
+        0.30 <= dip_month["activity_rise"] <= 0.50 and dip_month["won_change"] < 0 and dip_month["revenue_change"] < 0
+    ):
         problems.append(f"dip month {dip} does not show: {dip_month.to_dict()}")
     # The app marks a month where activity rose by over 10% and wins did not grow; only the dip may qualify.
     rose_alone = trend[(trend["activity_rise"] > 0.10) & (trend["won_change"] <= 0)].index
     if list(rose_alone) != [dip]:
         problems.append(f"months where activity rose and wins did not: {list(rose_alone)}, planted {dip}")
 
-    clear = {key: verdict for key, verdict in mix_verdicts(SCENARIOS[scenario_key], activities, deals).items()
-             if verdict != "can't tell yet"}
+    clear = {
+        key: verdict
+        for key, verdict in mix_verdicts(SCENARIOS[scenario_key], activities, deals).items()
+        if verdict != "can't tell yet"
+    }
     if clear != {planted["pays_off"]: "pays off", planted["does_not_pay"]: "does not pay off"}:
-        problems.append(f"activity mix: {clear}, planted {planted['pays_off']} pays off, "
-                        f"{planted['does_not_pay']} does not")
+        problems.append(
+            f"activity mix: {clear}, planted {planted['pays_off']} pays off, {planted['does_not_pay']} does not"
+        )
     if problems:
         raise AssertionError(f"{scenario_key}: " + "; ".join(problems))
 
@@ -734,8 +829,11 @@ def reproducible_xlsx(raw: bytes) -> bytes:
             content = source.read(item.filename)
             if item.filename == "docProps/core.xml":
                 content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + fixed, content)
-            target.writestr(zipfile.ZipInfo(item.filename, date_time=(2026, 1, 1, 0, 0, 0)), content,
-                            compress_type=zipfile.ZIP_DEFLATED)
+            target.writestr(
+                zipfile.ZipInfo(item.filename, date_time=(2026, 1, 1, 0, 0, 0)),
+                content,
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
     return out.getvalue()
 
 
@@ -763,5 +861,7 @@ if __name__ == "__main__":
         workbook = build_workbook_frames(key)
         path = SAMPLE_DIR / f"{key}.xlsx"
         path.write_bytes(workbook_bytes(workbook))
-        print(f"{path.relative_to(SAMPLE_DIR.parent)}: "
-              + ", ".join(f"{sheet} {len(frame)} rows" for sheet, frame in workbook.items()))
+        print(
+            f"{path.relative_to(SAMPLE_DIR.parent)}: "
+            + ", ".join(f"{sheet} {len(frame)} rows" for sheet, frame in workbook.items())
+        )

@@ -1,4 +1,5 @@
 """Builders for small hand-made frames in the engine's canonical shapes."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,8 +17,7 @@ MAVEN = ROOT.parent / "shared" / "data" / "maven-crm"
 def activities(rows: list[dict]) -> pd.DataFrame:
     """Activity rows; missing columns default (count 1, no team, no deal); `stage` may be given."""
     frame = pd.DataFrame(rows)
-    defaults = {"team": pd.NA, "deal_id": pd.NA, "count": 1, "source": "test", "activity_type": "call",
-                "stage": pd.NA}
+    defaults = {"team": pd.NA, "deal_id": pd.NA, "count": 1, "source": "test", "activity_type": "call", "stage": pd.NA}
     for column, value in defaults.items():
         if column not in frame:
             frame[column] = value
@@ -31,19 +31,30 @@ def activities(rows: list[dict]) -> pd.DataFrame:
 def outcomes(rows: list[dict]) -> pd.DataFrame:
     """Deal rows: give rep, date, status and amount; won/lost/revenue follow from status."""
     frame = pd.DataFrame(rows)
-    defaults = {"team": pd.NA, "deal_id": pd.NA, "stage_level": pd.NA, "amount": pd.NA, "satisfaction": pd.NA,
-                "source": "test", "status": "open"}
+    defaults = {
+        "team": pd.NA,
+        "deal_id": pd.NA,
+        "stage_level": pd.NA,
+        "amount": pd.NA,
+        "satisfaction": pd.NA,
+        "source": "test",
+        "status": "open",
+    }
     for column, value in defaults.items():
         if column not in frame:
             frame[column] = value
     frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
-    frame["engaged"] = pd.to_datetime(frame["engaged"] if "engaged" in frame else frame["date"]) \
-        .astype("datetime64[ns]")
+    frame["engaged"] = pd.to_datetime(frame["engaged"] if "engaged" in frame else frame["date"]).astype(
+        "datetime64[ns]"
+    )
     frame["won"] = (frame["status"] == "won").astype("int64") if "won" not in frame else frame["won"]
     frame["lost"] = (frame["status"] == "lost").astype("int64") if "lost" not in frame else frame["lost"]
     amount = pd.to_numeric(frame["amount"]).astype("Float64")
-    frame["revenue"] = amount.fillna(0).where(frame["won"] > 0, 0.0).astype(float) if "revenue" not in frame \
+    frame["revenue"] = (
+        amount.fillna(0).where(frame["won"] > 0, 0.0).astype(float)
+        if "revenue" not in frame
         else frame["revenue"].astype(float)
+    )
     frame["amount"] = amount
     frame["satisfaction"] = pd.to_numeric(frame["satisfaction"]).astype("Float64")
     frame["stage_level"] = pd.to_numeric(frame["stage_level"]).astype("Int64")

@@ -1,4 +1,5 @@
 """Tasks the sandbox tests run in a worker process: each misbehaves the way a parser on a hostile file can."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """What a reader sees of the markdown the pages write: views.escaping.md's escapes undone."""
+
 import re
 
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")

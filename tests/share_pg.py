@@ -3,6 +3,7 @@
 Postgres refuses to run as root, so as root the cluster runs as the `postgres` user (runuser). Every
 process it starts is ended by its own id when the tests are done.
 """
+
 from __future__ import annotations
 
 import glob
@@ -95,8 +96,10 @@ class Cluster:
 
     def create_database(self, name: str) -> str:
         import psycopg
-        with psycopg.connect(host="127.0.0.1", port=self.port, user="postgres", dbname="postgres",
-                             autocommit=True) as connection:
+
+        with psycopg.connect(
+            host="127.0.0.1", port=self.port, user="postgres", dbname="postgres", autocommit=True
+        ) as connection:
             connection.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 

@@ -1,4 +1,5 @@
 """Analysis.with_reps: choosing reps shares what the population decides and changes nothing it shows."""
+
 import pandas as pd
 import pytest
 

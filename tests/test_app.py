@@ -1,18 +1,34 @@
 """AppTest of the frame and every page, including uploads through the sidebar's st.file_uploader."""
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from sample_data.make_samples import PLANTED
-from tests.screen import visible
 from tests.conftest import MAVEN, ROOT
+from tests.screen import visible
 
-PAGES = ["views/overview.py", "views/activity.py", "views/conversion.py", "views/trends.py", "views/reps.py",
-         "views/data.py"]
-CHARTS = {"views/overview.py": 1, "views/activity.py": 4, "views/conversion.py": 4, "views/trends.py": 2,
-          "views/reps.py": 3, "views/data.py": 0}
-LOG_CSV = (b"Date;Rep;Team;Activity type\n" + b"".join(
-    f"0{d}.01.2026;{rep};North;{kind}\n".encode() for d in range(1, 10) for rep in ("Kari", "Ola", "Per")
-    for kind in ("Call", "Email")))
+PAGES = [
+    "views/overview.py",
+    "views/activity.py",
+    "views/conversion.py",
+    "views/trends.py",
+    "views/reps.py",
+    "views/data.py",
+]
+CHARTS = {
+    "views/overview.py": 1,
+    "views/activity.py": 4,
+    "views/conversion.py": 4,
+    "views/trends.py": 2,
+    "views/reps.py": 3,
+    "views/data.py": 0,
+}
+LOG_CSV = b"Date;Rep;Team;Activity type\n" + b"".join(
+    f"0{d}.01.2026;{rep};North;{kind}\n".encode()
+    for d in range(1, 10)
+    for rep in ("Kari", "Ola", "Per")
+    for kind in ("Call", "Email")
+)
 DEALS_CSV = b"Rep;Status;Amount;Close date\nKari;Won;1000;10.01.2026\nOla;Lost;500;11.01.2026\nPer;Won;800;12.01.2026\n"
 
 
@@ -44,8 +60,14 @@ def test_first_start_shows_the_startup_sample():
     clean(at)
     assert at.sidebar.selectbox(key="scenario").value == "startup"
     assert "sample data" in at.caption[0].value
-    assert {m.label for m in at.metric[:6]} == {"Activities", "Customers acquired", "Revenue", "Conversion",
-                                                "Average deal size", "Customer satisfaction"}
+    assert {m.label for m in at.metric[:6]} == {
+        "Activities",
+        "Customers acquired",
+        "Revenue",
+        "Conversion",
+        "Average deal size",
+        "Customer satisfaction",
+    }
     flagged = at.dataframe[0].value
     assert sorted(flagged["rep"]) == sorted(PLANTED["startup"]["busy"])
 
@@ -113,8 +135,10 @@ def test_maven_upload_and_team_filter(maven_files):
     clean(at)
     # Deals are engaged until 27 December and close until 31 December: the last month both hold whole is
     # November, so the cards open on it against October. On the chosen dates they count every deal.
-    assert any("1 Nov 2017–30 Nov 2017 against the period before, 1 Oct 2017–31 Oct 2017" in visible(c.value)
-               for c in at.caption)
+    assert any(
+        "1 Nov 2017–30 Nov 2017 against the period before, 1 Oct 2017–31 Oct 2017" in visible(c.value)
+        for c in at.caption
+    )
     next(b for b in at.get("button_group") if b.key == "compare").set_value("chosen").run()
     assert metric(at, "Deals engaged") == "8,300"
     assert any("doesn't hold the whole period before" in visible(c.value) for c in at.caption)
@@ -235,11 +259,12 @@ def test_reps_page_opens_on_the_rep_in_the_address():
     assert any("Loses most at Demo → Customer" in visible(c.value) for c in at.caption)
 
 
-
 def test_first_start_compares_the_last_full_month_with_the_one_before():
     at = app()
-    assert any("1 Sept 2026–30 Sept 2026 against the period before, 1 Aug 2026–31 Aug 2026" in visible(c.value)
-               for c in at.caption)
+    assert any(
+        "1 Sept 2026–30 Sept 2026 against the period before, 1 Aug 2026–31 Aug 2026" in visible(c.value)
+        for c in at.caption
+    )
     card = next(m for m in at.metric if m.label == "Activities")
     assert (card.value, card.delta) == ("803", "+39.9%")  # the planted dip month: 574 → 803
 

@@ -1,9 +1,10 @@
 """The benchmark runs end to end and writes its tables (a smoke check: no figure is asserted), and its
 workbooks hold what the CSV holds."""
+
 import io
 import subprocess
-import zipfile
 import sys
+import zipfile
 
 import pandas as pd
 
@@ -25,8 +26,13 @@ def _tables(text: str) -> list[list[list[str]]]:
 
 def test_the_quick_benchmark_writes_well_formed_tables(tmp_path):
     output = tmp_path / "BENCHMARKS.md"
-    done = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--output", str(output)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick", "--output", str(output)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     text = output.read_text()
     assert "--quick" in text and "Python 3" in text
@@ -37,8 +43,10 @@ def test_the_quick_benchmark_writes_well_formed_tables(tmp_path):
         assert all(cell and set(cell) <= set("-: ") for cell in table[1]), table[1]
     targets = {row[0]: row for row in tables[0][2:]}
     assert len(targets) == 6
-    assert all(row[3] in {"**met**", "**not met**", "tested, not timed"} or row[3].startswith("**met**")
-               for row in targets.values())
+    assert all(
+        row[3] in {"**met**", "**not met**", "tested, not timed"} or row[3].startswith("**met**")
+        for row in targets.values()
+    )
     steps = tables[1][2:]
     assert [row[0] for row in steps] == ["10,000 rows .xlsx", "10,000 rows .csv"]
     assert all(float(row[6].strip("*")) > 0 for row in steps)

@@ -1,9 +1,8 @@
 """The charts are valid Vega-Lite, carry the selections the pages read back, and stay small."""
+
 from types import SimpleNamespace
 
 import pandas as pd
-
-from sample_data.make_samples import PLANTED
 import pytest
 
 from metrics.diagnostics import funnel_plot_limits, quadrant_lines, rep_table
@@ -12,7 +11,7 @@ from metrics.funnel import TEAM, funnel_table
 from metrics.ingest import Upload, load
 from metrics.scenarios import SCENARIOS
 from metrics.trends import period_table
-from sample_data.make_samples import SAMPLE_DIR
+from sample_data.make_samples import PLANTED, SAMPLE_DIR
 from views import charts
 
 
@@ -63,8 +62,7 @@ def test_trend_chart_brush_round_trip(startup):
     periods = period_table(startup, "week")
     assert charts.PERIOD_BRUSH in params(charts.trend_chart(periods, "Activities", "Won"))
     start, end = pd.Timestamp("2026-03-01"), pd.Timestamp("2026-04-01")
-    event = SimpleNamespace(selection={charts.PERIOD_BRUSH: {"bar_start": [start.value // 10**6,
-                                                                            end.value // 10**6]}})
+    event = SimpleNamespace(selection={charts.PERIOD_BRUSH: {"bar_start": [start.value // 10**6, end.value // 10**6]}})
     assert charts.brushed_range(event) == (start, end)
     assert charts.brushed_range(SimpleNamespace(selection={})) is None
 

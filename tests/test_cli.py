@@ -8,13 +8,18 @@ import pytest
 from metrics.__main__ import main
 from tests.conftest import ROOT
 
-QUADRANTS = {"high_activity_low_performance", "high_activity_high_performance", "low_activity_high_performance",
-             "low_activity_low_performance"}
+QUADRANTS = {
+    "high_activity_low_performance",
+    "high_activity_high_performance",
+    "low_activity_high_performance",
+    "low_activity_low_performance",
+}
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "metrics", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "metrics", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_json_shape_on_the_sample():
@@ -31,8 +36,9 @@ def test_json_shape_on_the_sample():
 
 
 def test_real_maven_data_with_roster(maven_pipeline, capsys):
-    assert main(["analyze", str(maven_pipeline), str(maven_pipeline.parent / "sales_teams.csv"),
-                 "--format", "json"]) == 0
+    assert (
+        main(["analyze", str(maven_pipeline), str(maven_pipeline.parent / "sales_teams.csv"), "--format", "json"]) == 0
+    )
     payload = json.loads(capsys.readouterr().out)
     assert payload["rows"] == {"read": 8835, "used": 8335, "dropped": 500}
     darcel = next(r for r in payload["reps"] if r["rep"] == "Darcel Schlecht")
@@ -47,8 +53,7 @@ def test_csv_and_xlsx_formats(tmp_path, capsys):
     target = tmp_path / "report.xlsx"
     assert main(["analyze", str(ROOT / "sample_data/startup.xlsx"), "--format", "xlsx", "-o", str(target)]) == 0
     # The dashboard's own Excel report, for scheduled reports.
-    assert openpyxl.load_workbook(target).sheetnames == ["Summary", "Reps", "Leaks", "Activity mix", "Trends",
-                                                         "Charts"]
+    assert openpyxl.load_workbook(target).sheetnames == ["Summary", "Reps", "Leaks", "Activity mix", "Trends", "Charts"]
 
 
 def test_the_reports_in_norwegian_and_as_pdf(tmp_path):
@@ -134,10 +139,13 @@ def test_lang_nb_writes_the_findings_in_norwegian(capsys):
     assert not any(" the " in text or " and " in text for text in findings)
 
 
-@pytest.mark.parametrize("lang, said", [
-    ("en", "error: Task.csv: None of its 2 activities can be counted as effort, as none of them was done"),
-    ("nb", "error: Task.csv: Ingen av de 2 aktivitetene kan telles som innsats, fordi ingen av dem er utført"),
-])
+@pytest.mark.parametrize(
+    "lang, said",
+    [
+        ("en", "error: Task.csv: None of its 2 activities can be counted as effort, as none of them was done"),
+        ("nb", "error: Task.csv: Ingen av de 2 aktivitetene kan telles som innsats, fordi ingen av dem er utført"),
+    ],
+)
 def test_errors_on_standard_error_are_in_the_chosen_language(tmp_path, capsys, lang, said):
     assert main(["analyze", write(tmp_path, "Task.csv", PLANNED_TASKS), "--lang", lang]) == 2
     assert capsys.readouterr().err.startswith(said)

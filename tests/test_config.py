@@ -1,4 +1,5 @@
 """The served app's settings that keep strangers' files and viewers safe (docs/SECURITY.md says why)."""
+
 import tomllib
 
 from tests.conftest import ROOT

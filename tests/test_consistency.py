@@ -1,6 +1,7 @@
 """One number, one definition: a rep's effort, won and conversion read the same on every page that shows them
 (issue 9; issue 10 item 6, where Maven's what-if said 231 deals engaged for a rep the Overview credited
 with 271)."""
+
 from __future__ import annotations
 
 import pytest
@@ -42,8 +43,11 @@ def figures_on_each_page(at: AppTest, rep: str) -> dict[str, dict]:
     if flagged and rep in set(flagged[0]["rep"]):
         row = flagged[0].set_index("rep").loc[rep]
         seen["overview"] = {"effort": row["effort"], "won": row["won"], "conversion": row["conversion"]}
-        finding = next(visible(m.value) for m in at.markdown if visible(m.value).startswith(("1. ", "2. "))
-                       and rep in visible(m.value))
+        finding = next(
+            visible(m.value)
+            for m in at.markdown
+            if visible(m.value).startswith(("1. ", "2. ")) and rep in visible(m.value)
+        )
         seen["finding"] = {"effort text": finding}
     at.session_state[state.FOCUS] = rep
     at.switch_page(state.REPS.path).run()
@@ -77,10 +81,11 @@ def test_a_flagged_reps_figures_agree_on_every_page():
 
 
 def test_deals_only_figures_agree_on_every_page(maven_pipeline):
-    at = app(("sales_pipeline.csv", maven_pipeline.read_bytes()),
-             ("sales_teams.csv", (MAVEN / "sales_teams.csv").read_bytes()))
+    at = app(
+        ("sales_pipeline.csv", maven_pipeline.read_bytes()),
+        ("sales_teams.csv", (MAVEN / "sales_teams.csv").read_bytes()),
+    )
     team = at.session_state[state.VIEW].analysis.team_reps()
     rep = team.sort_values("deals", ascending=False)["rep"].iloc[0]
     seen = figures_on_each_page(at, rep)
-    assert_agree(seen, "Deals engaged", "Customers acquired",
-                 decided=int(team.set_index("rep").loc[rep, "decided"]))
+    assert_agree(seen, "Deals engaged", "Customers acquired", decided=int(team.set_index("rep").loc[rep, "decided"]))

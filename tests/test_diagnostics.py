@@ -24,7 +24,8 @@ def team_of_four():
     # Busy (200 calls, 2 wins), steady (100, 10), steady (100, 10), efficient (50, 10). Pooled 32/450.
     return make_slice(
         calls("Busy", 200) + calls("Steady", 100) + calls("Sam", 100) + calls("Eff", 50),
-        wins("Busy", 2) + wins("Steady", 10) + wins("Sam", 10) + wins("Eff", 10, amount=300.0))
+        wins("Busy", 2) + wins("Steady", 10) + wins("Sam", 10) + wins("Eff", 10, amount=300.0),
+    )
 
 
 def test_rep_table_numbers():
@@ -47,8 +48,9 @@ def test_busy_rep_below_the_limit_is_flagged_and_nobody_else():
 def test_a_busy_rep_with_too_little_volume_is_never_flagged():
     # Quiet reps do 2 calls; Busy does 5 and loses their one deal. 5 is above the median but too few trials
     # to judge: even 0 of 5 against the rest's 2 of 4 has p ≈ 0.16 (Fisher's exact: 0.167).
-    data = make_slice(calls("Busy", 5) + calls("Q1", 2) + calls("Q2", 2),
-                      wins("Q1", 1) + wins("Q2", 1) + losses("Busy", 1))
+    data = make_slice(
+        calls("Busy", 5) + calls("Q1", 2) + calls("Q2", 2), wins("Q1", 1) + wins("Q2", 1) + losses("Busy", 1)
+    )
     table = rep_table(data, Thresholds(min_volume=1)).set_index("rep")
     assert not table.loc["Busy", "flagged"]
     assert table.loc["Busy", "status"] == "not enough data"
@@ -56,13 +58,23 @@ def test_a_busy_rep_with_too_little_volume_is_never_flagged():
 
 def test_min_volume_threshold_marks_not_enough_data():
     table = rep_table(team_of_four(), Thresholds(min_volume=120)).set_index("rep")
-    assert table["status"].to_dict() == {"Busy": "flagged", "Eff": "not enough data", "Sam": "not enough data",
-                                         "Steady": "not enough data"}
+    assert table["status"].to_dict() == {
+        "Busy": "flagged",
+        "Eff": "not enough data",
+        "Sam": "not enough data",
+        "Steady": "not enough data",
+    }
 
 
 def test_deals_only_data_converts_won_over_decided():
-    data = make_slice(None, wins("Kari", 3) + losses("Kari", 1) + wins("Ola", 1) + losses("Ola", 3)
-                      + [{"date": "2026-01-20", "rep": "Ola", "status": "open"}])
+    data = make_slice(
+        None,
+        wins("Kari", 3)
+        + losses("Kari", 1)
+        + wins("Ola", 1)
+        + losses("Ola", 3)
+        + [{"date": "2026-01-20", "rep": "Ola", "status": "open"}],
+    )
     assert data.basis == "deals"
     table = rep_table(data, LOOSE).set_index("rep")
     assert table.loc["Kari", ["activities", "trials", "conversion"]].tolist() == [4, 4, 0.75]
@@ -72,8 +84,11 @@ def test_deals_only_data_converts_won_over_decided():
 def test_quadrant_lines_follow_targets_when_given():
     table = rep_table(team_of_four(), LOOSE)
     assert quadrant_lines(table) == {"activities": 100.0, "effort": 100.0, "won": 10.0}
-    assert quadrant_lines(table, "revenue", activity_line=60, performance_line=500) == \
-        {"activities": 60.0, "effort": 60.0, "revenue": 500.0}
+    assert quadrant_lines(table, "revenue", activity_line=60, performance_line=500) == {
+        "activities": 60.0,
+        "effort": 60.0,
+        "revenue": 500.0,
+    }
     moved = rep_table(team_of_four(), LOOSE, activity_line=60).set_index("rep")
     assert moved.loc["Steady", "quadrant"] == "high_activity_low_performance"
 

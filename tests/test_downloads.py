@@ -1,4 +1,5 @@
 """Every download neutralises what a spreadsheet would run as a formula, read back as a user's Excel would."""
+
 import csv
 import io
 
@@ -8,13 +9,28 @@ import pytest
 
 from metrics.report import to_csv, to_xlsx
 
-RISKY = ["=HYPERLINK(\"http://evil\",\"x\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)", "\tTAB", "\rCR",
-         "＝1+1", "＋1", "－1", "＠SUM(A1)"]
+RISKY = [
+    '=HYPERLINK("http://evil","x")',
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1:A2)",
+    "\tTAB",
+    "\rCR",
+    "＝1+1",
+    "＋1",
+    "－1",
+    "＠SUM(A1)",
+]
 
 
 def frame() -> pd.DataFrame:
-    return pd.DataFrame({"rep": pd.Series(RISKY, dtype="str"), "won": range(len(RISKY)),
-                         "=header": pd.Series(["Kari"] * len(RISKY), dtype="str")})
+    return pd.DataFrame(
+        {
+            "rep": pd.Series(RISKY, dtype="str"),
+            "won": range(len(RISKY)),
+            "=header": pd.Series(["Kari"] * len(RISKY), dtype="str"),
+        }
+    )
 
 
 def test_csv_cells_and_headers_that_start_a_formula_become_text():

@@ -1,5 +1,6 @@
 """The exports read back as a manager's Excel, a PDF reader and a CSV reader would: the analysis's own
 numbers, stored as numbers under readable headers in the chosen language, and no formula anywhere."""
+
 from __future__ import annotations
 
 import csv
@@ -14,8 +15,17 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from exports import finding_text, chart_png, excel_report, images, pdf_summary, report_bytes, table_csv, write_report
-from exports import pdf as pdf_module
+from exports import (
+    chart_png,
+    excel_report,
+    finding_text,
+    images,
+    pdf as pdf_module,
+    pdf_summary,
+    report_bytes,
+    table_csv,
+    write_report,
+)
 from exports.words import kpi_rows, kpi_value_text
 from exports.workbook import money_format
 from i18n import language
@@ -31,11 +41,25 @@ from tests.conftest import ROOT
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 EN, NB = language("en"), language("nb")
 # A hand-made team, deals only: rep → (team, won, lost); every deal is worth 1 000.
-HAND = {"Kari Ødegård": ("Sør", 12, 18), "Ola Nordmann": ("Nord", 5, 15), "Åse Berg": ("Nord", 10, 15),
-        "Per Lie": ("Sør", 9, 14)}
+HAND = {
+    "Kari Ødegård": ("Sør", 12, 18),
+    "Ola Nordmann": ("Nord", 5, 15),
+    "Åse Berg": ("Nord", 10, 15),
+    "Per Lie": ("Sør", 9, 14),
+}
 HAND_FILE = "Salg Ødegård.csv"
-RISKY = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(A1)", "-2+3", "\tTAB", "\rCR", "＝1+1",
-         "＋1", "－1", "＠SUM(A1)"]
+RISKY = [
+    '=HYPERLINK("http://x","y")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(A1)",
+    "-2+3",
+    "\tTAB",
+    "\rCR",
+    "＝1+1",
+    "＋1",
+    "－1",
+    "＠SUM(A1)",
+]
 
 
 def deals_csv(reps: dict[str, tuple[str, int, int]]) -> bytes:
@@ -45,8 +69,10 @@ def deals_csv(reps: dict[str, tuple[str, int, int]]) -> bytes:
         for position in range(won + lost):
             number += 1
             month = 1 + position % 3
-            lines.append(f"D-{number:04d};{rep};{team};{'Won' if position < won else 'Lost'};1000;"
-                         f"0{month}.01.2026;2{position % 8}.0{month}.2026")
+            lines.append(
+                f"D-{number:04d};{rep};{team};{'Won' if position < won else 'Lost'};1000;"
+                f"0{month}.01.2026;2{position % 8}.0{month}.2026"
+            )
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -69,24 +95,35 @@ def risky():
     reps["Rep 0"] = ("North", 3, 60)
     dataset = load([Upload("risky.csv", deals_csv(reps))])
     names = {f"Rep {n}": name for n, name in enumerate(RISKY)}
-    dataset = replace(dataset, outcomes=dataset.outcomes.assign(rep=dataset.outcomes["rep"].map(names)),
-                      roster=dataset.roster.assign(rep=dataset.roster["rep"].map(names)),
-                      tables=[replace(dataset.tables[0], source=name) for name in RISKY])
+    dataset = replace(
+        dataset,
+        outcomes=dataset.outcomes.assign(rep=dataset.outcomes["rep"].map(names)),
+        roster=dataset.roster.assign(rep=dataset.roster["rep"].map(names)),
+        tables=[replace(dataset.tables[0], source=name) for name in RISKY],
+    )
     return analyse(dataset, get_scenario("startup"))
 
 
 @pytest.fixture(scope="module")
 def books(startup, hand, risky):
     """Each analysis's workbook, read back; the startup's in both languages, with a currency."""
-    made = {("startup", "en"): excel_report(startup, EN), ("startup", "nb"): excel_report(startup, NB, "NOK"),
-            ("hand", "en"): excel_report(hand, EN), ("risky", "en"): excel_report(risky, EN)}
+    made = {
+        ("startup", "en"): excel_report(startup, EN),
+        ("startup", "nb"): excel_report(startup, NB, "NOK"),
+        ("hand", "en"): excel_report(hand, EN),
+        ("risky", "en"): excel_report(risky, EN),
+    }
     return {key: (content, openpyxl.load_workbook(io.BytesIO(content))) for key, content in made.items()}
 
 
 @pytest.fixture(scope="module")
 def pdfs(startup, hand, risky):
-    made = {("startup", "en"): pdf_summary(startup, EN), ("startup", "nb"): pdf_summary(startup, NB, "NOK"),
-            ("hand", "nb"): pdf_summary(hand, NB), ("risky", "en"): pdf_summary(risky, EN)}
+    made = {
+        ("startup", "en"): pdf_summary(startup, EN),
+        ("startup", "nb"): pdf_summary(startup, NB, "NOK"),
+        ("hand", "nb"): pdf_summary(hand, NB),
+        ("risky", "en"): pdf_summary(risky, EN),
+    }
     return {key: (content, PdfReader(io.BytesIO(content))) for key, content in made.items()}
 
 
@@ -110,10 +147,14 @@ def rows_by_rep(sheet) -> dict[str, dict[str, object]]:
 
 # ------------------------------------------------------------------------------------------------- xlsx
 
-@pytest.mark.parametrize("key, sheets", [
-    (("startup", "en"), ["Summary", "Reps", "Leaks", "Activity mix", "Trends", "Charts"]),
-    (("hand", "en"), ["Summary", "Reps", "Leaks", "Trends", "Charts"]),  # no activity log, so no mix
-])
+
+@pytest.mark.parametrize(
+    "key, sheets",
+    [
+        (("startup", "en"), ["Summary", "Reps", "Leaks", "Activity mix", "Trends", "Charts"]),
+        (("hand", "en"), ["Summary", "Reps", "Leaks", "Trends", "Charts"]),  # no activity log, so no mix
+    ],
+)
 def test_workbook_has_a_sheet_for_each_part(books, key, sheets):
     assert books[key][1].sheetnames == sheets
 
@@ -122,20 +163,53 @@ def test_norwegian_workbook_names_its_sheets_in_norwegian(books):
     assert {"Selgere", "Aktivitetsmiks", "Utvikling"} <= set(books[("startup", "nb")][1].sheetnames)
 
 
-@pytest.mark.parametrize("key, sheet, expected", [
-    (("startup", "en"), "Reps", ["Rep", "Team", "Status", "Flagged", "Quadrant", "Activities", "Customers acquired",
-                                 "Expected customers acquired", "Revenue", "Expected revenue", "Revenue gap",
-                                 "Conversion", "Conversion, low end", "Conversion, high end", "Fair rate",
-                                 "Flag limit", "p alone", "p across the team", "Note"]),
-    (("hand", "en"), "Reps", ["Rep", "Team", "Status", "Flagged", "Quadrant", "Deals engaged", "Decided deals",
-                              "Customers acquired"]),
-])
+@pytest.mark.parametrize(
+    "key, sheet, expected",
+    [
+        (
+            ("startup", "en"),
+            "Reps",
+            [
+                "Rep",
+                "Team",
+                "Status",
+                "Flagged",
+                "Quadrant",
+                "Activities",
+                "Customers acquired",
+                "Expected customers acquired",
+                "Revenue",
+                "Expected revenue",
+                "Revenue gap",
+                "Conversion",
+                "Conversion, low end",
+                "Conversion, high end",
+                "Fair rate",
+                "Flag limit",
+                "p alone",
+                "p across the team",
+                "Note",
+            ],
+        ),
+        (
+            ("hand", "en"),
+            "Reps",
+            ["Rep", "Team", "Status", "Flagged", "Quadrant", "Deals engaged", "Decided deals", "Customers acquired"],
+        ),
+    ],
+)
 def test_table_headers_are_the_screens_titles(books, key, sheet, expected):
-    assert header(books[key][1][sheet])[:len(expected)] == expected
+    assert header(books[key][1][sheet])[: len(expected)] == expected
 
 
-@pytest.mark.parametrize("sheet, titles", [("Selgere", {"Selger", "Aktiviteter", "Konvertering"}),
-                                           ("Aktivitetsmiks", {"Aktiviteter"}), ("Utvikling", {"Konvertering"})])
+@pytest.mark.parametrize(
+    "sheet, titles",
+    [
+        ("Selgere", {"Selger", "Aktiviteter", "Konvertering"}),
+        ("Aktivitetsmiks", {"Aktiviteter"}),
+        ("Utvikling", {"Konvertering"}),
+    ],
+)
 def test_norwegian_sheets_have_norwegian_headers(books, sheet, titles):
     shown = header(books[("startup", "nb")][1][sheet])
     assert titles <= set(shown)
@@ -154,10 +228,17 @@ def test_each_reps_numbers_are_the_analysiss_stored_as_numbers(startup, books):
         assert {row[title].data_type for title in ("Customers acquired", "Conversion", "Revenue")} == {"n"}
 
 
-@pytest.mark.parametrize("title, number_format", [
-    ("Customers acquired", "#,##0"), ("Activities", "#,##0"), ("Conversion", "0.0%"), ("Fair rate", "0.0%"),
-    ("Revenue", "#,##0"), ("p across the team", "0.0000"),
-])
+@pytest.mark.parametrize(
+    "title, number_format",
+    [
+        ("Customers acquired", "#,##0"),
+        ("Activities", "#,##0"),
+        ("Conversion", "0.0%"),
+        ("Fair rate", "0.0%"),
+        ("Revenue", "#,##0"),
+        ("p across the team", "0.0000"),
+    ],
+)
 def test_rep_columns_carry_number_formats(books, title, number_format):
     rows = rows_by_rep(books[("startup", "en")][1]["Reps"])
     assert {row[title].number_format for row in rows.values()} == {number_format}
@@ -169,10 +250,17 @@ def test_money_carries_the_currency_the_language_writes(books):
     assert {cell.number_format for cell in cells} == {'#,##0"\u00a0kr"'}
 
 
-@pytest.mark.parametrize("code, currency, expected", [
-    ("en", None, "#,##0"), ("en", "USD", '"US$"#,##0'), ("en", "NOK", '"NOK"#,##0'), ("nb", "NOK", '#,##0"\u00a0kr"'),
-    ("nb", "EUR", '#,##0"\u00a0€"'), ("nb", None, "#,##0"),
-])
+@pytest.mark.parametrize(
+    "code, currency, expected",
+    [
+        ("en", None, "#,##0"),
+        ("en", "USD", '"US$"#,##0'),
+        ("en", "NOK", '"NOK"#,##0'),
+        ("nb", "NOK", '#,##0"\u00a0kr"'),
+        ("nb", "EUR", '#,##0"\u00a0€"'),
+        ("nb", None, "#,##0"),
+    ],
+)
 def test_money_format(code, currency, expected):
     assert money_format(code, currency) == expected
 
@@ -180,10 +268,21 @@ def test_money_format(code, currency, expected):
 def test_hand_made_reps_read_back_with_hand_counted_numbers(books):
     rows = rows_by_rep(books[("hand", "en")][1]["Reps"])
     # Deals only: conversion is won ÷ decided deals.
-    expected = {"Kari Ødegård": (12, 30, 0.4, 12000), "Ola Nordmann": (5, 20, 0.25, 5000),
-                "Åse Berg": (10, 25, 0.4, 10000), "Per Lie": (9, 23, 9 / 23, 9000)}
-    assert {rep: (row["Customers acquired"].value, row["Decided deals"].value, row["Conversion"].value,
-                  row["Revenue"].value) for rep, row in rows.items()} == pytest.approx(expected)
+    expected = {
+        "Kari Ødegård": (12, 30, 0.4, 12000),
+        "Ola Nordmann": (5, 20, 0.25, 5000),
+        "Åse Berg": (10, 25, 0.4, 10000),
+        "Per Lie": (9, 23, 9 / 23, 9000),
+    }
+    assert {
+        rep: (
+            row["Customers acquired"].value,
+            row["Decided deals"].value,
+            row["Conversion"].value,
+            row["Revenue"].value,
+        )
+        for rep, row in rows.items()
+    } == pytest.approx(expected)
 
 
 def test_summary_holds_the_kpis_as_numbers(startup, books):
@@ -191,8 +290,10 @@ def test_summary_holds_the_kpis_as_numbers(startup, books):
     cells = {row[0].value: row for row in sheet.iter_rows() if row[0].value}
     kpis = kpi_rows(startup).set_index("kpi")
     activities, conversion = cells["Activities"], cells["Conversion"]
-    assert (activities[1].value, activities[2].value) == (kpis.loc["activities", "value"],
-                                                          kpis.loc["activities", "previous"])
+    assert (activities[1].value, activities[2].value) == (
+        kpis.loc["activities", "value"],
+        kpis.loc["activities", "previous"],
+    )
     assert conversion[1].value == pytest.approx(kpis.loc["conversion", "value"])
     assert (conversion[1].number_format, conversion[3].number_format) == ("0.0%", "+0.0%;-0.0%;0.0%")
     assert activities[3].value == pytest.approx(kpis.loc["activities", "change"])
@@ -206,8 +307,9 @@ def test_summary_says_what_and_where_from(books):
 
 @pytest.mark.parametrize("key", [("startup", "en"), ("startup", "nb")])
 def test_summary_has_every_finding_as_a_sentence(startup, books, key):
-    texts = [cell.value for row in books[key][1].worksheets[0].iter_rows() for cell in row
-             if isinstance(cell.value, str)]
+    texts = [
+        cell.value for row in books[key][1].worksheets[0].iter_rows() for cell in row if isinstance(cell.value, str)
+    ]
     chosen, currency = (EN, None) if key[1] == "en" else (NB, "NOK")
     assert len(startup.findings) == 6
     for position, finding in enumerate(startup.findings, start=1):
@@ -221,8 +323,10 @@ def test_table_sheets_freeze_their_header_and_filter(books, key):
     for sheet in book.worksheets[1:-1]:  # every sheet between the summary and the charts
         last = openpyxl.utils.get_column_letter(sheet.max_column)
         assert (sheet.freeze_panes, sheet.auto_filter.ref) == ("B2", f"A1:{last}{sheet.max_row}")
-        assert all(sheet.column_dimensions[openpyxl.utils.get_column_letter(c)].width >= 8
-                   for c in range(1, sheet.max_column + 1))
+        assert all(
+            sheet.column_dimensions[openpyxl.utils.get_column_letter(c)].width >= 8
+            for c in range(1, sheet.max_column + 1)
+        )
 
 
 def test_trend_periods_are_dates_under_a_month_format(startup, books):
@@ -249,6 +353,7 @@ def test_a_selection_without_reps_still_makes_a_report(startup):
 
 
 # -------------------------------------------------------------------------------------------------- pdf
+
 
 @pytest.mark.parametrize("key", [("startup", "en"), ("startup", "nb")])
 def test_pdf_is_two_a4_pages(pdfs, key):
@@ -285,13 +390,16 @@ def test_pdf_without_dejavu_falls_back_to_latin_1(hand, monkeypatch, tmp_path):
     assert "01.01.2026-27.03.2026" in text  # the en dash, which it hasn't, is a hyphen
 
 
-@pytest.mark.skipif(not (pdf_module.FONT_DIR / "DejaVuSans.ttf").is_file() and not os.environ.get("CI"),
-                    reason="DejaVu is not installed (apt fonts-dejavu-core); CI installs it")
+@pytest.mark.skipif(
+    not (pdf_module.FONT_DIR / "DejaVuSans.ttf").is_file() and not os.environ.get("CI"),
+    reason="DejaVu is not installed (apt fonts-dejavu-core); CI installs it",
+)
 def test_pdf_uses_dejavu_for_dashes(pdfs):
     assert "01.01.2026–27.03.2026" in text_of(pdfs[("hand", "nb")][1])
 
 
 # ----------------------------------------------------------------------------------------- png and csv
+
 
 @pytest.mark.parametrize("chart", ["quadrant", "funnel_plot", "trend"])
 def test_chart_png_is_a_png_at_twice_its_size(startup, chart):
@@ -312,6 +420,7 @@ def test_table_csv_has_the_screens_headers_and_rounding(hand):
 
 # ----------------------------------------------------------------------------------------- injection
 
+
 def cells(book) -> list:
     return [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
 
@@ -319,8 +428,11 @@ def cells(book) -> list:
 def test_xlsx_holds_no_formula_cell(books):
     for key, (_, book) in books.items():
         assert not [cell.coordinate for cell in cells(book) if cell.data_type == "f"], key
-        assert not [cell.value for cell in cells(book)
-                    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_PREFIXES)], key
+        assert not [
+            cell.value
+            for cell in cells(book)
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_PREFIXES)
+        ], key
 
 
 @pytest.mark.parametrize("name", RISKY)
@@ -335,16 +447,17 @@ def test_xlsx_quotes_file_names_like_formulas(books):
 
 
 def test_xlsx_survives_a_control_character_in_a_name(hand):
-    named = replace(hand.dataset, outcomes=hand.dataset.outcomes.assign(
-        rep=hand.dataset.outcomes["rep"].replace({"Per Lie": "Per\x07Lie"})))
+    named = replace(
+        hand.dataset,
+        outcomes=hand.dataset.outcomes.assign(rep=hand.dataset.outcomes["rep"].replace({"Per Lie": "Per\x07Lie"})),
+    )
     book = openpyxl.load_workbook(io.BytesIO(excel_report(analyse(named, hand.scenario), EN)))
     assert "Per Lie" in [row[0].value for row in book["Reps"].iter_rows(min_row=2)]
 
 
 @pytest.mark.parametrize("name", RISKY)
 def test_csv_quotes_a_rep_named_like_a_formula(risky, name):
-    rows = list(csv.reader(io.StringIO(table_csv(risky.reps()[["rep", "won"]], EN).decode("utf-8-sig"),
-                                       newline="")))
+    rows = list(csv.reader(io.StringIO(table_csv(risky.reps()[["rep", "won"]], EN).decode("utf-8-sig"), newline="")))
     assert "'" + name in [row[0] for row in rows[1:]]
 
 
@@ -370,6 +483,7 @@ def test_pdf_finding_names_the_busy_rep_as_text(risky, pdfs):
 
 # ------------------------------------------------------------------------------------------ anonymised
 
+
 @pytest.fixture(scope="module")
 def anonymised(startup):
     shared, people = anonymise(SharedView.of(startup.dataset, {}))
@@ -382,8 +496,9 @@ def test_anonymised_export_names_nobody(startup, anonymised, fmt):
     content = report_bytes(analysis, fmt, "en", anonymised=True)
     if fmt == "xlsx":
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            text = " ".join(archive.read(name).decode("utf-8") for name in archive.namelist()
-                            if not name.startswith("xl/media/"))
+            text = " ".join(
+                archive.read(name).decode("utf-8") for name in archive.namelist() if not name.startswith("xl/media/")
+            )
     else:
         text = text_of(PdfReader(io.BytesIO(content))) + " " + str(PdfReader(io.BytesIO(content)).metadata)
     real = [*people, "startup.xlsx"]
@@ -392,6 +507,7 @@ def test_anonymised_export_names_nobody(startup, anonymised, fmt):
 
 
 # ------------------------------------------------------------------------------------------- to a file
+
 
 @pytest.mark.parametrize("fmt, magic", [("xlsx", b"PK\x03\x04"), ("pdf", b"%PDF-")])
 def test_write_report_writes_the_report(hand, tmp_path, fmt, magic):

@@ -1,8 +1,7 @@
 import datetime as dt
 
-import pytest
-
 import pandas as pd
+import pytest
 
 from metrics.filters import Filters, apply, comparison, coverage, covers, last_full_period
 from tests.conftest import make_slice
@@ -14,27 +13,34 @@ def days(start: str, end: str) -> Filters:
     return Filters(start=dt.date.fromisoformat(start), end=dt.date.fromisoformat(end))
 
 
-@pytest.mark.parametrize("period, covered", [
-    (days("2026-01-02", "2026-01-31"), True),
-    (days("2026-01-01", "2026-01-31"), False),  # one day before the data starts
-    (days("2026-10-01", "2026-10-31"), False),  # one day after it ends
-    (None, False),
-])
+@pytest.mark.parametrize(
+    "period, covered",
+    [
+        (days("2026-01-02", "2026-01-31"), True),
+        (days("2026-01-01", "2026-01-31"), False),  # one day before the data starts
+        (days("2026-10-01", "2026-10-31"), False),  # one day after it ends
+        (None, False),
+    ],
+)
 def test_covers(period, covered):
     assert covers(BOUNDS, period) is covered
 
 
-@pytest.mark.parametrize("unit, now, before", [
-    ("month", ("2026-09-01", "2026-09-30"), ("2026-08-01", "2026-08-31")),  # October is not whole
-    ("quarter", ("2026-07-01", "2026-09-30"), ("2026-04-01", "2026-06-30")),
-])
+@pytest.mark.parametrize(
+    "unit, now, before",
+    [
+        ("month", ("2026-09-01", "2026-09-30"), ("2026-08-01", "2026-08-31")),  # October is not whole
+        ("quarter", ("2026-07-01", "2026-09-30"), ("2026-04-01", "2026-06-30")),
+    ],
+)
 def test_last_full_period(unit, now, before):
     assert last_full_period(Filters(), BOUNDS, unit) == (days(*now), days(*before))
 
 
 def test_last_full_period_ending_on_the_last_day():
-    assert last_full_period(Filters(), (dt.date(2026, 1, 2), dt.date(2026, 10, 31)), "month")[0] == \
-        days("2026-10-01", "2026-10-31")
+    assert last_full_period(Filters(), (dt.date(2026, 1, 2), dt.date(2026, 10, 31)), "month")[0] == days(
+        "2026-10-01", "2026-10-31"
+    )
 
 
 def test_no_whole_period_inside_the_chosen_dates():
@@ -48,8 +54,12 @@ def test_comparison_leaves_out_periods_the_data_does_not_cover():
     now, before, year = comparison(days("2026-06-01", "2026-06-30"), BOUNDS)
     assert before == days("2026-05-02", "2026-05-31") and year is None
     now, before, _ = comparison(Filters(teams=("North",)), BOUNDS, "month")
-    assert (now.teams, before) == (("North",), days("2026-08-01", "2026-08-31").__class__(
-        start=dt.date(2026, 8, 1), end=dt.date(2026, 8, 31), teams=("North",)))
+    assert (now.teams, before) == (
+        ("North",),
+        days("2026-08-01", "2026-08-31").__class__(
+            start=dt.date(2026, 8, 1), end=dt.date(2026, 8, 31), teams=("North",)
+        ),
+    )
 
 
 def daily(start: str, days: int) -> list[str]:
@@ -59,8 +69,10 @@ def daily(start: str, days: int) -> list[str]:
 def test_coverage_ends_where_the_first_daily_series_stops():
     """Deals engaged every day until 27 December, closed every day until 31 December: the data records both
     only until the 27th, so December is not a whole month to compare."""
-    deals = [{"date": close, "engaged": engaged, "rep": "K", "status": "won"}
-             for engaged, close in zip(daily("2017-10-01", 88), daily("2017-10-05", 88))]
+    deals = [
+        {"date": close, "engaged": engaged, "rep": "K", "status": "won"}
+        for engaged, close in zip(daily("2017-10-01", 88), daily("2017-10-05", 88))
+    ]
     assert coverage(make_slice(None, deals)) == (dt.date(2017, 10, 1), dt.date(2017, 12, 27))
 
 
@@ -72,9 +84,11 @@ def test_a_sparse_series_does_not_end_the_coverage():
 
 
 def test_deals_only_slices_count_effort_when_engaged_and_results_when_closed():
-    deals = [{"date": "2026-02-10", "engaged": "2026-01-05", "rep": "K", "status": "won"},
-             {"date": "2026-01-20", "engaged": "2026-01-02", "rep": "K", "status": "lost"},
-             {"date": "2026-03-01", "engaged": "2026-02-01", "rep": "K", "status": "open"}]
+    deals = [
+        {"date": "2026-02-10", "engaged": "2026-01-05", "rep": "K", "status": "won"},
+        {"date": "2026-01-20", "engaged": "2026-01-02", "rep": "K", "status": "lost"},
+        {"date": "2026-03-01", "engaged": "2026-02-01", "rep": "K", "status": "open"},
+    ]
     january = apply(make_slice(None, deals), Filters(start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31)))
     assert len(january.deals_engaged) == 2  # both engaged in January
     assert january.outcomes["status"].tolist() == ["lost"]  # only the lost one closed in it

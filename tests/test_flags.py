@@ -1,14 +1,25 @@
 """Issue 11's flag: a p-value per rep against the rest of the team, Benjamini–Hochberg across the reps judged,
 overdispersion, shrunk rates, weighted effort, under-recorded effort, and reps who own no deals (issue 8)."""
+
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from metrics.diagnostics import (CAVEAT_EMPTY_WEEKS, CAVEAT_THIN_LOG, NO_DEALS_QUADRANT, QUADRANT_LABELS,
-                                 STATUS_NO_DEALS, flag_rule, funnel_plot_limits, log_gaps, pooled_rate,
-                                 quadrant_lines, rep_table)
+from metrics.diagnostics import (
+    CAVEAT_EMPTY_WEEKS,
+    CAVEAT_THIN_LOG,
+    NO_DEALS_QUADRANT,
+    QUADRANT_LABELS,
+    STATUS_NO_DEALS,
+    flag_rule,
+    funnel_plot_limits,
+    log_gaps,
+    pooled_rate,
+    quadrant_lines,
+    rep_table,
+)
 from metrics.errors import InputError
 from metrics.expected import expected_table, fit_curve, what_if
 from metrics.findings import insights
@@ -24,8 +35,18 @@ def summary_team(volumes, won, team=None) -> "Slice":  # noqa: F821
     """One activity row (a count) and one result row (won, lost) per rep: a compact rep × period sheet."""
     reps = [f"R{i:02d}" for i in range(len(volumes))]
     acts = [{"date": "2026-01-05", "rep": r, "count": int(n), "team": team} for r, n in zip(reps, volumes)]
-    results = [{"date": "2026-01-20", "rep": r, "status": pd.NA, "won": int(k), "lost": int(n - k), "revenue": 0.0,
-                "team": team} for r, n, k in zip(reps, volumes, won)]
+    results = [
+        {
+            "date": "2026-01-20",
+            "rep": r,
+            "status": pd.NA,
+            "won": int(k),
+            "lost": int(n - k),
+            "revenue": 0.0,
+            "team": team,
+        }
+        for r, n, k in zip(reps, volumes, won)
+    ]
     return make_slice(acts, results)
 
 
@@ -39,16 +60,24 @@ def score_p(won, trials, pool_won, pool_trials, scale=1.0):
 
 # --- the p-value ---------------------------------------------------------------------------------------------
 
+
 def test_p_values_are_the_continuity_corrected_score_test_against_the_rest():
     table = rep_table(team_of_four(), LOOSE).set_index("rep")
     for rep, (won, trials) in {"Busy": (2, 200), "Steady": (10, 100), "Eff": (10, 50)}.items():
         assert table.loc[rep, "p_value"] == pytest.approx(score_p(won, trials, 32, 450), rel=1e-10)
 
 
-@pytest.mark.parametrize("won, trials, pool_won, pool_trials", [
-    # Win rates up to a half: never below Fisher's exact p-value, and close to it where it is not tiny.
-    (7, 200, 32, 450), (3, 100, 32, 450), (4, 100, 100, 1000), (10, 400, 1500, 30000), (45, 200, 1500, 5000),
-])
+@pytest.mark.parametrize(
+    "won, trials, pool_won, pool_trials",
+    [
+        # Win rates up to a half: never below Fisher's exact p-value, and close to it where it is not tiny.
+        (7, 200, 32, 450),
+        (3, 100, 32, 450),
+        (4, 100, 100, 1000),
+        (10, 400, 1500, 30000),
+        (45, 200, 1500, 5000),
+    ],
+)
 def test_p_values_are_never_below_fishers_exact_test_up_to_half_won(won, trials, pool_won, pool_trials):
     stats = pytest.importorskip("scipy.stats")
     exact = stats.hypergeom.cdf(won, pool_trials, pool_won, trials)  # the rep's wins, drawn from the team's
@@ -56,8 +85,9 @@ def test_p_values_are_never_below_fishers_exact_test_up_to_half_won(won, trials,
     assert exact <= score_p(won, trials, pool_won, pool_trials) <= 1.6 * exact
 
 
-@pytest.mark.parametrize("won, trials, pool_won, pool_trials", [(18, 40, 600, 1000), (45, 100, 1200, 2000),
-                                                                 (68, 100, 1600, 2000)])
+@pytest.mark.parametrize(
+    "won, trials, pool_won, pool_trials", [(18, 40, 600, 1000), (45, 100, 1200, 2000), (68, 100, 1600, 2000)]
+)
 def test_above_half_won_p_values_run_a_little_below_fishers(won, trials, pool_won, pool_trials):
     # The binomial's long lower tail at high win rates: the normal tail is lighter (see the module docstring).
     stats = pytest.importorskip("scipy.stats")
@@ -79,6 +109,7 @@ def test_leaving_the_rep_out_lets_a_rep_with_most_of_the_volume_be_judged():
 
 # --- false discoveries ---------------------------------------------------------------------------------------
 
+
 def adjusted_team():
     """Ten reps: R00 converts 15% and R01 18.5% on 400 trials each, the rest about 25% on 300."""
     return summary_team([400, 400] + [300] * 8, [60, 74, 66, 70, 72, 74, 75, 76, 78, 80])
@@ -90,7 +121,8 @@ def test_adjusted_p_values_are_benjamini_hochberg_over_the_reps_judged():
     judged = table[table["status"].isin(["flagged", "ok"])]
     assert len(judged) == 10
     assert judged["p_adjusted"].to_numpy() == pytest.approx(
-        stats.false_discovery_control(judged["p_value"].to_numpy(), method="bh"), rel=1e-12)
+        stats.false_discovery_control(judged["p_value"].to_numpy(), method="bh"), rel=1e-12
+    )
 
 
 def test_a_rep_who_would_pass_alone_is_not_flagged_among_ten():
@@ -126,14 +158,17 @@ def test_not_enough_data_keeps_its_meaning():
 
 def test_the_guarantee_in_plain_words():
     rule = flag_rule(rep_table(team_of_four(), LOOSE))
-    assert str(rule.guarantee()) == ("The limit is adjusted for judging 4 reps at once: of the reps below it, at most 1 "
-                                "in 20 is expected to be there by chance, and in a team where everyone converts "
-                                "alike the chance that anyone is flagged at all is at most 5%.")
+    assert str(rule.guarantee()) == (
+        "The limit is adjusted for judging 4 reps at once: of the reps below it, at most 1 "
+        "in 20 is expected to be there by chance, and in a team where everyone converts "
+        "alike the chance that anyone is flagged at all is at most 5%."
+    )
     strict = flag_rule(rep_table(team_of_four(), Thresholds(min_volume=1, confidence=0.99)), 0.99)
     assert "at most 1 in 100" in str(strict.guarantee()) and str(strict.guarantee()).endswith("at most 1%.")
 
 
 # --- the simulation of the issue, small enough for CI --------------------------------------------------------
+
 
 def simulated_teams(rng, teams, rate=0.3, reps=30, low=300, high=600, weak=()):
     """Teams of equal reps; the reps at `weak` indices convert at half the rate and do the most work."""
@@ -147,11 +182,14 @@ def simulated_teams(rng, teams, rate=0.3, reps=30, low=300, high=600, weak=()):
 
 def test_equal_teams_rarely_get_any_flag_and_real_gaps_are_caught():
     rng = np.random.default_rng(20261101)
-    false_teams = sum(rep_table(team, STARTUP.thresholds)["flagged"].any()
-                      for team, _ in simulated_teams(rng, 120, low=60, high=400))
+    false_teams = sum(
+        rep_table(team, STARTUP.thresholds)["flagged"].any() for team, _ in simulated_teams(rng, 120, low=60, high=400)
+    )
     assert false_teams / 120 <= 0.05  # the old per-rep rule: about 1 team in 4 (benchmarks/flag_simulation.py)
-    caught = [set(rep_table(team, STARTUP.thresholds).query("flagged")["rep"]) == weak
-              for team, weak in simulated_teams(rng, 20, weak=(0, 1))]
+    caught = [
+        set(rep_table(team, STARTUP.thresholds).query("flagged")["rep"]) == weak
+        for team, weak in simulated_teams(rng, 20, weak=(0, 1))
+    ]
     assert sum(caught) >= 19
 
 
@@ -184,16 +222,17 @@ def test_the_spread_between_reps_widens_every_test():
     table = rep_table(dispersed_team(), LOOSE)
     tau, share = flag_rule(table).tau, 1 - 300 / 3600
     variance = 0.2 * 0.8 / 300 * share + tau**2 * share**2 * (1 + 11 * 300**2 / 3300**2)
-    assert table.loc[0, "p_value"] == pytest.approx(stats.norm.cdf((30.5 / 300 - 0.2) / math.sqrt(variance)),
-                                                    rel=1e-10)
+    assert table.loc[0, "p_value"] == pytest.approx(stats.norm.cdf((30.5 / 300 - 0.2) / math.sqrt(variance)), rel=1e-10)
     assert table.loc[0, "p_value"] > score_p(30, 300, 720, 3600)
 
 
 def test_the_spread_in_plain_words():
     rule = flag_rule(rep_table(dispersed_team(), LOOSE))
-    assert str(rule.spread()) == (f"Reps differ by more than chance explains (their scatter is {rule.dispersion:.1f}× what "
-                             "chance alone gives, p < 0.001), as territories and leads do: the limits are widened "
-                             f"by a spread between reps of ±{rule.tau * 100:.1f} percentage points.")
+    assert str(rule.spread()) == (
+        f"Reps differ by more than chance explains (their scatter is {rule.dispersion:.1f}× what "
+        "chance alone gives, p < 0.001), as territories and leads do: the limits are widened "
+        f"by a spread between reps of ±{rule.tau * 100:.1f} percentage points."
+    )
     assert rule.dispersion_p < 0.001
     assert str(flag_rule(rep_table(adjusted_team(), LOOSE)).spread()).startswith("Reps differ no more than chance")
     assert str(flag_rule(rep_table(team_of_four(), LOOSE)).spread()).startswith("With fewer than 5 reps judged")
@@ -220,6 +259,7 @@ def test_two_far_reps_in_a_tight_dozen_are_not_read_as_spread():
 
 # --- shrunk rates --------------------------------------------------------------------------------------------
 
+
 def test_a_lucky_three_of_three_never_tops_eighty_of_a_hundred_and_twenty():
     data = summary_team([3, 120, 100, 100, 100], [3, 80, 50, 40, 45])
     table = rep_table(data, LOOSE).set_index("rep")
@@ -233,20 +273,30 @@ def test_shrunk_rates_follow_the_moment_fit():
     table = rep_table(data, LOOSE)
     pearson = sum((k - 25) ** 2 for k in (10, 20, 30, 40)) / (25 * 0.75)
     strength = 1 / ((pearson / 3 - 1) / 99) - 1
-    assert table["shrunk_conversion"].tolist() == pytest.approx([(k + 0.25 * strength) / (100 + strength)
-                                                                for k in (10, 20, 30, 40)])
+    assert table["shrunk_conversion"].tolist() == pytest.approx(
+        [(k + 0.25 * strength) / (100 + strength) for k in (10, 20, 30, 40)]
+    )
 
 
 # --- weighted effort -----------------------------------------------------------------------------------------
 
+
 def mixed_team():
     """Demo-heavy Dee and call-heavy Cal, 100 activities each, Ann and Bo 90 each; 5 wins apiece."""
-    acts = [{"date": "2026-01-05", "rep": rep, "activity_type": kind, "count": n}
-            for rep, mix in {"Dee": {"demo": 80, "call": 20}, "Cal": {"call": 90, "demo": 10},
-                             "Ann": {"call": 50, "demo": 40}, "Bo": {"call": 60, "demo": 30}}.items()
-            for kind, n in mix.items()]
-    results = [{"date": "2026-01-20", "rep": rep, "status": pd.NA, "won": 5, "lost": 0, "revenue": 0.0}
-               for rep in ("Dee", "Cal", "Ann", "Bo")]
+    acts = [
+        {"date": "2026-01-05", "rep": rep, "activity_type": kind, "count": n}
+        for rep, mix in {
+            "Dee": {"demo": 80, "call": 20},
+            "Cal": {"call": 90, "demo": 10},
+            "Ann": {"call": 50, "demo": 40},
+            "Bo": {"call": 60, "demo": 30},
+        }.items()
+        for kind, n in mix.items()
+    ]
+    results = [
+        {"date": "2026-01-20", "rep": rep, "status": pd.NA, "won": 5, "lost": 0, "revenue": 0.0}
+        for rep in ("Dee", "Cal", "Ann", "Bo")
+    ]
     return make_slice(acts, results)
 
 
@@ -276,8 +326,9 @@ def test_the_quadrant_and_the_flag_follow_the_weights():
     acts = [{"date": "2026-01-05", "rep": "Dee", "activity_type": "demo", "count": 300}]
     acts += [{"date": "2026-01-05", "rep": f"R{i}", "activity_type": "call", "count": 400} for i in range(7)]
     results = [{"date": "2026-01-20", "rep": "Dee", "status": pd.NA, "won": 2, "lost": 0, "revenue": 0.0}]
-    results += [{"date": "2026-01-20", "rep": f"R{i}", "status": pd.NA, "won": 40, "lost": 0, "revenue": 0.0}
-                for i in range(7)]
+    results += [
+        {"date": "2026-01-20", "rep": f"R{i}", "status": pd.NA, "won": 40, "lost": 0, "revenue": 0.0} for i in range(7)
+    ]
     data = make_slice(acts, results)
     plain = rep_table(data, LOOSE).set_index("rep").loc["Dee"]
     weighted = rep_table(data, LOOSE, weights={"demo": 3.0}).set_index("rep").loc["Dee"]
@@ -290,8 +341,10 @@ def test_the_curve_and_the_sentence_read_effort():
     found = insights(mixed_team(), scenario, weights={"demo": 3.0})
     assert found.reps["effort"].tolist() != found.reps["activities"].tolist()
     assert fit_curve(found.reps["effort"], found.reps["won"]) is None  # four reps: no curve, and no error
-    assert not any("weighted activities" in f.text and "activities (" in f.text.replace("weighted activities", "")
-                   for f in found.findings)
+    assert not any(
+        "weighted activities" in f.text and "activities (" in f.text.replace("weighted activities", "")
+        for f in found.findings
+    )
 
 
 @pytest.mark.parametrize("chosen, message", [({"demo": -1}, "'demo'"), ({"demo": "a lot"}, "from 0 to 100")])
@@ -306,9 +359,12 @@ def test_chosen_weights_lie_over_the_presets():
 
 # --- under-recorded effort -----------------------------------------------------------------------------------
 
+
 def weekly_log(rep, weeks, per_week=5):
-    return [{"date": str((pd.Timestamp("2026-01-05") + pd.Timedelta(weeks=w)).date()), "rep": rep, "count": per_week}
-            for w in weeks]
+    return [
+        {"date": str((pd.Timestamp("2026-01-05") + pd.Timedelta(weeks=w)).date()), "rep": rep, "count": per_week}
+        for w in weeks
+    ]
 
 
 def gap_team(missing):
@@ -320,11 +376,14 @@ def gap_team(missing):
     return make_slice(acts, results)
 
 
-@pytest.mark.parametrize("missing, empty, caveat", [
-    ({3, 4, 5, 6}, 4, CAVEAT_EMPTY_WEEKS),  # a month with nothing logged while the team logged
-    ({2, 5, 8}, 0, ""),  # lone empty weeks: a rep who logs in batches has all their effort there
-    ({5, 6}, 2, ""),  # two weeks off
-])
+@pytest.mark.parametrize(
+    "missing, empty, caveat",
+    [
+        ({3, 4, 5, 6}, 4, CAVEAT_EMPTY_WEEKS),  # a month with nothing logged while the team logged
+        ({2, 5, 8}, 0, ""),  # lone empty weeks: a rep who logs in batches has all their effort there
+        ({5, 6}, 2, ""),  # two weeks off
+    ],
+)
 def test_stretches_of_empty_weeks_are_a_caveat_not_a_flag(missing, empty, caveat):
     table = rep_table(gap_team(missing), LOOSE).set_index("rep")
     assert table.loc["Gap", ["empty_weeks", "caveat"]].tolist() == [empty, caveat]
@@ -333,8 +392,10 @@ def test_stretches_of_empty_weeks_are_a_caveat_not_a_flag(missing, empty, caveat
 
 
 def test_wins_with_almost_no_logged_activity_are_a_caveat():
-    data = make_slice(calls("A", 200) + calls("B", 200) + calls("C", 200) + calls("Thin", 4),
-                      wins("A", 10) + wins("B", 10) + wins("C", 10) + wins("Thin", 3) + losses("A", 1))
+    data = make_slice(
+        calls("A", 200) + calls("B", 200) + calls("C", 200) + calls("Thin", 4),
+        wins("A", 10) + wins("B", 10) + wins("C", 10) + wins("Thin", 3) + losses("A", 1),
+    )
     table = rep_table(data, LOOSE).set_index("rep")
     assert table.loc["Thin", "caveat"] == CAVEAT_THIN_LOG
     assert table.loc[["A", "B", "C"], "caveat"].tolist() == ["", "", ""]
@@ -343,27 +404,34 @@ def test_wins_with_almost_no_logged_activity_are_a_caveat():
 def test_a_flagged_rep_with_gaps_says_so_in_the_sentence():
     acts = [row for rep in ("A", "B", "C", "D") for row in weekly_log(rep, range(12), 20)]
     acts += weekly_log("Busy", [w for w in range(12) if w not in {3, 4, 5, 6}], 100)
-    results = [{"date": "2026-03-23", "rep": rep, "status": status, "amount": 10}
-               for rep, won in {"A": 24, "B": 24, "C": 24, "D": 24, "Busy": 2}.items()
-               for status in ["won"] * won + ["lost"]]
+    results = [
+        {"date": "2026-03-23", "rep": rep, "status": status, "amount": 10}
+        for rep, won in {"A": 24, "B": 24, "C": 24, "D": 24, "Busy": 2}.items()
+        for status in ["won"] * won + ["lost"]
+    ]
     scenario = STARTUP.__class__(**{**STARTUP.__dict__, "thresholds": LOOSE})
     found = insights(make_slice(acts, results), scenario, limit=20)
     [flagged] = [f for f in found.findings if f.kind == "flagged"]
     assert flagged.rep == "Busy"
-    assert flagged.text.endswith(". But their log is empty for 4 weeks, in stretches, while the rest of the team "
-                                 "logged, so their effort is probably under-recorded.")
+    assert flagged.text.endswith(
+        ". But their log is empty for 4 weeks, in stretches, while the rest of the team "
+        "logged, so their effort is probably under-recorded."
+    )
     assert found.reps.set_index("rep").loc["Busy", "caveat"] == CAVEAT_EMPTY_WEEKS
 
 
 def test_an_efficient_rep_with_almost_no_log_says_so_in_the_sentence():
-    data = make_slice(calls("A", 300) + calls("B", 300) + calls("C", 300) + calls("D", 300) + calls("Thin", 60),
-                      wins("A", 9) + wins("B", 9) + wins("C", 9) + wins("D", 9) + wins("Thin", 12) + losses("A", 1))
+    data = make_slice(
+        calls("A", 300) + calls("B", 300) + calls("C", 300) + calls("D", 300) + calls("Thin", 60),
+        wins("A", 9) + wins("B", 9) + wins("C", 9) + wins("D", 9) + wins("Thin", 12) + losses("A", 1),
+    )
     scenario = STARTUP.__class__(**{**STARTUP.__dict__, "thresholds": LOOSE})
     found = insights(data, scenario, limit=20)
     [efficient] = [f for f in found.findings if f.kind == "efficient"]
     assert efficient.rep == "Thin"
-    assert efficient.text.endswith(". But their log holds almost no activity for 12 won, so their effort is "
-                                   "probably under-recorded.")
+    assert efficient.text.endswith(
+        ". But their log holds almost no activity for 12 won, so their effort is probably under-recorded."
+    )
 
 
 def test_deals_only_data_has_no_caveats():
@@ -373,12 +441,16 @@ def test_deals_only_data_has_no_caveats():
 
 # --- reps who own no deals (issue 8) -------------------------------------------------------------------------
 
+
 def with_sdr():
     """team_of_four, plus Sid, who books meetings: 400 calls and no deal of his own."""
     data = team_of_four()
     extra = make_slice(calls("Sid", 400), losses("Busy", 1))
-    return data.__class__(pd.concat([data.activities, extra.activities], ignore_index=True),
-                          pd.concat([data.outcomes, extra.outcomes], ignore_index=True), data.basis)
+    return data.__class__(
+        pd.concat([data.activities, extra.activities], ignore_index=True),
+        pd.concat([data.outcomes, extra.outcomes], ignore_index=True),
+        data.basis,
+    )
 
 
 def test_a_rep_without_deals_is_shown_but_never_judged():
@@ -402,8 +474,10 @@ def test_a_rep_without_deals_is_out_of_the_what_if_and_the_curve():
 def test_a_rep_without_deals_does_not_lower_the_median_revenue():
     from metrics.satisfaction import median_seller_revenue
 
-    data = make_slice(calls("A", 100) + calls("B", 100) + calls("C", 100) + calls("Sid", 300),
-                      wins("A", 2) + wins("B", 10) + wins("C", 10, amount=300.0) + losses("A", 1))
+    data = make_slice(
+        calls("A", 100) + calls("B", 100) + calls("C", 100) + calls("Sid", 300),
+        wins("A", 2) + wins("B", 10) + wins("C", 10, amount=300.0) + losses("A", 1),
+    )
     table = rep_table(data, LOOSE)
     assert median_seller_revenue(table) == 1000.0  # of 200, 1 000 and 3 000; with Sid's 0 it would be 600
 
@@ -414,7 +488,9 @@ def test_team_conversion_leaves_out_the_activity_of_reps_without_deals():
 
 
 def test_from_a_list_of_won_deals_alone_a_rep_without_rows_may_be_a_seller():
-    data = make_slice(calls("Busy", 300) + calls("A", 100) + calls("B", 100) + calls("C", 100),
-                      wins("A", 10) + wins("B", 10) + wins("C", 10))
+    data = make_slice(
+        calls("Busy", 300) + calls("A", 100) + calls("B", 100) + calls("C", 100),
+        wins("A", 10) + wins("B", 10) + wins("C", 10),
+    )
     table = rep_table(data, LOOSE).set_index("rep")
     assert table.loc["Busy", "status"] == "flagged"

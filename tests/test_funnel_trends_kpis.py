@@ -41,8 +41,10 @@ def test_deal_funnel_counts_each_deal_at_its_furthest_stage():
 
 
 def test_activity_funnel_without_deals():
-    acts = [{"date": "2026-01-02", "rep": "Kari", "activity_type": "call", "stage": 0, "count": 10},
-            {"date": "2026-01-02", "rep": "Kari", "activity_type": "demo", "stage": 2, "count": 4}]
+    acts = [
+        {"date": "2026-01-02", "rep": "Kari", "activity_type": "call", "stage": 0, "count": 10},
+        {"date": "2026-01-02", "rep": "Kari", "activity_type": "demo", "stage": 2, "count": 4},
+    ]
     results = [{"date": "2026-01-31", "rep": "Kari", "status": pd.NA, "won": 2, "lost": 0, "revenue": 50.0}]
     funnel = funnel_table(make_slice(acts, results), STARTUP)
     team = funnel[funnel["rep"] == TEAM]
@@ -52,10 +54,15 @@ def test_activity_funnel_without_deals():
 
 def month_slice():
     # Jan: 10 activities, 2 won. Feb: 15 activities (+50%), 1 won. Mar: 15 activities, 3 won.
-    acts = [{"date": "2026-01-02", "rep": "K", "count": 10}, {"date": "2026-02-05", "rep": "K", "count": 15},
-            {"date": "2026-03-05", "rep": "K", "count": 15}]
-    deals = [{"date": d, "rep": "K", "status": "won", "amount": 10} for d in
-             ["2026-01-10", "2026-01-11", "2026-02-10", "2026-03-01", "2026-03-02", "2026-03-03"]]
+    acts = [
+        {"date": "2026-01-02", "rep": "K", "count": 10},
+        {"date": "2026-02-05", "rep": "K", "count": 15},
+        {"date": "2026-03-05", "rep": "K", "count": 15},
+    ]
+    deals = [
+        {"date": d, "rep": "K", "status": "won", "amount": 10}
+        for d in ["2026-01-10", "2026-01-11", "2026-02-10", "2026-03-01", "2026-03-02", "2026-03-03"]
+    ]
     return make_slice(acts, deals)
 
 
@@ -116,9 +123,12 @@ def test_activity_mix_attributes_only_through_deal_links():
 
 def test_stages_no_deal_shows_are_left_out():
     # Deals-only data whose stage column names only the first two levels: no deal shows a demo.
-    deals = [{"date": "2026-01-10", "rep": "K", "deal_id": f"D{i}", "status": status, "stage_level": level}
-             for i, (status, level) in enumerate([("won", pd.NA), ("won", pd.NA), ("lost", 1), ("lost", pd.NA),
-                                                  ("open", 1), ("open", 0)])]
+    deals = [
+        {"date": "2026-01-10", "rep": "K", "deal_id": f"D{i}", "status": status, "stage_level": level}
+        for i, (status, level) in enumerate(
+            [("won", pd.NA), ("won", pd.NA), ("lost", 1), ("lost", pd.NA), ("open", 1), ("open", 0)]
+        )
+    ]
     funnel = funnel_table(make_slice(None, deals), STARTUP)
     team = funnel[funnel["rep"] == TEAM]
     assert team["stage"].tolist() == ["Outreach", "Conversation", "Customer"]
@@ -129,9 +139,11 @@ def test_stages_no_deal_shows_are_left_out():
 
 
 def test_deals_only_effort_is_counted_when_engaged_and_results_when_closed():
-    deals = [{"date": "2026-03-10", "engaged": "2026-01-05", "rep": "K", "status": "won", "amount": 10},
-             {"date": "2026-03-12", "engaged": "2026-02-05", "rep": "K", "status": "lost", "amount": 10},
-             {"date": "2026-02-20", "engaged": "2026-02-20", "rep": "K", "status": "open"}]
+    deals = [
+        {"date": "2026-03-10", "engaged": "2026-01-05", "rep": "K", "status": "won", "amount": 10},
+        {"date": "2026-03-12", "engaged": "2026-02-05", "rep": "K", "status": "lost", "amount": 10},
+        {"date": "2026-02-20", "engaged": "2026-02-20", "rep": "K", "status": "open"},
+    ]
     periods = period_table(make_slice(None, deals), "month")
     assert periods["period"].dt.strftime("%Y-%m").tolist() == ["2026-01", "2026-02", "2026-03"]
     assert periods["activities"].tolist() == [1, 2, 0]
@@ -139,11 +151,14 @@ def test_deals_only_effort_is_counted_when_engaged_and_results_when_closed():
     assert periods["conversion"].tolist()[2] == pytest.approx(0.5)
 
 
-
 def test_periods_the_data_only_partly_covers_are_not_marked():
     # The log starts on a Thursday: its first week holds 2 activities, the next 10, and nothing is won.
-    acts = [{"date": "2026-01-08", "rep": "K", "count": 2}, {"date": "2026-01-12", "rep": "K", "count": 10},
-            {"date": "2026-01-19", "rep": "K", "count": 20}, {"date": "2026-01-26", "rep": "K", "count": 30}]
+    acts = [
+        {"date": "2026-01-08", "rep": "K", "count": 2},
+        {"date": "2026-01-12", "rep": "K", "count": 10},
+        {"date": "2026-01-19", "rep": "K", "count": 20},
+        {"date": "2026-01-26", "rep": "K", "count": 30},
+    ]
     deals = [{"date": "2026-01-13", "rep": "K", "status": "won", "amount": 1}]
     periods = period_table(make_slice(acts, deals), "week")
     # Week of 12 Jan: +400% but against a partial week; 19 Jan: +100% while wins fell 1 → 0: marked.
@@ -151,9 +166,11 @@ def test_periods_the_data_only_partly_covers_are_not_marked():
 
 
 def test_deals_that_only_say_won_or_lost_get_a_decision_funnel():
-    deals = [{"date": "2026-01-10", "rep": rep, "deal_id": f"{rep}{i}", "status": status}
-             for rep, statuses in {"K": ["won", "won", "lost", "open"], "O": ["won", "lost", "lost"]}.items()
-             for i, status in enumerate(statuses)]
+    deals = [
+        {"date": "2026-01-10", "rep": rep, "deal_id": f"{rep}{i}", "status": status}
+        for rep, statuses in {"K": ["won", "won", "lost", "open"], "O": ["won", "lost", "lost"]}.items()
+        for i, status in enumerate(statuses)
+    ]
     funnel = funnel_table(make_slice(None, deals), STARTUP)
     team = funnel[funnel["rep"] == TEAM]
     assert team["stage"].tolist() == ["Deals", "Decided", "Customer"]

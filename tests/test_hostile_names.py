@@ -4,6 +4,7 @@ Rep, team, file, sheet and column names are all the uploader's. Each page is wal
 and every markdown body and every label (where Streamlit renders markdown) must show them escaped.
 The browser twin of this test (tests/browser/test_hostile_names.py) checks what Chromium draws.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -12,15 +13,37 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import ROOT
 from views.escaping import md
 
-HOSTILE_REPS = ["![x](http://127.0.0.1:9/pixel.png)", ":red[Big] **Bold**", ":material/home: Ola",
-                "$x^2$ Kari", "<img src=x onerror=alert(1)>", "[Per](javascript:alert(1))"]
+HOSTILE_REPS = [
+    "![x](http://127.0.0.1:9/pixel.png)",
+    ":red[Big] **Bold**",
+    ":material/home: Ola",
+    "$x^2$ Kari",
+    "<img src=x onerror=alert(1)>",
+    "[Per](javascript:alert(1))",
+]
 HOSTILE_TEAM = "# Team <b>A</b>"
 HOSTILE_COLUMN = "![c](http://127.0.0.1:9/column.png)"
 HOSTILE_FILE = "![f](http:127.0.0.1:9:file.png) log.csv"
-PAGES = ["views/overview.py", "views/activity.py", "views/conversion.py", "views/trends.py", "views/reps.py",
-         "views/data.py"]
-MARKDOWN_BODIES = {"markdown", "caption", "title", "header", "subheader", "error", "warning", "info", "success",
-                   "toast"}
+PAGES = [
+    "views/overview.py",
+    "views/activity.py",
+    "views/conversion.py",
+    "views/trends.py",
+    "views/reps.py",
+    "views/data.py",
+]
+MARKDOWN_BODIES = {
+    "markdown",
+    "caption",
+    "title",
+    "header",
+    "subheader",
+    "error",
+    "warning",
+    "info",
+    "success",
+    "toast",
+}
 
 
 def hostile_log() -> bytes:
@@ -36,7 +59,9 @@ def hostile_deals() -> bytes:
     lines = ["Deal ID;Rep;Status;Amount;Close date"]
     for number, rep in enumerate(HOSTILE_REPS):
         for day in range(1, 29):
-            lines.append(f"D-{number}-{day};{rep};{'Won' if (day + number) % 3 == 0 else 'Lost'};1000;{day:02d}.02.2026")
+            lines.append(
+                f"D-{number}-{day};{rep};{'Won' if (day + number) % 3 == 0 else 'Lost'};1000;{day:02d}.02.2026"
+            )
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -54,16 +79,18 @@ def shown_markdown(node) -> list[str]:
 
 
 def raw_hostile(texts: list[str]) -> list[str]:
-    return [text for text in texts for name in [*HOSTILE_REPS, HOSTILE_TEAM, HOSTILE_COLUMN, HOSTILE_FILE]
-            if name in text]
+    return [
+        text for text in texts for name in [*HOSTILE_REPS, HOSTILE_TEAM, HOSTILE_COLUMN, HOSTILE_FILE] if name in text
+    ]
 
 
 @pytest.fixture(scope="module")
 def hostile_app() -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.run()
-    at.sidebar.file_uploader[0].set_value([(HOSTILE_FILE, hostile_log(), "text/csv"),
-                                           ("deals.csv", hostile_deals(), "text/csv")])
+    at.sidebar.file_uploader[0].set_value(
+        [(HOSTILE_FILE, hostile_log(), "text/csv"), ("deals.csv", hostile_deals(), "text/csv")]
+    )
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

@@ -1,4 +1,5 @@
 """Issue 4's analyses on small hand-made tables, with exact numbers and independent oracles where one exists."""
+
 import csv
 from collections import defaultdict
 
@@ -27,6 +28,7 @@ STARTUP = SCENARIOS["startup"]
 
 
 # --- expected against actual -------------------------------------------------------------------------------
+
 
 def test_fit_curve_matches_scipy_theil_sen():
     stats = pytest.importorskip("scipy.stats")
@@ -67,8 +69,10 @@ def test_curve_never_falls_and_needs_five_reps():
 def six_reps():
     """Five steady reps whose wins grow with activity, and Busy, far above them with 3 wins."""
     counts = {"A": (100, 5), "B": (150, 7), "C": (200, 9), "D": (250, 10), "E": (300, 11), "Busy": (600, 3)}
-    return make_slice([row for rep, (n, _) in counts.items() for row in calls(rep, n)],
-                      [row for rep, (_, w) in counts.items() for row in wins(rep, w, amount=100.0 * (1 + len(rep)))])
+    return make_slice(
+        [row for rep, (n, _) in counts.items() for row in calls(rep, n)],
+        [row for rep, (_, w) in counts.items() for row in wins(rep, w, amount=100.0 * (1 + len(rep)))],
+    )
 
 
 def test_expected_table_gaps():
@@ -104,6 +108,7 @@ def test_what_if_prices_extra_wins_at_the_team_deal_size():
 
 # --- stage leaks -------------------------------------------------------------------------------------------
 
+
 def test_stage_gaps_and_the_worst_step():
     funnel = funnel_table(deal_funnel_slice(), STARTUP)
     gaps = stage_gaps(funnel).set_index(["rep", "stage"])
@@ -120,6 +125,7 @@ def test_stage_gaps_and_the_worst_step():
 
 # --- activity mix ------------------------------------------------------------------------------------------
 
+
 def mix_slice():
     # 10 decided deals reached conversation: 6 with a follow-up (won 5), 4 without (won 1). Calls touch all.
     acts, deals = [], []
@@ -130,8 +136,16 @@ def mix_slice():
         stage_level = 1
         if i < 6:
             acts.append({"date": "2026-01-03", "rep": "K", "deal_id": deal, "activity_type": "follow_up", "stage": 1})
-        deals.append({"date": "2026-01-20", "rep": "K", "deal_id": deal, "status": "won" if won else "lost",
-                      "stage_level": stage_level, "amount": 100})
+        deals.append(
+            {
+                "date": "2026-01-20",
+                "rep": "K",
+                "deal_id": deal,
+                "status": "won" if won else "lost",
+                "stage_level": stage_level,
+                "amount": 100,
+            }
+        )
     acts.append({"date": "2026-01-04", "rep": "K", "activity_type": "email", "stage": 0})  # linked to no deal
     return make_slice(acts, deals)
 
@@ -190,6 +204,7 @@ def test_a_type_that_loses_deals_does_not_pay_off():
 
 # --- over time ---------------------------------------------------------------------------------------------
 
+
 def test_lag_sets_activity_against_later_results():
     periods = period_table(month_slice(), "month", rise_pct=0.10, lag=1)
     # Jan activity 10 meets Feb's 1 win; Feb's 15 meets Mar's 3; Mar has no later month yet.
@@ -208,11 +223,13 @@ def test_lag_effect_matches_numpy():
 
 
 def test_kpis_against_the_same_period_a_year_ago():
-    data = make_slice([{"date": "2025-03-10", "rep": "K", "count": 8}, {"date": "2026-03-10", "rep": "K", "count": 10}],
-                      None)
+    data = make_slice(
+        [{"date": "2025-03-10", "rep": "K", "count": 8}, {"date": "2026-03-10", "rep": "K", "count": 10}], None
+    )
     chosen = Filters(start=pd.Timestamp("2026-03-01").date(), end=pd.Timestamp("2026-03-31").date())
-    assert chosen.year_before() == Filters(start=pd.Timestamp("2025-03-01").date(),
-                                           end=pd.Timestamp("2025-03-31").date())
+    assert chosen.year_before() == Filters(
+        start=pd.Timestamp("2025-03-01").date(), end=pd.Timestamp("2025-03-31").date()
+    )
     table = kpi_table(apply(data, chosen), apply(data, chosen.previous()), apply(data, chosen.year_before()))
     row = table.set_index("kpi").loc["activities"]
     assert (row["value"], row["previous"], row["year_ago"]) == (10, None, 8)
@@ -221,11 +238,15 @@ def test_kpis_against_the_same_period_a_year_ago():
 
 # --- teams and satisfaction --------------------------------------------------------------------------------
 
+
 def test_teams_as_units_and_spread():
-    data = make_slice(calls("A1", 100, "North") + calls("A2", 100, "North") + calls("B1", 300, "South")
-                      + calls("C1", 50, None),
-                      wins("A1", 10, team="North") + wins("A2", 6, team="North") + wins("B1", 3, team="South")
-                      + wins("C1", 2, team=None))
+    data = make_slice(
+        calls("A1", 100, "North") + calls("A2", 100, "North") + calls("B1", 300, "South") + calls("C1", 50, None),
+        wins("A1", 10, team="North")
+        + wins("A2", 6, team="North")
+        + wins("B1", 3, team="South")
+        + wins("C1", 2, team=None),
+    )
     teams = team_table(data, LOOSE).set_index("team")
     assert teams.loc["North", ["activities", "won"]].tolist() == [200, 16]
     assert teams.loc[NO_TEAM, "activities"] == 50
@@ -235,16 +256,31 @@ def test_teams_as_units_and_spread():
     mean, volumes = 21 / 550, [(10, 100), (6, 100), (3, 300), (2, 50)]
     pearson = sum((k - n * mean) ** 2 / (n * mean * (1 - mean)) for k, n in volumes)
     strength = 1 / ((pearson - 3) / (550 - sum(n * n for _, n in volumes) / 550 - 3)) - 1
-    assert spread.loc["North", ["reps", "conversion_min", "conversion_max"]].tolist() == \
-        [2, pytest.approx((6 + mean * strength) / (100 + strength)), pytest.approx((10 + mean * strength) / (100 + strength))]
+    assert spread.loc["North", ["reps", "conversion_min", "conversion_max"]].tolist() == [
+        2,
+        pytest.approx((6 + mean * strength) / (100 + strength)),
+        pytest.approx((10 + mean * strength) / (100 + strength)),
+    ]
 
 
 def test_satisfaction_gap_uses_welch_against_the_rest():
     stats = pytest.importorskip("scipy.stats")
-    scores = {"Rich": [2.0, 2.5, 3.0, 2.0, 2.5, 3.0], "Ann": [4.5, 5.0, 4.0, 4.5, 5.0, 4.5],
-              "Bo": [4.0, 4.5, 4.0, 5.0, 4.5, 4.0]}
-    deals = [{"date": "2026-01-20", "rep": rep, "status": "won", "amount": 1000 if rep == "Rich" else 100,
-              "satisfaction": score} for rep, values in scores.items() for score in values]
+    scores = {
+        "Rich": [2.0, 2.5, 3.0, 2.0, 2.5, 3.0],
+        "Ann": [4.5, 5.0, 4.0, 4.5, 5.0, 4.5],
+        "Bo": [4.0, 4.5, 4.0, 5.0, 4.5, 4.0],
+    }
+    deals = [
+        {
+            "date": "2026-01-20",
+            "rep": rep,
+            "status": "won",
+            "amount": 1000 if rep == "Rich" else 100,
+            "satisfaction": score,
+        }
+        for rep, values in scores.items()
+        for score in values
+    ]
     data = make_slice(None, deals)
     table = satisfaction_gaps(data, rep_table(data, LOOSE)).set_index("rep")
     for rep in scores:
@@ -259,8 +295,17 @@ def test_satisfaction_gap_uses_welch_against_the_rest():
 def test_a_few_low_ratings_are_not_a_gap():
     # 5 ratings, t ≈ −1.99 — beyond 1.96 — but with about 5 degrees of freedom p ≈ 0.09, not below 0.05.
     scores = {"Rich": [2, 4, 4, 4, 3], "Ann": [4, 5, 4, 5, 3], "Bo": [5, 4, 4, 5, 4]}
-    deals = [{"date": "2026-01-20", "rep": rep, "status": "won", "amount": 1000 if rep == "Rich" else 100,
-              "satisfaction": score} for rep, values in scores.items() for score in values]
+    deals = [
+        {
+            "date": "2026-01-20",
+            "rep": rep,
+            "status": "won",
+            "amount": 1000 if rep == "Rich" else 100,
+            "satisfaction": score,
+        }
+        for rep, values in scores.items()
+        for score in values
+    ]
     data = make_slice(None, deals)
     table = satisfaction_gaps(data, rep_table(data, LOOSE)).set_index("rep")
     assert table.loc["Rich", "t"] < -1.96
@@ -278,24 +323,33 @@ def test_t_p_value_matches_scipy(t, df):
 
 # --- findings ----------------------------------------------------------------------------------------------
 
+
 def test_findings_read_their_numbers_from_the_tables():
     found = insights(team_of_four(), STARTUP.__class__(**{**STARTUP.__dict__, "thresholds": LOOSE}))
     flagged = [f for f in found.findings if f.kind == "flagged"]
     assert [f.rep for f in flagged] == ["Busy"]
-    assert flagged[0].text.startswith("Busy made 2.0× the team's median activities (200 against 100) but converted "
-                                      "1.0% against the team's 7.1%")
+    assert flagged[0].text.startswith(
+        "Busy made 2.0× the team's median activities (200 against 100) but converted 1.0% against the team's 7.1%"
+    )
     what = next(f for f in found.findings if f.kind == "what_if")
     assert f"{found.what_if['extra_won'].sum():,.0f} more" in what.text
     assert found.findings[0].kind == "flagged"
 
 
 def test_rank_orders_by_tier_then_impact():
-    ranked = rank([Finding("efficient", "e", 50.0), Finding("period", "p", 3.0), Finding("flagged", "a", 1.0),
-                   Finding("flagged", "b", 9.0)])
+    ranked = rank(
+        [
+            Finding("efficient", "e", 50.0),
+            Finding("period", "p", 3.0),
+            Finding("flagged", "a", 1.0),
+            Finding("flagged", "b", 9.0),
+        ]
+    )
     assert [f.text for f in ranked] == ["b", "a", "p", "e"]
 
 
 # --- the real data ---------------------------------------------------------------------------------------
+
 
 def test_maven_win_rates_and_pooled_rate_match_a_hand_count(maven_pipeline):
     won, lost = defaultdict(int), defaultdict(int)
@@ -313,18 +367,24 @@ def test_maven_win_rates_and_pooled_rate_match_a_hand_count(maven_pipeline):
 
 # --- edge cases a real upload brings ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("build", [
-    # every deal lost
-    lambda: make_slice(None, [{"date": "2026-01-10", "rep": r, "deal_id": f"D{r}", "status": "lost"}
-                              for r in ("K", "O", "P")]),
-    # activity types the scenario does not know, no deals
-    lambda: make_slice([{"date": "2026-01-10", "rep": "K", "activity_type": "linkedin"}], None),
-    # a rep × period summary: results, no activity columns
-    lambda: make_slice(None, [{"date": "2026-01-01", "rep": "K", "status": pd.NA, "won": 2, "lost": 0,
-                               "revenue": 10.0}]),
-    # a single rep
-    lambda: make_slice(calls("Solo", 30), wins("Solo", 2)),
-])
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        # every deal lost
+        lambda: make_slice(
+            None, [{"date": "2026-01-10", "rep": r, "deal_id": f"D{r}", "status": "lost"} for r in ("K", "O", "P")]
+        ),
+        # activity types the scenario does not know, no deals
+        lambda: make_slice([{"date": "2026-01-10", "rep": "K", "activity_type": "linkedin"}], None),
+        # a rep × period summary: results, no activity columns
+        lambda: make_slice(
+            None, [{"date": "2026-01-01", "rep": "K", "status": pd.NA, "won": 2, "lost": 0, "revenue": 10.0}]
+        ),
+        # a single rep
+        lambda: make_slice(calls("Solo", 30), wins("Solo", 2)),
+    ],
+)
 def test_insights_survive_thin_or_odd_data(build):
     found = insights(build(), STARTUP)
     assert isinstance(found.findings, list)
@@ -333,8 +393,9 @@ def test_insights_survive_thin_or_odd_data(build):
 
 def test_wins_without_logged_activity_do_not_inflate_the_pooled_rate():
     # D is in the deals file only: 20 wins and no activity.
-    data = make_slice(calls("A", 100) + calls("B", 100) + calls("C", 220),
-                      wins("A", 5) + wins("B", 5) + wins("C", 8) + wins("D", 20))
+    data = make_slice(
+        calls("A", 100) + calls("B", 100) + calls("C", 220), wins("A", 5) + wins("B", 5) + wins("C", 8) + wins("D", 20)
+    )
     reps = rep_table(data, LOOSE)
     assert pooled_rate(reps) == pytest.approx(18 / 420)
     assert not reps.set_index("rep").loc["C", "flagged"]
@@ -360,8 +421,9 @@ def test_mix_baseline_counts_only_deals_shown_to_get_that_far():
 
 
 def test_mix_counts_a_deal_once_for_the_team_when_two_reps_touched_it():
-    acts = [{"date": "2026-01-02", "rep": rep, "deal_id": "D1", "activity_type": "call", "stage": 0}
-            for rep in ("K", "L")]
+    acts = [
+        {"date": "2026-01-02", "rep": rep, "deal_id": "D1", "activity_type": "call", "stage": 0} for rep in ("K", "L")
+    ]
     data = make_slice(acts, [{"date": "2026-01-20", "rep": "K", "deal_id": "D1", "status": "won", "amount": 100}])
     team = activity_mix(data, STARTUP).set_index("activity_type")
     assert team.loc["call", ["deals", "won_deals", "revenue"]].tolist() == [1, 1, 100.0]
@@ -372,9 +434,12 @@ def test_mix_counts_a_deal_once_for_the_team_when_two_reps_touched_it():
 def test_activity_counted_funnel_names_the_step_furthest_below_the_team():
     # Activity-unit funnel: Busy's calls are plenty and convert a bit worse; demos close far worse.
     def volumes(rep, calls_n, follow, demos, won):
-        rows = [{"date": "2026-01-02", "rep": rep, "activity_type": kind, "stage": stage, "count": n}
-                for kind, stage, n in (("call", 0, calls_n), ("follow_up", 1, follow), ("demo", 2, demos))]
+        rows = [
+            {"date": "2026-01-02", "rep": rep, "activity_type": kind, "stage": stage, "count": n}
+            for kind, stage, n in (("call", 0, calls_n), ("follow_up", 1, follow), ("demo", 2, demos))
+        ]
         return rows, [{"date": "2026-01-30", "rep": rep, "status": pd.NA, "won": won, "lost": 0, "revenue": 0.0}]
+
     acts, results = [], []
     # Busy at outreach → conversation: 25% against 27.5% on 400 calls (10 "lost", z ≈ −1.1); at demo →
     # customer: 1 of 60 against 9 of 90 (5 "lost", z ≈ −2.1). Counting lost would name the first step.
@@ -394,11 +459,17 @@ def test_interval_wording_follows_the_chosen_confidence():
 
 
 def test_lagged_period_sentence_names_the_results_periods():
-    acts = [{"date": d, "rep": "K", "count": n} for d, n in (("2026-01-02", 10), ("2026-02-05", 20),
-                                                            ("2026-03-05", 20), ("2026-04-05", 20))]
-    deals = [{"date": d, "rep": "K", "status": "won", "amount": 1} for d in
-             ["2026-02-10"] * 5 + ["2026-03-10"] * 2 + ["2026-04-10"] * 4]
+    acts = [
+        {"date": d, "rep": "K", "count": n}
+        for d, n in (("2026-01-02", 10), ("2026-02-05", 20), ("2026-03-05", 20), ("2026-04-05", 20))
+    ]
+    deals = [
+        {"date": d, "rep": "K", "status": "won", "amount": 1}
+        for d in ["2026-02-10"] * 5 + ["2026-03-10"] * 2 + ["2026-04-10"] * 4
+    ]
     found = insights(make_slice(acts, deals), STARTUP, lag=1, limit=20)
     [period] = [f.text for f in found.findings if f.kind == "period"]
-    assert period.startswith("In February 2026, activities rose 100% (from 10 to 20) while customers acquired in "
-                             "the later results periods went from 5 (February 2026) to 2 (March 2026).")
+    assert period.startswith(
+        "In February 2026, activities rose 100% (from 10 to 20) while customers acquired in "
+        "the later results periods went from 5 (February 2026) to 2 (March 2026)."
+    )

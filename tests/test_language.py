@@ -1,4 +1,5 @@
 """Numbers, money, percentages and dates in each language's own format (Babel, through i18n.Language)."""
+
 import datetime as dt
 
 import pytest
@@ -8,21 +9,36 @@ from i18n import language
 EN, NB = language("en"), language("nb")
 
 
-@pytest.mark.parametrize("value, english, norwegian", [
-    (1_234_567, "1,234,567", "1\xa0234\xa0567"), (3.14159, "3.1", "3,1"), (450.0, "450", "450"), (None, "–", "–"),
-    (float("nan"), "–", "–")])
+@pytest.mark.parametrize(
+    "value, english, norwegian",
+    [
+        (1_234_567, "1,234,567", "1\xa0234\xa0567"),
+        (3.14159, "3.1", "3,1"),
+        (450.0, "450", "450"),
+        (None, "–", "–"),
+        (float("nan"), "–", "–"),
+    ],
+)
 def test_numbers(value, english, norwegian):
     assert (EN.number(value, 1), NB.number(value, 1)) == (english, norwegian)
 
 
-@pytest.mark.parametrize("value, english, norwegian", [
-    (0.125, "12.5%", "12,5\xa0%"), (0.0, "0.0%", "0,0\xa0%"), (None, "–", "–")])
+@pytest.mark.parametrize(
+    "value, english, norwegian", [(0.125, "12.5%", "12,5\xa0%"), (0.0, "0.0%", "0,0\xa0%"), (None, "–", "–")]
+)
 def test_percentages(value, english, norwegian):
     assert (EN.percent(value), NB.percent(value)) == (english, norwegian)
 
 
-@pytest.mark.parametrize("change, english, norwegian", [
-    (0.123, "+12.3%", "+12,3\xa0%"), (-0.0004, "0.0%", "0,0\xa0%"), (-0.5, "-50.0%", "-50,0\xa0%"), (None, None, None)])
+@pytest.mark.parametrize(
+    "change, english, norwegian",
+    [
+        (0.123, "+12.3%", "+12,3\xa0%"),
+        (-0.0004, "0.0%", "0,0\xa0%"),
+        (-0.5, "-50.0%", "-50,0\xa0%"),
+        (None, None, None),
+    ],
+)
 def test_changes_carry_their_sign_and_never_read_minus_zero(change, english, norwegian):
     assert (EN.signed_percent(change), NB.signed_percent(change)) == (english, norwegian)
 
@@ -33,9 +49,17 @@ def test_money_is_whole_with_its_currency():
     assert EN.money(1_234_567.4) == "1,234,567"
 
 
-@pytest.mark.parametrize("value, english, norwegian", [
-    (547_000, "547K", "547k"), (23_929.86, "23.9K", "23,9k"), (5_288_500, "5.29M", "5,29\xa0mill."),
-    (9_999, "9,999", "9\xa0999"), (1.2e9, "1.2B", "1,2\xa0mrd."), (None, "–", "–")])
+@pytest.mark.parametrize(
+    "value, english, norwegian",
+    [
+        (547_000, "547K", "547k"),
+        (23_929.86, "23.9K", "23,9k"),
+        (5_288_500, "5.29M", "5,29\xa0mill."),
+        (9_999, "9,999", "9\xa0999"),
+        (1.2e9, "1.2B", "1,2\xa0mrd."),
+        (None, "–", "–"),
+    ],
+)
 def test_compact_amounts_keep_three_figures(value, english, norwegian):
     assert (EN.compact(value), NB.compact(value)) == (english, norwegian)
 

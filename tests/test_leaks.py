@@ -1,4 +1,5 @@
 """Where a rep's funnel leaks: the worst step, also at steps the whole team converts at 0% or 100%."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,9 +14,17 @@ def activity_funnel(team: list[float], reps: dict[str, list[float]]) -> pd.DataF
     for rep, reached in {TEAM: team, **reps}.items():
         for index, (stage, count) in enumerate(zip(["Outreach", "Conversation", "Demo"], reached)):
             before = reached[index - 1] if index else None
-            rows.append({"rep": rep, "stage_index": index, "stage": stage, "reached": count,
-                         "from_previous": count / before if before else np.nan, "from_first": count / reached[0],
-                         "unit": "activities"})
+            rows.append(
+                {
+                    "rep": rep,
+                    "stage_index": index,
+                    "stage": stage,
+                    "reached": count,
+                    "from_previous": count / before if before else np.nan,
+                    "from_first": count / reached[0],
+                    "unit": "activities",
+                }
+            )
     return pd.DataFrame(rows)
 
 

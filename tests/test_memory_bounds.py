@@ -1,4 +1,5 @@
 """One user's upload never outlives their session in memory, and every cache of user data is bounded."""
+
 import importlib
 import pkgutil
 
@@ -11,8 +12,13 @@ from views import state
 
 # Caches shared by every session: they hold only the app's own data (the samples, the templates), or a
 # connection to the share store (whose data stays in the database, behind a token).
-SHARED_WITHOUT_USER_DATA = {"views.context._sample", "views.context._sample_scope", "views.context._sample_analysis",
-                            "views.data.template", "views.share.store"}
+SHARED_WITHOUT_USER_DATA = {
+    "views.context._sample",
+    "views.context._sample_scope",
+    "views.context._sample_analysis",
+    "views.data.template",
+    "views.share.store",
+}
 LOG = b"Date;Rep;Activity type\n" + b"".join(f"0{d}.01.2026;Kari;Call\n".encode() for d in range(1, 10))
 
 
@@ -22,8 +28,11 @@ def cached_functions() -> dict[str, CachedFunc]:
         if module.name in {"data", "overview", "activity", "conversion", "trends", "reps"}:
             continue  # pages run as scripts; their caches are checked through the source below
         imported = importlib.import_module(f"views.{module.name}")
-        found |= {f"views.{module.name}.{name}": value for name, value in vars(imported).items()
-                  if isinstance(value, CachedFunc)}
+        found |= {
+            f"views.{module.name}.{name}": value
+            for name, value in vars(imported).items()
+            if isinstance(value, CachedFunc)
+        }
     return found
 
 

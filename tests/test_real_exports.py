@@ -8,6 +8,7 @@ is skipped.
 Every expected number is worked out here from the raw file with plain pandas and the export's own meaning (which
 stage is won, which task is done, which user an id names), never with the app's code.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,10 +18,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from metrics.ingest import recognise
 from metrics.diagnostics import rep_table
 from metrics.filters import scope
-from metrics.ingest import Upload, classify, load, missing_roles
+from metrics.ingest import Upload, classify, load, missing_roles, recognise
 from metrics.scenarios import SCENARIOS
 from tests.conftest import ROOT
 
@@ -81,17 +81,29 @@ def money(values: pd.Series) -> pd.Series:
     return pd.to_numeric(values.replace("", np.nan)).fillna(0.0)
 
 
-def expected(rep: pd.Series, won: pd.Series, lost: pd.Series, amount: pd.Series | float = 0.0,
-             activities: pd.Series | None = None) -> pd.DataFrame:
+def expected(
+    rep: pd.Series,
+    won: pd.Series,
+    lost: pd.Series,
+    amount: pd.Series | float = 0.0,
+    activities: pd.Series | None = None,
+) -> pd.DataFrame:
     """Per rep: activities, won, revenue and conversion, from one row per deal.
 
     Effort is the rep's deals unless an activity count is given; conversion is then won ÷ activities, else
     won ÷ decided deals.
     """
-    deals = pd.DataFrame({"rep": rep, "won": won.astype(int), "lost": lost.astype(int),
-                          "revenue": pd.Series(amount, index=rep.index).where(won, 0.0)})
-    per_rep = deals.groupby("rep").agg(deals=("won", "size"), won=("won", "sum"), lost=("lost", "sum"),
-                                       revenue=("revenue", "sum"))
+    deals = pd.DataFrame(
+        {
+            "rep": rep,
+            "won": won.astype(int),
+            "lost": lost.astype(int),
+            "revenue": pd.Series(amount, index=rep.index).where(won, 0.0),
+        }
+    )
+    per_rep = deals.groupby("rep").agg(
+        deals=("won", "size"), won=("won", "sum"), lost=("lost", "sum"), revenue=("revenue", "sum")
+    )
     if activities is None:
         per_rep["activities"], trials = per_rep["deals"], per_rep["won"] + per_rep["lost"]
     else:
@@ -109,13 +121,15 @@ def assert_reps_match(dataset, want: pd.DataFrame) -> None:
     assert got["activities"].tolist() == want["activities"].tolist()
     assert got["won"].tolist() == want["won"].tolist()
     assert got["revenue"].to_numpy(dtype=float) == pytest.approx(want["revenue"].to_numpy(dtype=float))
-    assert got["conversion"].to_numpy(dtype=float) == pytest.approx(want["conversion"].to_numpy(dtype=float),
-                                                                   nan_ok=True)
+    assert got["conversion"].to_numpy(dtype=float) == pytest.approx(
+        want["conversion"].to_numpy(dtype=float), nan_ok=True
+    )
 
 
 def stage_outcomes(frame: pd.DataFrame, owner: str, stage: str, amount: str, **kwargs) -> pd.DataFrame:
-    return expected(frame[owner], frame[stage].eq("Closed Won"), frame[stage].eq("Closed Lost"),
-                    money(frame[amount]), **kwargs)
+    return expected(
+        frame[owner], frame[stage].eq("Closed Won"), frame[stage].eq("Closed Lost"), money(frame[amount]), **kwargs
+    )
 
 
 def lead_outcomes(leads: pd.DataFrame) -> pd.DataFrame:
@@ -131,6 +145,7 @@ def completed(tasks: pd.DataFrame) -> pd.Series:
 
 # ------------------------------------------------------------------------------------ the files are untouched
 
+
 @pytest.mark.parametrize("name", sorted(SHA256))
 def test_the_file_is_byte_for_byte_the_one_in_its_repository(name):
     assert hashlib.sha256(path_of(name).read_bytes()).hexdigest() == SHA256[name]
@@ -138,28 +153,45 @@ def test_the_file_is_byte_for_byte_the_one_in_its_repository(name):
 
 # ----------------------------------------------------------------------------- each table is read as its shape
 
-@pytest.mark.parametrize("names, source, shape, rows_used", [
-    pytest.param((TCRM_OPPORTUNITY, TCRM_USER), TCRM_OPPORTUNITY, "deals", 4831),
-    pytest.param((TCRM_OPPORTUNITY, TCRM_USER), TCRM_USER, "roster", 4),
-    pytest.param((TCRM_EVENT,), TCRM_EVENT, "activities", 2182),
-    # 505 of the 2,303 tasks are Not Started, In Progress, Open or Waiting: planned, not done.
-    pytest.param((TCRM_TASK,), TCRM_TASK, "activities", 1798),
-    pytest.param((TCRM_LEAD,), TCRM_LEAD, "deals", 294),
-    pytest.param((WORKSHOP_OPPORTUNITY,), WORKSHOP_OPPORTUNITY, "deals", 50),
-    # Every one of its 75 tasks is Not Started.
-    pytest.param((WORKSHOP_TASK,), WORKSHOP_TASK, "activities", 0),
-    pytest.param((GENAI_OPPORTUNITY,), GENAI_OPPORTUNITY, "deals", 58),
-    pytest.param((GENAI_LEAD,), GENAI_LEAD, "deals", 14),
-    pytest.param((POWERBI_LEAD,), POWERBI_LEAD, "deals", 22),
-    ((WAREHOUSE,), WAREHOUSE, "deals", 6000),
-], ids=["tcrm-opportunity", "tcrm-user", "tcrm-event", "tcrm-task", "tcrm-lead", "workshop-opportunity",
-        "workshop-task", "genai-opportunity", "genai-lead", "powerbi-lead", "warehouse"])
+
+@pytest.mark.parametrize(
+    "names, source, shape, rows_used",
+    [
+        pytest.param((TCRM_OPPORTUNITY, TCRM_USER), TCRM_OPPORTUNITY, "deals", 4831),
+        pytest.param((TCRM_OPPORTUNITY, TCRM_USER), TCRM_USER, "roster", 4),
+        pytest.param((TCRM_EVENT,), TCRM_EVENT, "activities", 2182),
+        # 505 of the 2,303 tasks are Not Started, In Progress, Open or Waiting: planned, not done.
+        pytest.param((TCRM_TASK,), TCRM_TASK, "activities", 1798),
+        pytest.param((TCRM_LEAD,), TCRM_LEAD, "deals", 294),
+        pytest.param((WORKSHOP_OPPORTUNITY,), WORKSHOP_OPPORTUNITY, "deals", 50),
+        # Every one of its 75 tasks is Not Started.
+        pytest.param((WORKSHOP_TASK,), WORKSHOP_TASK, "activities", 0),
+        pytest.param((GENAI_OPPORTUNITY,), GENAI_OPPORTUNITY, "deals", 58),
+        pytest.param((GENAI_LEAD,), GENAI_LEAD, "deals", 14),
+        pytest.param((POWERBI_LEAD,), POWERBI_LEAD, "deals", 22),
+        ((WAREHOUSE,), WAREHOUSE, "deals", 6000),
+    ],
+    ids=[
+        "tcrm-opportunity",
+        "tcrm-user",
+        "tcrm-event",
+        "tcrm-task",
+        "tcrm-lead",
+        "workshop-opportunity",
+        "workshop-task",
+        "genai-opportunity",
+        "genai-lead",
+        "powerbi-lead",
+        "warehouse",
+    ],
+)
 def test_each_table_is_read_as_its_shape_and_keeps_its_rows(names, source, shape, rows_used):
     table = report_of(loaded(*names), source)
     assert (table.shape, table.rows_used) == (shape, rows_used)
 
 
 # ------------------------------------------------------------------------ per-rep won, revenue and conversion
+
 
 def test_salesforce_opportunities_keyed_by_owner_id_are_named_from_the_user_export():
     opportunities, users = raw(TCRM_OPPORTUNITY), raw(TCRM_USER)
@@ -173,8 +205,9 @@ def test_salesforce_events_are_each_named_reps_effort_beside_their_opportunities
     # An event is done once its day has passed; every event in this export lies before TODAY.
     done = events[pd.to_datetime(events["ActivityDate"]) <= TODAY]
     named = opportunities.assign(OwnerId=opportunities["OwnerId"].map(name_of))
-    want = stage_outcomes(named, "OwnerId", "StageName", "Amount",
-                          activities=done.groupby(done["OwnerId"].map(name_of)).size())
+    want = stage_outcomes(
+        named, "OwnerId", "StageName", "Amount", activities=done.groupby(done["OwnerId"].map(name_of)).size()
+    )
     assert_reps_match(loaded(TCRM_OPPORTUNITY, TCRM_USER, TCRM_EVENT), want)
 
 
@@ -223,43 +256,142 @@ def test_an_opportunity_export_without_an_owner_says_only_the_rep_is_missing():
 
 # Lightning's standard "Opportunities" report, as exported with its default columns; the labels are those of
 # Salesforce's Opportunity field reference (developer.salesforce.com, "salesforce_field_reference_Opportunity").
-SALESFORCE_REPORT = ["Opportunity Owner", "Account Name", "Opportunity Name", "Stage", "Fiscal Period", "Amount",
-                     "Probability (%)", "Age", "Close Date", "Created Date", "Next Step", "Lead Source", "Type"]
+SALESFORCE_REPORT = [
+    "Opportunity Owner",
+    "Account Name",
+    "Opportunity Name",
+    "Stage",
+    "Fiscal Period",
+    "Amount",
+    "Probability (%)",
+    "Age",
+    "Close Date",
+    "Created Date",
+    "Next Step",
+    "Lead Source",
+    "Type",
+]
 # A company's own opportunity report (UiPath FS GTM), quoted in a public repository's Salesforce CSV adapter test:
 # the amount sits after its currency column, and Fiscal Period and Type come along.
 SALESFORCE_COMPANY_REPORT = [
-    "Territory Region", "Opportunity Owner", "Account Name", "Opportunity Name", "Stage", "Forecast Category",
-    "Total Amount Currency", "Total Amount", "Billed iARR Currency", "Billed iARR",
-    "Billed iARR Best-Case Incremental Currency", "Billed iARR Best-Case Incremental", "ARR to Renew Currency",
-    "ARR to Renew", "Billed Downsell iARR Currency", "Billed Downsell iARR", "Fiscal Period", "Close Date",
-    "Opportunity Next Steps", "Type"]
+    "Territory Region",
+    "Opportunity Owner",
+    "Account Name",
+    "Opportunity Name",
+    "Stage",
+    "Forecast Category",
+    "Total Amount Currency",
+    "Total Amount",
+    "Billed iARR Currency",
+    "Billed iARR",
+    "Billed iARR Best-Case Incremental Currency",
+    "Billed iARR Best-Case Incremental",
+    "ARR to Renew Currency",
+    "ARR to Renew",
+    "Billed Downsell iARR Currency",
+    "Billed Downsell iARR",
+    "Fiscal Period",
+    "Close Date",
+    "Opportunity Next Steps",
+    "Type",
+]
 # Pipedrive's deals export ("Deal - " before every field), in the order public Pipedrive-sync code maps it,
 # field by field, to the API keys (id, title, user_id, value, stage_id, status, add_time, won_time, ...).
 PIPEDRIVE_DEALS = [
-    "Deal - ID", "Deal - Title", "Deal - Creator", "Deal - Owner", "Deal - Value", "Deal - Currency of Value",
-    "Deal - Weighted value", "Deal - Currency of Weighted value", "Deal - Probability", "Deal - Organization",
-    "Deal - Organization ID", "Deal - Pipeline", "Deal - Contact person", "Deal - Contact person ID",
-    "Deal - Stage", "Deal - Label", "Deal - Status", "Deal - Deal created", "Deal - Update time",
-    "Deal - Last stage change", "Deal - Next activity date", "Deal - Last activity date", "Deal - Won time",
-    "Deal - Last email received", "Deal - Last email sent", "Deal - Lost time", "Deal - Deal closed on",
-    "Deal - Lost reason", "Deal - Visible to", "Deal - Total activities", "Deal - Done activities",
-    "Deal - Activities to do", "Deal - Email messages count", "Deal - Expected close date",
-    "Deal - Product quantity", "Deal - Product amount", "Deal - Product name"]
+    "Deal - ID",
+    "Deal - Title",
+    "Deal - Creator",
+    "Deal - Owner",
+    "Deal - Value",
+    "Deal - Currency of Value",
+    "Deal - Weighted value",
+    "Deal - Currency of Weighted value",
+    "Deal - Probability",
+    "Deal - Organization",
+    "Deal - Organization ID",
+    "Deal - Pipeline",
+    "Deal - Contact person",
+    "Deal - Contact person ID",
+    "Deal - Stage",
+    "Deal - Label",
+    "Deal - Status",
+    "Deal - Deal created",
+    "Deal - Update time",
+    "Deal - Last stage change",
+    "Deal - Next activity date",
+    "Deal - Last activity date",
+    "Deal - Won time",
+    "Deal - Last email received",
+    "Deal - Last email sent",
+    "Deal - Lost time",
+    "Deal - Deal closed on",
+    "Deal - Lost reason",
+    "Deal - Visible to",
+    "Deal - Total activities",
+    "Deal - Done activities",
+    "Deal - Activities to do",
+    "Deal - Email messages count",
+    "Deal - Expected close date",
+    "Deal - Product quantity",
+    "Deal - Product amount",
+    "Deal - Product name",
+]
 # HubSpot's deals index exported with the columns of its default view (knowledge.hubspot.com, "HubSpot's default
 # deal properties"): the export adds Record ID first.
 HUBSPOT_DEALS = ["Record ID", "Deal Name", "Deal Stage", "Close Date", "Deal owner", "Amount"]
 # The same export with more of the default properties ticked.
-HUBSPOT_DEALS_MORE = ["Record ID", "Deal Name", "Deal Stage", "Close Date", "Deal owner", "Amount", "Pipeline",
-                      "Create Date", "Deal Type", "Last Activity Date", "Last Modified Date", "Forecast category"]
+HUBSPOT_DEALS_MORE = [
+    "Record ID",
+    "Deal Name",
+    "Deal Stage",
+    "Close Date",
+    "Deal owner",
+    "Amount",
+    "Pipeline",
+    "Create Date",
+    "Deal Type",
+    "Last Activity Date",
+    "Last Modified Date",
+    "Forecast category",
+]
 # HubSpot deals by property name, as its API and warehouse syncs give them (developers.hubspot.com, CRM deals).
-HUBSPOT_PROPERTIES = ["hs_object_id", "dealname", "dealstage", "closedate", "hubspot_owner_id", "amount",
-                      "pipeline", "createdate"]
+HUBSPOT_PROPERTIES = [
+    "hs_object_id",
+    "dealname",
+    "dealstage",
+    "closedate",
+    "hubspot_owner_id",
+    "amount",
+    "pipeline",
+    "createdate",
+]
 # Zoho CRM's Deals module export, its standard fields as Zoho's API names them (Owner, Deal_Name, Closing_Date,
 # Stage, Expected_Revenue, Lead_Conversion_Time, ...; zoho.com developer guide, Deals response) under their labels.
-ZOHO_DEALS = ["Record Id", "Deal Owner", "Deal Name", "Amount", "Closing Date", "Account Name", "Stage", "Type",
-              "Probability (%)", "Next Step", "Expected Revenue", "Lead Source", "Campaign Source", "Contact Name",
-              "Created By", "Modified By", "Created Time", "Modified Time", "Last Activity Time", "Description",
-              "Lead Conversion Time", "Sales Cycle Duration", "Overall Sales Duration"]
+ZOHO_DEALS = [
+    "Record Id",
+    "Deal Owner",
+    "Deal Name",
+    "Amount",
+    "Closing Date",
+    "Account Name",
+    "Stage",
+    "Type",
+    "Probability (%)",
+    "Next Step",
+    "Expected Revenue",
+    "Lead Source",
+    "Campaign Source",
+    "Contact Name",
+    "Created By",
+    "Modified By",
+    "Created Time",
+    "Modified Time",
+    "Last Activity Time",
+    "Description",
+    "Lead Conversion Time",
+    "Sales Cycle Duration",
+    "Overall Sales Duration",
+]
 
 DEFAULT_HEADERS = [
     pytest.param(SALESFORCE_REPORT, id="salesforce-report"),
@@ -277,18 +409,33 @@ def test_default_deal_export_columns_classify_as_a_deals_table(headers):
     assert classify(recognise(headers)) == "deals"
 
 
-@pytest.mark.parametrize("headers, want", [
-    pytest.param(SALESFORCE_REPORT, {"rep": "Opportunity Owner", "stage": "Stage", "amount": "Amount"},
-                 id="salesforce-report"),
-    pytest.param(SALESFORCE_COMPANY_REPORT, {"rep": "Opportunity Owner", "stage": "Stage", "amount": "Total Amount"},
-                 id="salesforce-company-report"),
-    pytest.param(PIPEDRIVE_DEALS, {"rep": "Deal - Owner", "status": "Deal - Status", "amount": "Deal - Value"},
-                 id="pipedrive"),
-    pytest.param(HUBSPOT_DEALS, {"rep": "Deal owner", "stage": "Deal Stage", "amount": "Amount"}, id="hubspot"),
-    pytest.param(HUBSPOT_PROPERTIES, {"rep": "hubspot_owner_id", "stage": "dealstage", "amount": "amount"},
-                 id="hubspot-properties"),
-    pytest.param(ZOHO_DEALS, {"rep": "Deal Owner", "stage": "Stage", "amount": "Amount"}, id="zoho"),
-])
+@pytest.mark.parametrize(
+    "headers, want",
+    [
+        pytest.param(
+            SALESFORCE_REPORT,
+            {"rep": "Opportunity Owner", "stage": "Stage", "amount": "Amount"},
+            id="salesforce-report",
+        ),
+        pytest.param(
+            SALESFORCE_COMPANY_REPORT,
+            {"rep": "Opportunity Owner", "stage": "Stage", "amount": "Total Amount"},
+            id="salesforce-company-report",
+        ),
+        pytest.param(
+            PIPEDRIVE_DEALS,
+            {"rep": "Deal - Owner", "status": "Deal - Status", "amount": "Deal - Value"},
+            id="pipedrive",
+        ),
+        pytest.param(HUBSPOT_DEALS, {"rep": "Deal owner", "stage": "Deal Stage", "amount": "Amount"}, id="hubspot"),
+        pytest.param(
+            HUBSPOT_PROPERTIES,
+            {"rep": "hubspot_owner_id", "stage": "dealstage", "amount": "amount"},
+            id="hubspot-properties",
+        ),
+        pytest.param(ZOHO_DEALS, {"rep": "Deal Owner", "stage": "Stage", "amount": "Amount"}, id="zoho"),
+    ],
+)
 def test_default_deal_export_columns_give_the_rep_the_outcome_and_the_amount(headers, want):
     recognition = recognise(headers)
     assert {role: recognition.column(role) for role in want} == want

@@ -1,4 +1,5 @@
 """The sample workbooks show exactly the patterns planted in them, and the script still makes them."""
+
 import pandas as pd
 import pytest
 
@@ -51,8 +52,9 @@ def test_planted_dip_month_is_the_only_month_marked(key):
 @pytest.mark.parametrize("key", sorted(SCENARIOS))
 def test_script_still_makes_the_committed_workbook(key):
     committed = pd.read_excel(SAMPLE_DIR / f"{key}.xlsx", sheet_name=None, engine="openpyxl")
-    made = pd.read_excel(__import__("io").BytesIO(workbook_bytes(build_workbook_frames(key))), sheet_name=None,
-                         engine="openpyxl")
+    made = pd.read_excel(
+        __import__("io").BytesIO(workbook_bytes(build_workbook_frames(key))), sheet_name=None, engine="openpyxl"
+    )
     assert committed.keys() == made.keys()
     for sheet in committed:
         pd.testing.assert_frame_equal(committed[sheet], made[sheet])
@@ -60,9 +62,8 @@ def test_script_still_makes_the_committed_workbook(key):
 
 @pytest.mark.parametrize("key", sorted(SCENARIOS))
 def test_planted_unhappy_rep_is_the_only_high_revenue_low_satisfaction_gap(key):
-    from metrics.satisfaction import HIGH_REVENUE_LOW_SATISFACTION
-
     from metrics.findings import insights
+    from metrics.satisfaction import HIGH_REVENUE_LOW_SATISFACTION
 
     scenario = SCENARIOS[key]
     found = insights(scope(sample(key), scenario), scenario, limit=100)
@@ -76,8 +77,11 @@ def test_planted_unhappy_rep_is_the_only_high_revenue_low_satisfaction_gap(key):
 def test_planted_busy_reps_leak_where_the_scenario_trap_says(key):
     found = analyze(sample(key), SCENARIOS[key]).insights
     leaks = found.leaks.set_index("rep").loc[list(PLANTED[key]["busy"])]
-    expected_step = {"startup": ("Demo", "Customer"), "consultancy": ("Contact", "Meeting"),
-                     "agency": ("Presentation", "Client won")}[key]
+    expected_step = {
+        "startup": ("Demo", "Customer"),
+        "consultancy": ("Contact", "Meeting"),
+        "agency": ("Presentation", "Client won"),
+    }[key]
     assert {(row.from_stage, row.stage) for row in leaks.itertuples()} == {expected_step}
 
 
@@ -92,4 +96,3 @@ def test_planted_activity_types_are_the_only_ones_the_mix_calls_clear(key):
     planted = {PLANTED[key]["pays_off"]: PAYS_OFF, PLANTED[key]["does_not_pay"]: DOES_NOT_PAY}
     assert clear["verdict"].to_dict() == planted
     assert clear["deals_needed"].isna().all()
-

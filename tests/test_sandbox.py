@@ -1,4 +1,5 @@
 """The sandbox: uploads are parsed in worker processes whose crash, overrun or blow-up costs one upload."""
+
 from __future__ import annotations
 
 import json
@@ -30,19 +31,21 @@ def run(pool, name: str, content: bytes = b"", file: str = "upload.csv"):
 
 def test_a_task_runs_in_a_worker_and_reports_progress(pool):
     steps = []
-    assert pool.run(Task("tests.sandbox_tasks:echo"), b"hello", "a.csv", steps.append) == \
-        {"length": 5, "text": "hello"}
+    assert pool.run(Task("tests.sandbox_tasks:echo"), b"hello", "a.csv", steps.append) == {"length": 5, "text": "hello"}
     assert steps == ["echoing"]
 
 
-@pytest.mark.parametrize("task, content, says", [
-    ("abort", b"", "could not be read safely"),
-    ("exit_quietly", b"", "could not be read safely"),
-    ("sleep", b"30", "took longer than 5 seconds"),
-    ("allocate", str(4 * 1024**3).encode(), "needed more memory"),
-    ("bug", b"", "error in the dashboard, not in your file"),
-    ("unsendable", b"", "error in the dashboard, not in your file"),
-])
+@pytest.mark.parametrize(
+    "task, content, says",
+    [
+        ("abort", b"", "could not be read safely"),
+        ("exit_quietly", b"", "could not be read safely"),
+        ("sleep", b"30", "took longer than 5 seconds"),
+        ("allocate", str(4 * 1024**3).encode(), "needed more memory"),
+        ("bug", b"", "error in the dashboard, not in your file"),
+        ("unsendable", b"", "error in the dashboard, not in your file"),
+    ],
+)
 def test_a_worker_that_dies_overruns_or_blows_up_costs_only_that_upload(pool, task, content, says):
     with pytest.raises(InputError) as raised:
         run(pool, task, content, file="hostile.xlsx")
@@ -64,8 +67,9 @@ def test_uploads_from_many_sessions_at_once_all_get_their_answer(pool):
     def session(number: int) -> None:
         try:
             answers[number] = run(pool, "echo", str(number).encode())["text"]
-        except Exception as error:  # noqa: BLE001 - the test reports whatever went wrong
+        except Exception as error:
             errors.append(error)
+
     threads = [threading.Thread(target=session, args=(n,)) for n in range(8)]
     for thread in threads:
         thread.start()
@@ -95,24 +99,37 @@ def test_read_gives_a_raw_file_with_the_error_when_the_worker_dies(monkeypatch, 
 
 
 def test_frames_and_arrays_come_back_equal():
-    table = RawTable("a.csv", None, pd.DataFrame({"Rep": pd.Series(["Kari", None, "Ola"], dtype="str"),
-                                                  "n": [1, 2, 3]}, index=[0, 2, 5]),
-                     header_row=3, decimal_comma=True, row_numbers=np.array([4, 6, 9]),
-                     uncached_formulas={"Amount": [7, 8]},
-                     skipped=pd.DataFrame({"row": [5], "reason": ["too many cells"], "line": ["a;b;c"]}),
-                     notes=["read as CSV"])
+    table = RawTable(
+        "a.csv",
+        None,
+        pd.DataFrame({"Rep": pd.Series(["Kari", None, "Ola"], dtype="str"), "n": [1, 2, 3]}, index=[0, 2, 5]),
+        header_row=3,
+        decimal_comma=True,
+        row_numbers=np.array([4, 6, 9]),
+        uncached_formulas={"Amount": [7, 8]},
+        skipped=pd.DataFrame({"row": [5], "reason": ["too many cells"], "line": ["a;b;c"]}),
+        notes=["read as CSV"],
+    )
     back = sandbox.decode(sandbox.encode([table]))[0]
     pd.testing.assert_frame_equal(back.frame, table.frame)
     pd.testing.assert_frame_equal(back.skipped, table.skipped)
     np.testing.assert_array_equal(back.row_numbers, table.row_numbers)
-    assert (back.file, back.header_row, back.decimal_comma, back.uncached_formulas, back.notes) == \
-        ("a.csv", 3, True, {"Amount": [7, 8]}, ["read as CSV"])
+    assert (back.file, back.header_row, back.decimal_comma, back.uncached_formulas, back.notes) == (
+        "a.csv",
+        3,
+        True,
+        {"Amount": [7, 8]},
+        ["read as CSV"],
+    )
 
 
-@pytest.mark.parametrize("tree", [
-    {"dataclass": "Popen", "fields": {}},  # only the reader's own dataclasses are built
-    {"pickle": "gASVAAAAAAAAAAB9lC4="},  # and nothing is ever unpickled
-])
+@pytest.mark.parametrize(
+    "tree",
+    [
+        {"dataclass": "Popen", "fields": {}},  # only the reader's own dataclasses are built
+        {"pickle": "gASVAAAAAAAAAAB9lC4="},  # and nothing is ever unpickled
+    ],
+)
 def test_a_forged_answer_builds_nothing_but_data(tree):
     body = json.dumps(tree).encode()
     with pytest.raises((KeyError, ValueError)):

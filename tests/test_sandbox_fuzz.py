@@ -1,5 +1,6 @@
 """Fuzzing the worker entry point: any bytes under any file name either load or give the project's own
 error, within a time bound, through the same sandboxed worker the dashboard uses."""
+
 from __future__ import annotations
 
 import time
@@ -17,10 +18,14 @@ FIXTURES = Path(__file__).parent / "fixtures"
 WORKBOOK = (FIXTURES / "several_shapes.xlsx").read_bytes()
 TIME_LIMIT = 10  # seconds a worker may take on one file here; a fuzzed file is a few kilobytes
 
-names = st.builds(lambda stem, ext: stem + ext, st.text(min_size=0, max_size=20),
-                  st.sampled_from([".xlsx", ".xlsm", ".xls", ".csv", ".tsv", ".txt", "", ".xlsb", ".ods"]))
+names = st.builds(
+    lambda stem, ext: stem + ext,
+    st.text(min_size=0, max_size=20),
+    st.sampled_from([".xlsx", ".xlsm", ".xls", ".csv", ".tsv", ".txt", "", ".xlsb", ".ods"]),
+)
 csv_like = st.lists(st.lists(st.text(max_size=12), max_size=6), max_size=30).map(
-    lambda rows: "\n".join(";".join(row) for row in rows).encode("utf-8", "surrogatepass"))
+    lambda rows: "\n".join(";".join(row) for row in rows).encode("utf-8", "surrogatepass")
+)
 
 
 @st.composite
@@ -29,7 +34,7 @@ def damaged_workbooks(draw) -> bytes:
     content = bytearray(WORKBOOK)
     for _ in range(draw(st.integers(1, 8))):
         content[draw(st.integers(0, len(content) - 1))] = draw(st.integers(0, 255))
-    return bytes(content[:draw(st.integers(len(content) // 4, len(content)))])
+    return bytes(content[: draw(st.integers(len(content) // 4, len(content)))])
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,6 @@
 """Share through the app: a colleague's session opens exactly the sharer's view over the sharer's data, an
 anonymised view shows no real name anywhere, and a link that doesn't fit the data says what it changed."""
+
 from __future__ import annotations
 
 import re
@@ -14,13 +15,25 @@ from tests.test_hostile_names import shown_markdown
 from views import share, state
 
 REPS = ["Kari Nordmann", "Ola Hansen", "Per Berg", "Anne Lie", "Jonas Vik", "Eva Dahl"]
-LOG = ("Date;Rep;Team;Activity type;Deal ID\n" + "".join(
-    f"{day:02d}.0{month}.2026;{rep};{'North' if n % 2 else 'South'};{kind};D-{n}-{month}-{day % 5}\n"
-    for month in (1, 2, 3) for day in range(1, 28) for n, rep in enumerate(REPS)
-    for kind in ("Call", "Email", "Product demo")[: 1 + (n + day) % 3])).encode()
-DEALS = ("Deal ID;Rep;Status;Amount;Close date\n" + "".join(
-    f"D-{n}-{month}-{k};{rep};{'Won' if (n + k) % 3 == 0 else 'Lost'};{1000 + 100 * k};2{k}.0{month}.2026\n"
-    for month in (1, 2, 3) for n, rep in enumerate(REPS) for k in range(5))).encode()
+LOG = (
+    "Date;Rep;Team;Activity type;Deal ID\n"
+    + "".join(
+        f"{day:02d}.0{month}.2026;{rep};{'North' if n % 2 else 'South'};{kind};D-{n}-{month}-{day % 5}\n"
+        for month in (1, 2, 3)
+        for day in range(1, 28)
+        for n, rep in enumerate(REPS)
+        for kind in ("Call", "Email", "Product demo")[: 1 + (n + day) % 3]
+    )
+).encode()
+DEALS = (
+    "Deal ID;Rep;Status;Amount;Close date\n"
+    + "".join(
+        f"D-{n}-{month}-{k};{rep};{'Won' if (n + k) % 3 == 0 else 'Lost'};{1000 + 100 * k};2{k}.0{month}.2026\n"
+        for month in (1, 2, 3)
+        for n, rep in enumerate(REPS)
+        for k in range(5)
+    )
+).encode()
 
 
 @pytest.fixture(autouse=True)
@@ -68,7 +81,8 @@ def test_a_colleague_opens_the_sharers_view_over_the_sharers_data():
     assert colleague.session_state[state.VIEW].filters.teams == ("North",)
     mine, theirs = rep_table(at), rep_table(colleague)
     assert theirs[["rep", "effort", "won", "conversion", "status"]].equals(
-        mine[["rep", "effort", "won", "conversion", "status"]])
+        mine[["rep", "effort", "won", "conversion", "status"]]
+    )
     assert any("shared view" in visible(i.value) for i in colleague.info)
 
 
@@ -80,7 +94,9 @@ def test_an_anonymised_view_shows_no_real_name_on_any_page():
         assert not colleague.exception
         shown = " ".join(shown_markdown(colleague._tree))
         shown += " ".join(d.value.to_csv() for d in colleague.dataframe)
-        shown += " ".join(str(chart.proto.spec) + str(chart.proto.datasets) for chart in colleague.get("vega_lite_chart"))
+        shown += " ".join(
+            str(chart.proto.spec) + str(chart.proto.datasets) for chart in colleague.get("vega_lite_chart")
+        )
         # Full names, surnames and the file name; a first name like 'Per' is also an English word.
         for name in REPS + [rep.split()[-1] for rep in REPS] + ["kari-log"]:
             assert not re.search(rf"\b{re.escape(name)}\b", shown), (page.path, name)
@@ -91,8 +107,9 @@ def test_an_anonymised_view_shows_no_real_name_on_any_page():
 def test_a_wrong_token_gets_not_found_and_the_sample(token):
     at = app(share=token) if token else app()
     if token:
-        assert any("not found" in visible(e.value).lower() or "no shared view" in visible(e.value).lower()
-                   for e in at.error)
+        assert any(
+            "not found" in visible(e.value).lower() or "no shared view" in visible(e.value).lower() for e in at.error
+        )
     assert at.session_state[state.VIEW].is_sample
 
 

@@ -1,8 +1,16 @@
 import numpy as np
 import pytest
 
-from metrics.stats import (BetaPrior, benjamini_hochberg, beta_binomial_prior, chi_square_sf, normal_cdf,
-                           wilson_interval, winsorise, z_value)
+from metrics.stats import (
+    BetaPrior,
+    benjamini_hochberg,
+    beta_binomial_prior,
+    chi_square_sf,
+    normal_cdf,
+    wilson_interval,
+    winsorise,
+    z_value,
+)
 
 
 @pytest.mark.parametrize("confidence, z", [(0.95, 1.959964), (0.998, 3.090232), (0.90, 1.644854)])
@@ -10,13 +18,16 @@ def test_z_value(confidence, z):
     assert z_value(confidence) == pytest.approx(z, abs=1e-6)
 
 
-@pytest.mark.parametrize("successes, trials, low, high", [
-    # Known Wilson score intervals (no continuity correction), checked against scipy in test_against_scipy.
-    (7, 50, 0.0695083343, 0.2618619371),
-    (0, 10, 0.0, 0.2775327998),
-    (10, 10, 0.7224672002, 1.0),
-    (50, 100, 0.4038315304, 0.5961684696),
-])
+@pytest.mark.parametrize(
+    "successes, trials, low, high",
+    [
+        # Known Wilson score intervals (no continuity correction), checked against scipy in test_against_scipy.
+        (7, 50, 0.0695083343, 0.2618619371),
+        (0, 10, 0.0, 0.2775327998),
+        (10, 10, 0.7224672002, 1.0),
+        (50, 100, 0.4038315304, 0.5961684696),
+    ],
+)
 def test_wilson_known_values(successes, trials, low, high):
     lower, upper = wilson_interval(successes, trials, 0.95)
     assert float(lower) == pytest.approx(low, abs=1e-9)
@@ -45,8 +56,9 @@ def test_normal_cdf_against_scipy(z):
     assert normal_cdf([z])[0] == pytest.approx(stats.norm.cdf(z), rel=1e-12)
 
 
-@pytest.mark.parametrize("x, df", [(0.5, 3), (10.0, 4), (19.68, 11), (100.0, 30), (300.0, 30), (0.001, 1),
-                                   (45.0, 45), (2.0, 0.5)])
+@pytest.mark.parametrize(
+    "x, df", [(0.5, 3), (10.0, 4), (19.68, 11), (100.0, 30), (300.0, 30), (0.001, 1), (45.0, 45), (2.0, 0.5)]
+)
 def test_chi_square_tail_against_scipy(x, df):
     stats = pytest.importorskip("scipy.stats")
     assert chi_square_sf(x, df) == pytest.approx(stats.chi2.sf(x, df), rel=1e-10)
@@ -65,14 +77,20 @@ def test_benjamini_hochberg_against_scipy():
     assert benjamini_hochberg(p) == pytest.approx(stats.false_discovery_control(p, method="bh"), rel=1e-12)
 
 
-@pytest.mark.parametrize("values, expected", [
-    # A dozen: the ⌈1.2⌉ = 2 most extreme at each end are pulled in to the third from each end.
-    ([-5, -4, -1, -0.5, -0.2, 0, 0.1, 0.3, 0.5, 0.8, 4, 6], [-1, -1, -1, -0.5, -0.2, 0, 0.1, 0.3, 0.5, 0.8, 0.8, 0.8]),
-    # Five: one at each end.
-    ([3, -2, 0, 1, 9], [3, 0, 0, 1, 3]),
-    # Two: nothing can be pulled in.
-    ([1, 5], [1, 5]),
-])
+@pytest.mark.parametrize(
+    "values, expected",
+    [
+        # A dozen: the ⌈1.2⌉ = 2 most extreme at each end are pulled in to the third from each end.
+        (
+            [-5, -4, -1, -0.5, -0.2, 0, 0.1, 0.3, 0.5, 0.8, 4, 6],
+            [-1, -1, -1, -0.5, -0.2, 0, 0.1, 0.3, 0.5, 0.8, 0.8, 0.8],
+        ),
+        # Five: one at each end.
+        ([3, -2, 0, 1, 9], [3, 0, 0, 1, 3]),
+        # Two: nothing can be pulled in.
+        ([1, 5], [1, 5]),
+    ],
+)
 def test_winsorise_pulls_in_the_extremes_by_count(values, expected):
     assert winsorise(values).tolist() == expected
 

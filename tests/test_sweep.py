@@ -5,6 +5,7 @@ looked at the defaults. This walks what a user can touch — segmented controls,
 sliders at their ends, the thresholds at their extremes, the weights, a one-day date range, a team or rep
 filter that leaves one rep, the other language — and fails on any exception or error box.
 """
+
 from __future__ import annotations
 
 import copy
@@ -15,17 +16,24 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import ROOT
 from views import state
 
-DEALS_ONLY = ("Deal ID;Rep;Team;Status;Amount;Created;Close date\n" + "".join(
-    f"D{n};{rep};{team};{status};{1000 + 10 * n};{1 + n % 27:02d}.{1 + n % 6:02d}.2026;"
-    f"{1 + n % 27:02d}.{2 + n % 6:02d}.2026\n"
-    for n, (rep, team, status) in enumerate(
-        [(f"Rep {r}", "North" if r % 2 else "South", "Won" if (r + k) % 3 == 0 else "Lost")
-         for r in range(8) for k in range(30)]))).encode()
+DEALS_ONLY = (
+    "Deal ID;Rep;Team;Status;Amount;Created;Close date\n"
+    + "".join(
+        f"D{n};{rep};{team};{status};{1000 + 10 * n};{1 + n % 27:02d}.{1 + n % 6:02d}.2026;"
+        f"{1 + n % 27:02d}.{2 + n % 6:02d}.2026\n"
+        for n, (rep, team, status) in enumerate(
+            [
+                (f"Rep {r}", "North" if r % 2 else "South", "Won" if (r + k) % 3 == 0 else "Lost")
+                for r in range(8)
+                for k in range(30)
+            ]
+        )
+    )
+).encode()
 MAX_OPTIONS = 4  # of a select box with many values: the first, the last and some between
 # The values behind each segmented control on the pages (AppTest shows only their labels). A page that
 # grows a control not named here fails the sweep, so it gets swept too.
-SEGMENTS = {"compare": ["chosen", "month", "quarter"], "measure": ["won", "revenue"],
-            "period": ["week", "month"]}
+SEGMENTS = {"compare": ["chosen", "month", "quarter"], "measure": ["won", "revenue"], "period": ["week", "month"]}
 
 
 def run(at: AppTest, errors_allowed: bool = False) -> AppTest:
@@ -48,8 +56,11 @@ def spread(options: list) -> list:
 
 
 def widgets(at: AppTest, kind: str, where) -> list:
-    return [w for w in getattr(where, kind) if w.key and not w.disabled] if kind != "button_group" else \
-        [w for w in where.get("button_group") if w.key and not w.disabled]
+    return (
+        [w for w in getattr(where, kind) if w.key and not w.disabled]
+        if kind != "button_group"
+        else [w for w in where.get("button_group") if w.key and not w.disabled]
+    )
 
 
 def each_value(at: AppTest, kind: str, key: str, values: list, by_index: bool = False) -> None:
@@ -86,8 +97,11 @@ def sweep_page(at: AppTest, page) -> None:
     run(at.switch_page(page.path))
     # Keys first: a change may rename later widgets (the Data page names its pickers by the mapping in
     # force), and those are looked up fresh, or skipped when gone.
-    touched = [(kind, widget.key) for kind in ("button_group", "selectbox", "multiselect", "slider")
-               for widget in widgets(at, kind, at.main)]
+    touched = [
+        (kind, widget.key)
+        for kind in ("button_group", "selectbox", "multiselect", "slider")
+        for widget in widgets(at, kind, at.main)
+    ]
     for kind, key in touched:
         widget = fresh(at, kind, key)
         if widget is None:
@@ -141,9 +155,11 @@ def app_on(scenario: str | None = None, upload: tuple[str, bytes] | None = None)
     return at
 
 
-@pytest.mark.parametrize("scenario, upload", [("startup", None), ("consultancy", None), ("agency", None),
-                                              (None, ("deals_only.csv", DEALS_ONLY))],
-                         ids=["startup", "consultancy", "agency", "deals-only"])
+@pytest.mark.parametrize(
+    "scenario, upload",
+    [("startup", None), ("consultancy", None), ("agency", None), (None, ("deals_only.csv", DEALS_ONLY))],
+    ids=["startup", "consultancy", "agency", "deals-only"],
+)
 def test_every_control_on_every_page_at_each_value(scenario, upload):
     at = app_on(scenario, upload)
     for page in state.PAGES:

@@ -20,8 +20,12 @@ def test_a_template_loads_as_its_shape_with_its_example_row(scenario, shape):
     [table] = dataset.tables
     assert (table.shape, table.rows_read, table.rows_used) == (shape, 1, 1)
     assert table.recognition.unrecognised == []
-    frame = {"activities": dataset.activities, "deals": dataset.outcomes, "summary": dataset.outcomes,
-             "roster": dataset.roster}[shape]
+    frame = {
+        "activities": dataset.activities,
+        "deals": dataset.outcomes,
+        "summary": dataset.outcomes,
+        "roster": dataset.roster,
+    }[shape]
     assert frame["rep"].tolist() == ["Kari Nordmann"]
 
 

@@ -3,6 +3,7 @@
 The sidebar lives here rather than in app.py so that app.py reads as the frame it is; app.py calls
 `build_view()` once per run, before the page, and pages call `current_view()` and read its Analysis.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,10 +16,10 @@ import streamlit as st
 
 from metrics import filters as filtering, sandbox
 from metrics.analysis import Analysis, analyse
+from metrics.errors import InputError
 from metrics.filters import Filters, Slice
 from metrics.ingest import Dataset, RawFile, Upload, ingest, load
 from metrics.ingest.progress import Step
-from metrics.errors import InputError
 from metrics.scenarios import DEFAULT_SCENARIO, SCENARIOS, Scenario, Thresholds, activity_weights
 from views import share, state
 from views.escaping import md
@@ -27,8 +28,16 @@ from views.i18n import LANGUAGES, lang, t, tn
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 UPLOAD_TYPES = ["xlsx", "xlsm", "csv", "tsv", "txt", "xls"]
 CONFIDENCES = (0.90, 0.95, 0.99)
-FRAME_PARAMS = (state.Param.SCENARIO, state.Param.LANGUAGE, state.Param.FROM, state.Param.TO, state.Param.TEAM,
-                state.Param.REP, state.Param.FOCUS, state.Param.WEIGHTS)
+FRAME_PARAMS = (
+    state.Param.SCENARIO,
+    state.Param.LANGUAGE,
+    state.Param.FROM,
+    state.Param.TO,
+    state.Param.TEAM,
+    state.Param.REP,
+    state.Param.FOCUS,
+    state.Param.WEIGHTS,
+)
 
 
 @dataclass
@@ -98,8 +107,9 @@ def _scope(data_key: str, scenario_key: str, assigned_json: str, _dataset: Datas
 
 
 @st.cache_resource(scope="session", max_entries=16, show_spinner=False)
-def _analysis(view_key: str, _dataset: Dataset, _scoped: Slice, _scenario: Scenario, _chosen: Filters,
-              _weights: dict[str, float]) -> Analysis:
+def _analysis(
+    view_key: str, _dataset: Dataset, _scoped: Slice, _scenario: Scenario, _chosen: Filters, _weights: dict[str, float]
+) -> Analysis:
     """One Analysis per population; `view_key` names the data, scenario, thresholds, weights, dates and teams.
 
     Clicks, tabs and page switches rerun the script without changing any of these, so they reuse the same
@@ -114,11 +124,13 @@ def _sample_scope(scenario_key: str, assigned_json: str) -> Slice:
 
 
 @st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
-def _sample_analysis(view_key: str, _scenario: Scenario, _chosen: Filters, assigned_json: str,
-                     _weights: dict[str, float]) -> Analysis:
+def _sample_analysis(
+    view_key: str, _scenario: Scenario, _chosen: Filters, assigned_json: str, _weights: dict[str, float]
+) -> Analysis:
     """The sample's analyses are the same for every session that opens them: computed once for all."""
-    return analyse(_sample(_scenario.key), _scenario, _chosen, scoped=_sample_scope(_scenario.key, assigned_json),
-                   weights=_weights)
+    return analyse(
+        _sample(_scenario.key), _scenario, _chosen, scoped=_sample_scope(_scenario.key, assigned_json), weights=_weights
+    )
 
 
 def current_mapping() -> dict:
@@ -153,9 +165,10 @@ def _read_uploads(uploaded) -> tuple[list[RawFile], str]:
         with st.status(t("Reading your files…"), expanded=True) as status:
             for (name, digest), file in unread:
                 status.update(label=t("Reading {name}…", name=md(name)))
-                known[(name, digest)] = sandbox.read(Upload(name, file.getvalue()),
-                                                     progress=lambda step, name=name: status.write(
-                                                         t("{name}: {step}", name=md(name), step=said(step))))
+                known[(name, digest)] = sandbox.read(
+                    Upload(name, file.getvalue()),
+                    progress=lambda step, name=name: status.write(t("{name}: {step}", name=md(name), step=said(step))),
+                )
             status.update(label=t("Read {count} file(s)", count=len(unread)), state="complete", expanded=False)
     for key in set(known) - set(keys):
         del known[key]
@@ -177,8 +190,14 @@ def read_address() -> None:
     for name, allowed in state.CHOICES.items():
         # Streamlit drops a bound widget's invalid value from the address without a word: say so.
         if params.get(name) is not None and params.get(name) not in allowed:
-            address_note(t("The link's {name}={value} is not one of {allowed}, so the page's default is used.",
-                           name=name, value=md(params.get(name)), allowed=", ".join(allowed)))
+            address_note(
+                t(
+                    "The link's {name}={value} is not one of {allowed}, so the page's default is used.",
+                    name=name,
+                    value=md(params.get(name)),
+                    allowed=", ".join(allowed),
+                )
+            )
     if params.get(names.COMPARE) in state.CHOICES[names.COMPARE]:
         st.session_state[state.COMPARE_CHOSEN] = True  # a link's comparison is a choice, kept as it is
     if params.get(names.SHARE):
@@ -191,8 +210,10 @@ def read_address() -> None:
     if params.get(names.FOCUS):
         st.session_state[state.FOCUS] = params[names.FOCUS]
     st.session_state[state.ADDRESS_FILTERS] = {
-        "from": params.get(names.FROM), "to": params.get(names.TO),
-        "team": params.get_all(names.TEAM), "rep": params.get_all(names.REP),
+        "from": params.get(names.FROM),
+        "to": params.get(names.TO),
+        "team": params.get_all(names.TEAM),
+        "rep": params.get_all(names.REP),
     }
     scenario = SCENARIOS[st.session_state.get(state.SCENARIO, DEFAULT_SCENARIO)]
     if params.get(names.WEIGHTS):
@@ -202,9 +223,14 @@ def read_address() -> None:
             for key, weight in activity_weights(scenario, known).items():
                 st.session_state[_weight_key(scenario, key)] = weight
             if len(known) < len(asked):
-                address_note(t("The link's weights for {types} don't name an activity of the {scenario} scenario "
-                               "and were left out.", types=", ".join(map(md, set(asked) - set(known))),
-                               scenario=t(scenario.label)))
+                address_note(
+                    t(
+                        "The link's weights for {types} don't name an activity of the {scenario} scenario "
+                        "and were left out.",
+                        types=", ".join(map(md, set(asked) - set(known))),
+                        scenario=t(scenario.label),
+                    )
+                )
         except (ValueError, InputError):
             address_note(t("The link's activity weights could not be read, so the scenario's own are used."))
 
@@ -228,25 +254,42 @@ def _weight_key(scenario: Scenario, activity_key: str) -> str:
 def _weights(scenario: Scenario) -> dict[str, float]:
     """How much one activity of each type counts as effort: the scenario's presets unless the user sets them."""
     with st.sidebar.expander(t("Activity weights")):
-        st.caption(t("How much one activity of each type counts as effort. 1 counts it like any other, 2 as two, "
-                     "0 leaves it out. Effort, conversion, the quadrant and the flag follow."))
+        st.caption(
+            t(
+                "How much one activity of each type counts as effort. 1 counts it like any other, 2 as two, "
+                "0 leaves it out. Effort, conversion, the quadrant and the flag follow."
+            )
+        )
         chosen = {}
         for activity in scenario.activity_types:
             key = _weight_key(scenario, activity.key)
             st.session_state.setdefault(key, float(activity.weight))
-            chosen[activity.key] = float(st.number_input(activity.label, min_value=0.0, max_value=100.0, step=0.5,
-                                                         key=key))
+            chosen[activity.key] = float(
+                st.number_input(activity.label, min_value=0.0, max_value=100.0, step=0.5, key=key)
+            )
     return chosen
 
 
 def _thresholds(defaults: Thresholds) -> Thresholds:
     with st.sidebar.expander(t("Thresholds")):
-        min_volume = st.number_input(t("Minimum volume to judge a rep"), min_value=1, max_value=10_000,
-                                     value=defaults.min_volume, step=5, key="min_volume")
-        confidence = st.selectbox(t("Confidence of the flag"), CONFIDENCES, index=CONFIDENCES.index(
-            defaults.confidence), format_func=lambda c: f"{c:.0%}", key="confidence")
-        rise = st.slider(t("Activity rise that counts"), 0, 100, int(defaults.rise_pct * 100), step=5,
-                         format="%d%%", key="rise_pct")
+        min_volume = st.number_input(
+            t("Minimum volume to judge a rep"),
+            min_value=1,
+            max_value=10_000,
+            value=defaults.min_volume,
+            step=5,
+            key="min_volume",
+        )
+        confidence = st.selectbox(
+            t("Confidence of the flag"),
+            CONFIDENCES,
+            index=CONFIDENCES.index(defaults.confidence),
+            format_func=lambda c: f"{c:.0%}",
+            key="confidence",
+        )
+        rise = st.slider(
+            t("Activity rise that counts"), 0, 100, int(defaults.rise_pct * 100), step=5, format="%d%%", key="rise_pct"
+        )
     return Thresholds(min_volume=int(min_volume), confidence=float(confidence), rise_pct=rise / 100)
 
 
@@ -264,13 +307,24 @@ def _address_dates(remembered: dict, low: dt.date, high: dt.date) -> tuple[dt.da
         start, end = end, start
         address_note(t("The link's date range ran backwards, so its ends were swapped."))
     if end < low or start > high:
-        address_note(t("The link's dates ({start}–{end}) lie outside this data ({low}–{high}), so the whole range "
-                       "is shown.", start=f"{start:%d.%m.%Y}", end=f"{end:%d.%m.%Y}", low=f"{low:%d.%m.%Y}",
-                       high=f"{high:%d.%m.%Y}"))
+        address_note(
+            t(
+                "The link's dates ({start}–{end}) lie outside this data ({low}–{high}), so the whole range is shown.",
+                start=f"{start:%d.%m.%Y}",
+                end=f"{end:%d.%m.%Y}",
+                low=f"{low:%d.%m.%Y}",
+                high=f"{high:%d.%m.%Y}",
+            )
+        )
         return low, high
     if start < low or end > high:
-        address_note(t("The link's dates reach beyond this data, so they were cut to {low}–{high}.",
-                       low=f"{max(start, low):%d.%m.%Y}", high=f"{min(end, high):%d.%m.%Y}"))
+        address_note(
+            t(
+                "The link's dates reach beyond this data, so they were cut to {low}–{high}.",
+                low=f"{max(start, low):%d.%m.%Y}",
+                high=f"{min(end, high):%d.%m.%Y}",
+            )
+        )
     return max(start, low), min(end, high)
 
 
@@ -278,8 +332,13 @@ def _address_choices(asked: list[str], options: list[str], kind: str) -> list[st
     """The teams or reps a link asked for that this data has; a note names the ones it doesn't."""
     missing = [value for value in asked if value not in options]
     if missing:
-        address_note(t("The link asks for {kind} {names}, not in this data: left out.",
-                       kind=t("team") if kind == "team" else t("rep"), names=", ".join(map(md, missing))))
+        address_note(
+            t(
+                "The link asks for {kind} {names}, not in this data: left out.",
+                kind=t("team") if kind == "team" else t("rep"),
+                names=", ".join(map(md, missing)),
+            )
+        )
     return [value for value in asked if value in options]
 
 
@@ -290,21 +349,35 @@ def _filters(scoped: Slice, data_key: str) -> Filters:
     if bounds:
         low, high = bounds
         chosen = _address_dates(remembered, low, high)
-        picked = st.sidebar.date_input(t("Date range"), value=chosen, min_value=low, max_value=high,
-                                       format="DD.MM.YYYY" if lang().code == "nb" else "YYYY-MM-DD",
-                                       key=f"dates-{data_key}")
+        picked = st.sidebar.date_input(
+            t("Date range"),
+            value=chosen,
+            min_value=low,
+            max_value=high,
+            format="DD.MM.YYYY" if lang().code == "nb" else "YYYY-MM-DD",
+            key=f"dates-{data_key}",
+        )
         if isinstance(picked, (tuple, list)) and len(picked) == 2:
             start, end = picked
         elif isinstance(picked, (tuple, list)) and len(picked) == 1:
             start, end = picked[0], high
     team_options = filtering.teams(scoped)
     teams = st.sidebar.multiselect(
-        t("Teams"), team_options, default=_address_choices(remembered.get("team", []), team_options, "team"),
-        placeholder=t("All teams"), key=f"teams-{data_key}", disabled=not team_options)
+        t("Teams"),
+        team_options,
+        default=_address_choices(remembered.get("team", []), team_options, "team"),
+        placeholder=t("All teams"),
+        key=f"teams-{data_key}",
+        disabled=not team_options,
+    )
     rep_options = filtering.reps(scoped, tuple(teams))
     reps = st.sidebar.multiselect(
-        t("Reps filter"), rep_options, default=_address_choices(remembered.get("rep", []), rep_options, "rep"),
-        placeholder=t("All reps"), key=f"reps-{data_key}-{'|'.join(teams)}")
+        t("Reps filter"),
+        rep_options,
+        default=_address_choices(remembered.get("rep", []), rep_options, "rep"),
+        placeholder=t("All reps"),
+        key=f"reps-{data_key}-{'|'.join(teams)}",
+    )
     return Filters(start=start, end=end, teams=tuple(teams), reps=tuple(reps))
 
 
@@ -344,11 +417,17 @@ def filters_label(view: View) -> str:
     """The filters in force, in a few words: '2 teams, 1 rep, 01.01.2026–31.01.2026'; empty when none."""
     chosen, bounds, parts = view.filters, view.analysis.bounds, []
     if chosen.teams:
-        parts.append(t("{count} team", count=len(chosen.teams)) if len(chosen.teams) == 1
-                     else t("{count} teams", count=len(chosen.teams)))
+        parts.append(
+            t("{count} team", count=len(chosen.teams))
+            if len(chosen.teams) == 1
+            else t("{count} teams", count=len(chosen.teams))
+        )
     if chosen.reps:
-        parts.append(t("{count} rep", count=len(chosen.reps)) if len(chosen.reps) == 1
-                     else t("{count} reps", count=len(chosen.reps)))
+        parts.append(
+            t("{count} rep", count=len(chosen.reps))
+            if len(chosen.reps) == 1
+            else t("{count} reps", count=len(chosen.reps))
+        )
     if bounds and chosen.start and (chosen.start, chosen.end) != bounds:
         parts.append(f"{chosen.start:%d.%m.%Y}–{chosen.end:%d.%m.%Y}")
     return ", ".join(parts)
@@ -357,8 +436,12 @@ def filters_label(view: View) -> str:
 def draw_source_line(view: View, page_title: str) -> None:
     """The page's last line: which page, over which data, in which scenario, with which filters."""
     filters = filters_label(view)
-    line = t("{page} · Source: {source} · Scenario: {scenario}", page=page_title, source=md(source_label(view)),
-             scenario=view.scenario_title)
+    line = t(
+        "{page} · Source: {source} · Scenario: {scenario}",
+        page=page_title,
+        source=md(source_label(view)),
+        scenario=view.scenario_title,
+    )
     st.caption(line + (" · " + t("Filters: {filters}", filters=filters) if filters else ""))
 
 
@@ -367,11 +450,19 @@ def build_view(page_path: str = "") -> View:
     read_address()
     sidebar = st.sidebar
     uploaded = sidebar.file_uploader(
-        t("Upload spreadsheets"), type=UPLOAD_TYPES, accept_multiple_files=True, key="uploads",
-        help=t("Excel (.xlsx) or CSV: activity logs, deals, rep × period sheets, rosters. Several at once is fine."))
-    scenario_key = sidebar.selectbox(t("Scenario"), list(SCENARIOS),
-                                     format_func={k: t(s.label) for k, s in SCENARIOS.items()}.get,
-                                     key=state.SCENARIO, index=list(SCENARIOS).index(DEFAULT_SCENARIO))
+        t("Upload spreadsheets"),
+        type=UPLOAD_TYPES,
+        accept_multiple_files=True,
+        key="uploads",
+        help=t("Excel (.xlsx) or CSV: activity logs, deals, rep × period sheets, rosters. Several at once is fine."),
+    )
+    scenario_key = sidebar.selectbox(
+        t("Scenario"),
+        list(SCENARIOS),
+        format_func={k: t(s.label) for k, s in SCENARIOS.items()}.get,
+        key=state.SCENARIO,
+        index=list(SCENARIOS).index(DEFAULT_SCENARIO),
+    )
     sidebar.selectbox(t("Language"), list(LANGUAGES), format_func=LANGUAGES.get, key=state.LANGUAGE)
     scenario = SCENARIOS[scenario_key]
 
@@ -383,9 +474,11 @@ def build_view(page_path: str = "") -> View:
         data_key = hashlib.blake2b(f"{content_key}|{mapping_json}".encode(), digest_size=16).hexdigest()
         dataset = from_uploads = _ingest(data_key, tuple(files), mapping_json)
         for error in dataset.errors:
-            st.error(f"**{md(error.file)}** — {md(lang().render(error.message))} " +
-                     t("(Remove it from the upload list in the sidebar once you have a better file.)"),
-                     icon=":material/error:")
+            st.error(
+                f"**{md(error.file)}** — {md(lang().render(error.message))} "
+                + t("(Remove it from the upload list in the sidebar once you have a better file.)"),
+                icon=":material/error:",
+            )
         if not dataset.tables:
             st.info(t("None of the uploaded files could be used, so the sample data is shown until one can."))
             dataset = None
@@ -414,12 +507,22 @@ def build_view(page_path: str = "") -> View:
         st.info(note, icon=":material/link:")
     share.show_share_notice()
     if is_sample:
-        st.caption(t("Showing sample data for the {scenario} scenario. Upload your own files in the sidebar.",
-                     scenario=t(scenario.label)))
+        st.caption(
+            t(
+                "Showing sample data for the {scenario} scenario. Upload your own files in the sidebar.",
+                scenario=t(scenario.label),
+            )
+        )
     if dataset.warnings:
-        st.caption(":material/warning: " + tn("{count} reading warning: {example} See the Data page.",
-                                              "{count} reading warnings, for example: {example} See the Data page.",
-                                              len(dataset.warnings), example=md(lang().render(dataset.warnings[0]))))
+        st.caption(
+            ":material/warning: "
+            + tn(
+                "{count} reading warning: {example} See the Data page.",
+                "{count} reading warnings, for example: {example} See the Data page.",
+                len(dataset.warnings),
+                example=md(lang().render(dataset.warnings[0])),
+            )
+        )
     view = View(scenario, analysis, is_sample, from_uploads, data_key)
     st.session_state[state.VIEW] = view
     share.share_section(view, page_path)

@@ -8,6 +8,7 @@ emphasis, headings, lists, tables, math and HTML; the colon needs an entity, bec
 `:material/icon:` and `:red[...]` in the source before markdown sees it; and GFM turns bare addresses into
 links after escapes are resolved, so a word joiner (U+2060, invisible) breaks them.
 """
+
 from __future__ import annotations
 
 import re

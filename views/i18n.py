@@ -1,5 +1,6 @@
 """The session's language for the pages: `t("text {name}", name=...)` and `tn(...)` translate through the
 catalogs (see i18n/__init__.py), and `lang()` gives the Babel formats for numbers, money and dates."""
+
 from __future__ import annotations
 
 import streamlit as st

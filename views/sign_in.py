@@ -5,6 +5,7 @@ an [auth] section the app is open to anyone who can reach it, and a share link o
 with one, every page, shared links included, first asks the visitor to sign in. README, "Sign-in", says
 how to set it up.
 """
+
 from __future__ import annotations
 
 import streamlit as st

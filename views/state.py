@@ -3,6 +3,7 @@
 Every page path, session-state key and query parameter the dashboard uses is named here, so a page is
 spelled once and a key can't drift between the module that writes it and the one that reads it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,8 +28,15 @@ DATA = Page("views/data.py", "data", N_("Data"), ":material/table_view:")
 PAGES = (OVERVIEW, ACTIVITY, CONVERSION, TRENDS, REPS, DATA)
 
 # Where each kind of finding (metrics.findings.Finding.kind) is drawn, for the link beside its sentence.
-FINDING_PAGES = {"flagged": ACTIVITY, "what_if": ACTIVITY, "period": TRENDS, "activity_type": CONVERSION,
-                 "team": ACTIVITY, "satisfaction": ACTIVITY, "efficient": ACTIVITY}
+FINDING_PAGES = {
+    "flagged": ACTIVITY,
+    "what_if": ACTIVITY,
+    "period": TRENDS,
+    "activity_type": CONVERSION,
+    "team": ACTIVITY,
+    "satisfaction": ACTIVITY,
+    "efficient": ACTIVITY,
+}
 
 # Session-state keys. Widget keys are named where the widget is drawn; these are the ones code shares.
 VIEW = "_view"  # the View build_view made for this run
@@ -49,6 +57,8 @@ SHARED_DATA = "_shared_data"  # (data key, Dataset) of that view, made once
 SHARE_ERROR = "_share_error"  # why the share link in the address opened nothing
 MY_LINK = "_my_share_link"  # the share link this session made, to show its owner
 COMPARE_CHOSEN = "_compare_chosen"  # the user (or a link) picked the Overview's comparison
+
+
 # Query parameters: the view a copied link reproduces.
 class Param:
     SCENARIO = "scenario"
@@ -69,5 +79,9 @@ class Param:
 
 
 # What each bound choice may be: a value outside these from a link is dropped, with a note.
-CHOICES = {Param.MEASURE: ("won", "revenue"), Param.PERIOD: ("week", "month"),
-           Param.LAG: tuple(str(n) for n in range(7)), Param.COMPARE: ("chosen", "month", "quarter")}
+CHOICES = {
+    Param.MEASURE: ("won", "revenue"),
+    Param.PERIOD: ("week", "month"),
+    Param.LAG: tuple(str(n) for n in range(7)),
+    Param.COMPARE: ("chosen", "month", "quarter"),
+}

@@ -1,4 +1,5 @@
 """Small pieces the pages share: number formats, download buttons, the remembered rep."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -48,34 +49,64 @@ def caveat(text) -> str:
     return "; ".join(t(part) for part in text.split("; "))
 
 
-def show_table(frame: pd.DataFrame, key: str, titles: dict[str, str] | None = None,
-               kinds: dict[str, str] | None = None, **options) -> None:
+def show_table(
+    frame: pd.DataFrame, key: str, titles: dict[str, str] | None = None, kinds: dict[str, str] | None = None, **options
+) -> None:
     """A table under its screen titles, every number in the session language's format, sortable by value."""
     language = lang()
     config = {column: st.column_config.Column(tables.title(column, language, titles)) for column in frame.columns}
     # A missing value reads '–', as in the cards: Streamlit shows its own 'None' for a null cell otherwise.
-    st.dataframe(tables.styled(frame, language, currency(), kinds), hide_index=True, key=key, column_config=config,
-                 placeholder="–", **options)
+    st.dataframe(
+        tables.styled(frame, language, currency(), kinds),
+        hide_index=True,
+        key=key,
+        column_config=config,
+        placeholder="–",
+        **options,
+    )
 
 
-def download_csv(frame: pd.DataFrame, file_name: str, key: str, titles: dict[str, str] | None = None,
-                 kinds: dict[str, str] | None = None) -> None:
+def download_csv(
+    frame: pd.DataFrame,
+    file_name: str,
+    key: str,
+    titles: dict[str, str] | None = None,
+    kinds: dict[str, str] | None = None,
+) -> None:
     """The table as a CSV with the screen's headers and rounding; formulas neutralised."""
     language = lang()
-    st.download_button(t("Download table (CSV)"), lambda: exports.table_csv(frame, language, titles, kinds),
-                       file_name=file_name, mime="text/csv", key=key, icon=":material/download:", on_click="ignore")
+    st.download_button(
+        t("Download table (CSV)"),
+        lambda: exports.table_csv(frame, language, titles, kinds),
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
+        on_click="ignore",
+    )
 
 
 def download_png(chart, file_name: str, key: str) -> None:
     """The chart as a PNG, drawn on the server when asked for (the same drawing the reports hold)."""
-    st.download_button(t("Download chart (PNG)"), lambda: exports.chart_png(chart), file_name=file_name,
-                       mime="image/png", key=key, icon=":material/image:", on_click="ignore", type="tertiary")
+    st.download_button(
+        t("Download chart (PNG)"),
+        lambda: exports.chart_png(chart),
+        file_name=file_name,
+        mime="image/png",
+        key=key,
+        icon=":material/image:",
+        on_click="ignore",
+        type="tertiary",
+    )
 
 
 def picked_reps(event, parameter: str) -> list[str]:
     """The reps clicked in a chart's selection, remembered so the Reps page opens on the last one."""
-    chosen = [point["rep"] for point in (event.selection.get(parameter) or []) if "rep" in point] \
-        if event is not None else []
+    chosen = (
+        [point["rep"] for point in (event.selection.get(parameter) or []) if "rep" in point]
+        if event is not None
+        else []
+    )
     if chosen:
         st.session_state[state.FOCUS] = chosen[-1]
     return chosen
@@ -90,23 +121,30 @@ def open_rep_on_click(key: str, parameter: str):
 
     A callback fires only on a new click, so coming back to the page does not bounce to the Reps page again.
     """
+
     def remember() -> None:
         event = st.session_state.get(key)
-        chosen = [point["rep"] for point in (event.selection.get(parameter) or []) if "rep" in point] \
-            if event is not None else []
+        chosen = (
+            [point["rep"] for point in (event.selection.get(parameter) or []) if "rep" in point]
+            if event is not None
+            else []
+        )
         if chosen:
             st.session_state[state.FOCUS] = chosen[-1]
             st.session_state[state.OPEN_REP] = True
+
     return remember
 
 
 def open_row_on_select(key: str, reps: list[str]):
     """The same for a table with row selection: `reps` holds the rep of each row, in order."""
+
     def remember() -> None:
         rows = st.session_state[key].selection.rows
         if rows:
             st.session_state[state.FOCUS] = reps[rows[0]]
             st.session_state[state.OPEN_REP] = True
+
     return remember
 
 

@@ -1,5 +1,6 @@
 """From raw tables to one Dataset: recognise each table's columns, parse it by its shape, and join the
 results, every file's problems kept beside them."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -10,9 +11,20 @@ from metrics.errors import InputError
 from metrics.ingest.activities import parse_activities
 from metrics.ingest.cleaning import ParsedTable, RowProblems, rep_name_pairs, team_spellings
 from metrics.ingest.deals import parse_deals
-from metrics.ingest.frames import (ACTIVITY_COLUMNS, OUTCOME_COLUMNS, PROBLEM_COLUMNS, REP_NAME_COLUMNS,
-                                   ROSTER_COLUMNS, Dataset, RawFile, RawTable, TableReport, Upload, empty_frame,
-                                   reason_message)
+from metrics.ingest.frames import (
+    ACTIVITY_COLUMNS,
+    OUTCOME_COLUMNS,
+    PROBLEM_COLUMNS,
+    REP_NAME_COLUMNS,
+    ROSTER_COLUMNS,
+    Dataset,
+    RawFile,
+    RawTable,
+    TableReport,
+    Upload,
+    empty_frame,
+    reason_message,
+)
 from metrics.ingest.mapping import overrides_for, shape_for
 from metrics.ingest.reading import read
 from metrics.ingest.recognition import Recognition, recognise
@@ -20,7 +32,7 @@ from metrics.ingest.roster import parse_roster
 from metrics.ingest.shapes import CHOSEN_AS, ShapeChoice, decide_shape, lacking_roles, missing_roles_message
 from metrics.ingest.summary import parse_summary
 from metrics.ingest.values import normalised_choices, parse_dates, parse_periods
-from metrics.text import Message, N_, listing
+from metrics.text import N_, Message, listing
 
 PREVIEW_ROWS = 200
 
@@ -36,8 +48,9 @@ def _file_year(tables: list[RawTable], recognitions: list[Recognition]):
                 for role in ("date", "closed", "created", "period"):
                     column = recognition.column(role)
                     if column is not None:
-                        dates = parse_periods(table.frame[column]) if role == "period" else \
-                            parse_dates(table.frame[column])
+                        dates = (
+                            parse_periods(table.frame[column]) if role == "period" else parse_dates(table.frame[column])
+                        )
                         years.append(dates.dt.year.dropna())
             counts = pd.concat(years).value_counts() if years else pd.Series(dtype="int64")
             found.append(int(counts.index[0]) if len(counts) else None)
@@ -75,8 +88,9 @@ def ingest(files: list[RawFile], mapping: dict | None = None, today: pd.Timestam
         file_year = _file_year(tables, recognitions)
         used = 0
         for table, recognition in zip(tables, recognitions):
-            found.warnings.extend(Message(N_("{source}: {note}"), {"source": table.source, "note": note})
-                                  for note in table.notes)
+            found.warnings.extend(
+                Message(N_("{source}: {note}"), {"source": table.source, "note": note}) for note in table.notes
+            )
             choice, lacking = _shape_of(table, recognition, mapping)
             if choice.shape is None or table.frame.empty:
                 _not_used(found, file, tables, table, recognition, choice.shape, lacking)
@@ -97,8 +111,13 @@ def ingest(files: list[RawFile], mapping: dict | None = None, today: pd.Timestam
             used += 1
         if not used and not any(e.file == file.name for e in found.errors):
             closest = max(recognitions, key=lambda r: len(r.roles) + len(r.activity_columns))
-            found.errors.append(InputError(N_("No sheet in this workbook holds a known table. For the closest one: "
-                                              "{missing}"), file.name, missing=missing_roles_message(closest)))
+            found.errors.append(
+                InputError(
+                    N_("No sheet in this workbook holds a known table. For the closest one: {missing}"),
+                    file.name,
+                    missing=missing_roles_message(closest),
+                )
+            )
     return found.dataset()
 
 
@@ -120,22 +139,25 @@ class _Found:
                 self.rep_names.append(pairs.assign(source=report.source))
         if recognition.rep_is_id and report.shape != "roster":
             self.rep_ids[len(self.reports)] = set(parsed.activities["rep"].dropna().unique()) | set(
-                parsed.outcomes["rep"].dropna().unique())
+                parsed.outcomes["rep"].dropna().unique()
+            )
         self.reports.append(report)
 
     def dataset(self) -> Dataset:
         names = _concat(self.rep_names, [*REP_NAME_COLUMNS, "source"]).drop_duplicates("rep_id", keep="first")
         self._say_how_reps_are_named(names)
         outcomes = [*self.outcomes, *self._log_deals_not_in_a_deals_table()]
-        dataset = _assemble(self.activities, outcomes, self.rosters, self.problems, self.reports, self.errors,
-                            names)
+        dataset = _assemble(self.activities, outcomes, self.rosters, self.problems, self.reports, self.errors, names)
         dataset.warnings, dataset.notes, dataset.unused = self.warnings, self.notes, self.unused
         return dataset
 
     def _log_deals_not_in_a_deals_table(self) -> list[pd.DataFrame]:
         """Deals read from an activity log's rows, less those a deals table gives: each deal is counted once."""
-        known = pd.concat([o["deal_id"] for o in self.outcomes if len(o)]).dropna().unique() if any(
-            len(o) for o in self.outcomes) else []
+        known = (
+            pd.concat([o["deal_id"] for o in self.outcomes if len(o)]).dropna().unique()
+            if any(len(o) for o in self.outcomes)
+            else []
+        )
         kept = []
         for outcomes in self.log_outcomes:
             if not len(outcomes):
@@ -143,9 +165,15 @@ class _Found:
             in_deals = outcomes["deal_id"].isin(known)
             if in_deals.any():
                 report = next(r for r in self.reports if r.source == outcomes["source"].iloc[0])
-                report.notes.append(Message(N_("{deals:count} of the deals its rows carry are in a deals table too; "
-                                               "they are counted from the deals table, once."),
-                                            {"deals": int(in_deals.sum())}))
+                report.notes.append(
+                    Message(
+                        N_(
+                            "{deals:count} of the deals its rows carry are in a deals table too; "
+                            "they are counted from the deals table, once."
+                        ),
+                        {"deals": int(in_deals.sum())},
+                    )
+                )
             kept.append(outcomes[~in_deals])
         return kept
 
@@ -162,17 +190,36 @@ class _Found:
             named = ids & set(named_by.index)
             example = ", ".join(f"'{i}'" for i in sorted(ids - named)[:2])
             if not named:
-                report.notes.append(Message(N_("Its reps are user ids ({example}…), shown as they are. Upload your "
-                                               "CRM's user export or a roster beside it (an id column and each "
-                                               "person's name) to show their names."), {"example": example}))
+                report.notes.append(
+                    Message(
+                        N_(
+                            "Its reps are user ids ({example}…), shown as they are. Upload your "
+                            "CRM's user export or a roster beside it (an id column and each "
+                            "person's name) to show their names."
+                        ),
+                        {"example": example},
+                    )
+                )
             elif named != ids:
-                report.notes.append(Message(N_("{named:count} of its {ids:count} rep ids are named from {sources}; the "
-                                               "other {other:count} ({example}…) are not in it and are shown as ids."),
-                                            {"named": len(named), "ids": len(ids), "sources": sources(named),
-                                             "other": len(ids - named), "example": example}))
+                report.notes.append(
+                    Message(
+                        N_(
+                            "{named:count} of its {ids:count} rep ids are named from {sources}; the "
+                            "other {other:count} ({example}…) are not in it and are shown as ids."
+                        ),
+                        {
+                            "named": len(named),
+                            "ids": len(ids),
+                            "sources": sources(named),
+                            "other": len(ids - named),
+                            "example": example,
+                        },
+                    )
+                )
             else:
-                report.notes.append(Message(N_("Its reps are user ids, named from {sources}."),
-                                            {"sources": sources(named)}))
+                report.notes.append(
+                    Message(N_("Its reps are user ids, named from {sources}."), {"sources": sources(named)})
+                )
 
 
 def _shape_of(table: RawTable, recognition: Recognition, mapping: dict) -> tuple[ShapeChoice, list[Message]]:
@@ -188,37 +235,73 @@ def _shape_of(table: RawTable, recognition: Recognition, mapping: dict) -> tuple
     return ShapeChoice(chosen, Message(CHOSEN_AS[chosen]), choice.shape, choice.automatic(), shape_by_user=True), []
 
 
-def _not_used(found: _Found, file: RawFile, tables: list[RawTable], table: RawTable, recognition: Recognition,
-              shape: str | None, lacking: list[Message]) -> None:
+def _not_used(
+    found: _Found,
+    file: RawFile,
+    tables: list[RawTable],
+    table: RawTable,
+    recognition: Recognition,
+    shape: str | None,
+    lacking: list[Message],
+) -> None:
     """A table no shape could be read from (or an empty one): an error for a file of one table, else a warning."""
     if lacking:
-        message = Message(N_("It can't be read as the kind of table chosen for it on the Data page: it has no "
-                             "{roles}. Pick those columns, or go back to the automatic choice."),
-                          {"roles": listing(lacking)})
+        message = Message(
+            N_(
+                "It can't be read as the kind of table chosen for it on the Data page: it has no "
+                "{roles}. Pick those columns, or go back to the automatic choice."
+            ),
+            {"roles": listing(lacking)},
+        )
     elif table.frame.empty and shape:
-        message = Message(N_("The file has a header but no data rows. Export it again with the data (check the "
-                             "filters or the date range in your CRM's export)."))
+        message = Message(
+            N_(
+                "The file has a header but no data rows. Export it again with the data (check the "
+                "filters or the date range in your CRM's export)."
+            )
+        )
     else:
         message = missing_roles_message(recognition)
     if len(tables) == 1:
         found.errors.append(InputError(message, file.name))
     elif table.frame.empty and shape:
-        found.warnings.append(Message(N_("{source}: the sheet has a header but no data rows, so it was not used."),
-                                      {"source": table.source}))
+        found.warnings.append(
+            Message(
+                N_("{source}: the sheet has a header but no data rows, so it was not used."), {"source": table.source}
+            )
+        )
     elif len(table.frame.columns) == 1:
-        found.notes.append(Message(N_("{source}: one column of text (notes, not a table), so it was not used."),
-                                   {"source": table.source}))
+        found.notes.append(
+            Message(
+                N_("{source}: one column of text (notes, not a table), so it was not used."), {"source": table.source}
+            )
+        )
         return
     else:
-        found.warnings.append(Message(N_("{source}: not used, as its columns name no known table. Pick its columns "
-                                         "on the Data page if it holds data."), {"source": table.source}))
+        found.warnings.append(
+            Message(
+                N_(
+                    "{source}: not used, as its columns name no known table. Pick its columns "
+                    "on the Data page if it holds data."
+                ),
+                {"source": table.source},
+            )
+        )
     if not table.frame.empty:
-        found.unused.append(_report(table, None, recognition, pd.DataFrame(columns=[*PROBLEM_COLUMNS, "position"]),
-                                    message))
+        found.unused.append(
+            _report(table, None, recognition, pd.DataFrame(columns=[*PROBLEM_COLUMNS, "position"]), message)
+        )
 
 
-def _parse(shape: str, table: RawTable, recognition: Recognition, today: pd.Timestamp, file_year,
-           assigned_types: dict, statuses: dict) -> ParsedTable:
+def _parse(
+    shape: str,
+    table: RawTable,
+    recognition: Recognition,
+    today: pd.Timestamp,
+    file_year,
+    assigned_types: dict,
+    statuses: dict,
+) -> ParsedTable:
     if shape == "activities":
         return parse_activities(table, recognition, today, assigned_types, statuses)
     if shape == "deals":
@@ -240,25 +323,48 @@ def total_loss(report: TableReport, problems: pd.DataFrame) -> Message | None:
     if read == 0 or used > 0 and (read < MIN_ROWS or used > NEARLY_NONE * read):
         return None
     dropped = problems[problems["action"] == "dropped"]
-    reasons = dropped.drop_duplicates("position").groupby(["reason", "detail"], sort=False).size().sort_values(
-        ascending=False, kind="stable")
+    reasons = (
+        dropped.drop_duplicates("position")
+        .groupby(["reason", "detail"], sort=False)
+        .size()
+        .sort_values(ascending=False, kind="stable")
+    )
     planned = int(reasons[reasons.index.get_level_values("reason").str.startswith(BY_DESIGN)].sum())
     if used and planned * 2 >= reasons.sum():
         return None  # few done among many planned: the done ones are right
-    listed = listing([Message(N_("{rows:count} {reason}"), {"rows": int(n), "reason": reason_message(reason, detail)})
-                      for (reason, detail), n in reasons.head(3).items()], "list")
+    listed = listing(
+        [
+            Message(N_("{rows:count} {reason}"), {"rows": int(n), "reason": reason_message(reason, detail)})
+            for (reason, detail), n in reasons.head(3).items()
+        ],
+        "list",
+    )
     values = {"read": read, "used": used, "listed": listed}
     if planned == reasons.sum() and not used:
-        loss = Message(N_("None of its {read:count} activities can be counted as effort, as none of them was done: "
-                          "{listed}. Only done activities are effort; export it again once some are done, or export "
-                          "the completed ones."), values)
+        loss = Message(
+            N_(
+                "None of its {read:count} activities can be counted as effort, as none of them was done: "
+                "{listed}. Only done activities are effort; export it again once some are done, or export "
+                "the completed ones."
+            ),
+            values,
+        )
     elif not used:
-        loss = Message(N_("None of its {read:count} rows could be used ({listed}), so it was left out. Check on the "
-                          "Data page which column was taken for each role, or export the file again."), values)
+        loss = Message(
+            N_(
+                "None of its {read:count} rows could be used ({listed}), so it was left out. Check on the "
+                "Data page which column was taken for each role, or export the file again."
+            ),
+            values,
+        )
     else:
-        loss = Message(N_("Only {used:count} of its {read:count} rows could be used ({listed}), so it was left out. "
-                          "Check on the Data page which column was taken for each role, or export the file again."),
-                       values)
+        loss = Message(
+            N_(
+                "Only {used:count} of its {read:count} rows could be used ({listed}), so it was left out. "
+                "Check on the Data page which column was taken for each role, or export the file again."
+            ),
+            values,
+        )
     if " › " in report.source:
         return Message(N_("Sheet '{sheet}': {message}"), {"sheet": report.source.split(" › ", 1)[1], "message": loss})
     return loss
@@ -276,24 +382,40 @@ def _reader_findings(table: RawTable, rows: RowProblems, warnings: list[Message]
         positions = np.flatnonzero(np.isin(file_rows_of_frame, file_rows))
         mask = np.zeros(len(table.frame), dtype=bool)
         mask[positions] = True
-        rows.add(mask, Message(N_("formula without a saved result in '{column}' (read as blank or 0)"),
-                               {"column": column}), "warning")
-        warnings.append(Message(N_("{source}: {cells:count} cell(s) in '{column}' hold formulas whose results were "
-                                   "never calculated (the file was written by a program, not saved by Excel), so "
-                                   "they were read as blank or 0, not as their results. Open the file in Excel, save "
-                                   "it, and upload it again."),
-                                {"source": table.source, "cells": len(file_rows), "column": column}))
+        rows.add(
+            mask,
+            Message(N_("formula without a saved result in '{column}' (read as blank or 0)"), {"column": column}),
+            "warning",
+        )
+        warnings.append(
+            Message(
+                N_(
+                    "{source}: {cells:count} cell(s) in '{column}' hold formulas whose results were "
+                    "never calculated (the file was written by a program, not saved by Excel), so "
+                    "they were read as blank or 0, not as their results. Open the file in Excel, save "
+                    "it, and upload it again."
+                ),
+                {"source": table.source, "cells": len(file_rows), "column": column},
+            )
+        )
 
 
-def _report(table: RawTable, shape: str | None, recognition: Recognition, found: pd.DataFrame,
-            message: Message | None = None, choice: ShapeChoice | None = None, parsed: ParsedTable | None = None
-            ) -> TableReport:
+def _report(
+    table: RawTable,
+    shape: str | None,
+    recognition: Recognition,
+    found: pd.DataFrame,
+    message: Message | None = None,
+    choice: ShapeChoice | None = None,
+    parsed: ParsedTable | None = None,
+) -> TableReport:
     positions = found["position"].to_numpy(dtype=int)
     behind = table.frame.iloc[np.where(positions >= 0, positions, 0)].reset_index(drop=True)
     if (positions < 0).any():  # lines the reader could not split have no cells, only their text
         behind.loc[positions < 0, :] = None
-    behind.columns = [f"{c} (in file)" if c in ("table", "row", "reason", "detail", "action", "line") else c
-                      for c in behind.columns]
+    behind.columns = [
+        f"{c} (in file)" if c in ("table", "row", "reason", "detail", "action", "line") else c for c in behind.columns
+    ]
     parts = [found[["row", "reason", "detail", "action"]].reset_index(drop=True)]
     if "line" in found:
         parts.append(found[["line"]].reset_index(drop=True))
@@ -301,13 +423,23 @@ def _report(table: RawTable, shape: str | None, recognition: Recognition, found:
     dropped_positions = found.loc[(found["action"] == "dropped") & (found["position"] >= 0), "position"].nunique()
     skipped = len(table.skipped) if table.skipped is not None else 0
     report = TableReport(
-        source=table.source, shape=shape, recognition=recognition, columns=list(table.frame.columns),
-        rows_read=len(table.frame) + skipped, rows_used=len(table.frame) - int(dropped_positions),
-        preview=table.frame.head(PREVIEW_ROWS), problem_rows=problem_rows, message=message,
+        source=table.source,
+        shape=shape,
+        recognition=recognition,
+        columns=list(table.frame.columns),
+        rows_read=len(table.frame) + skipped,
+        rows_used=len(table.frame) - int(dropped_positions),
+        preview=table.frame.head(PREVIEW_ROWS),
+        problem_rows=problem_rows,
+        message=message,
     )
     if choice is not None:
         report.reason, report.alternative, report.alternative_reason, report.shape_by_user = (
-            choice.reason, choice.alternative, choice.alternative_reason, choice.shape_by_user)
+            choice.reason,
+            choice.alternative,
+            choice.alternative_reason,
+            choice.shape_by_user,
+        )
     if parsed is not None:
         report.activity_types, report.unknown_statuses = parsed.type_counts, parsed.unknown_statuses
         report.notes, report.unused_roles = parsed.notes, parsed.unused_roles
@@ -347,8 +479,15 @@ def _assemble(activities, outcomes, rosters, problems, reports, errors, rep_name
     outcomes["engaged"] = pd.to_datetime(outcomes["engaged"]).astype("datetime64[ns]")
     roster, activities, outcomes = _attach_teams(activities, outcomes, roster)
     problem_frame = _concat(problems, PROBLEM_COLUMNS)
-    return Dataset(activities, outcomes, roster, problem_frame, reports, errors,
-                   rep_names=rep_names[REP_NAME_COLUMNS].reset_index(drop=True))
+    return Dataset(
+        activities,
+        outcomes,
+        roster,
+        problem_frame,
+        reports,
+        errors,
+        rep_names=rep_names[REP_NAME_COLUMNS].reset_index(drop=True),
+    )
 
 
 def _attach_teams(activities, outcomes, roster) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -370,5 +509,8 @@ def _attach_teams(activities, outcomes, roster) -> tuple[pd.DataFrame, pd.DataFr
         most_named = pd.Series(dtype="string")
     team_of = roster.dropna(subset=["team"]).set_index("rep")["team"] if len(roster) else pd.Series(dtype="string")
     team_of = team_of.combine_first(most_named)
-    return (roster, activities.assign(team=mapped(activities["rep"], team_of).astype("string")),
-            outcomes.assign(team=mapped(outcomes["rep"], team_of).astype("string")))
+    return (
+        roster,
+        activities.assign(team=mapped(activities["rep"], team_of).astype("string")),
+        outcomes.assign(team=mapped(outcomes["rep"], team_of).astype("string")),
+    )

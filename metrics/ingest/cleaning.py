@@ -1,5 +1,6 @@
 """What every shape's parser does to its rows before reading its own columns: the problems it records,
 and the rows it drops as totals, copies, blanks or dates in the future."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,14 +8,35 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from metrics.ingest.frames import (ACTIVITY_COLUMNS, OUTCOME_COLUMNS, PROBLEM_COLUMNS, RawTable, empty_frame,
-                                   reason_detail)
+from metrics.ingest.frames import (
+    ACTIVITY_COLUMNS,
+    OUTCOME_COLUMNS,
+    PROBLEM_COLUMNS,
+    RawTable,
+    empty_frame,
+    reason_detail,
+)
 from metrics.ingest.recognition import Recognition
 from metrics.ingest.values import parse_dates, parse_periods
-from metrics.text import Message, N_, normalise_label
+from metrics.text import N_, Message, normalise_label
 
-TOTAL_WORDS = {"sum", "total", "totalt", "grand total", "totals", "i alt", "sum total", "subtotal", "totalsum",
-               "sum totalt", "totaler", "delsum", "summer", "sum i alt", "totalt sum"}
+TOTAL_WORDS = {
+    "sum",
+    "total",
+    "totalt",
+    "grand total",
+    "totals",
+    "i alt",
+    "sum total",
+    "subtotal",
+    "totalsum",
+    "sum totalt",
+    "totaler",
+    "delsum",
+    "summer",
+    "sum i alt",
+    "totalt sum",
+}
 # Words that start or end a subtotal label: 'Total North', 'Sum team A', 'SMB total'.
 TOTAL_HEADS = {"total", "totalt", "sum", "subtotal", "delsum", "totalsum"}
 TOTAL_TAILS = {"total", "totalt", "sum", "subtotal"}
@@ -36,21 +58,34 @@ class RowProblems:
         positions = np.flatnonzero(mask)
         index = self.table.frame.index.to_numpy()[positions]
         template, detail = reason_detail(reason)
-        self.records.append(pd.DataFrame({
-            "source": self.table.source,
-            "row": np.asarray(self.table.file_row(index), dtype="int64"),
-            "reason": template,
-            "detail": detail,
-            "action": action,
-            "position": positions,
-        }))
+        self.records.append(
+            pd.DataFrame(
+                {
+                    "source": self.table.source,
+                    "row": np.asarray(self.table.file_row(index), dtype="int64"),
+                    "reason": template,
+                    "detail": detail,
+                    "action": action,
+                    "position": positions,
+                }
+            )
+        )
 
     def add_lines(self, skipped: pd.DataFrame) -> None:
         """Rows the reader could not split into the table's columns, with their text."""
-        self.records.append(pd.DataFrame({"source": self.table.source, "row": skipped["row"].astype("int64"),
-                                          "reason": skipped["reason"], "detail": "", "action": "dropped",
-                                          "position": -1,
-                                          "line": skipped["line"]}))
+        self.records.append(
+            pd.DataFrame(
+                {
+                    "source": self.table.source,
+                    "row": skipped["row"].astype("int64"),
+                    "reason": skipped["reason"],
+                    "detail": "",
+                    "action": "dropped",
+                    "position": -1,
+                    "line": skipped["line"],
+                }
+            )
+        )
 
     def frame(self) -> pd.DataFrame:
         if not self.records:
@@ -88,8 +123,12 @@ def _is_total(value: str) -> bool:
     """'Sum', 'Total', 'Totalt', 'Total North', 'SMB sum'."""
     words = normalise_label(value).split()
     label = " ".join(words)
-    return label in TOTAL_WORDS or bool(words) and len(words) <= 4 and (
-        words[0] in TOTAL_HEADS or words[-1] in TOTAL_TAILS or label.endswith(" i alt"))
+    return (
+        label in TOTAL_WORDS
+        or bool(words)
+        and len(words) <= 4
+        and (words[0] in TOTAL_HEADS or words[-1] in TOTAL_TAILS or label.endswith(" i alt"))
+    )
 
 
 def _says_total(values: pd.Series) -> np.ndarray:
@@ -107,14 +146,16 @@ def _total_rows(frame: pd.DataFrame, rep: pd.Series) -> np.ndarray:
         # The last rows' cells as one array: a wide sheet (10,000 columns) costs one pass, not one per column.
         cells = frame.iloc[-tail:].to_numpy(dtype=object)
         labels = {value for value in cells.ravel() if isinstance(value, str) and _is_total(value)}
-        labelled = np.array([any(cell in labels for cell in row) for row in cells], dtype=bool) if labels else \
-            np.zeros(tail, dtype=bool)
+        labelled = (
+            np.array([any(cell in labels for cell in row) for row in cells], dtype=bool)
+            if labels
+            else np.zeros(tail, dtype=bool)
+        )
         totals[-tail:] |= labelled & rep.iloc[-tail:].isna().to_numpy()
     return totals
 
 
-def rep_and_totals(frame, recognition, rows: RowProblems, rep: pd.Series | None = None
-                   ) -> tuple[pd.Series, np.ndarray]:
+def rep_and_totals(frame, recognition, rows: RowProblems, rep: pd.Series | None = None) -> tuple[pd.Series, np.ndarray]:
     """Each row's rep (the rep column's, unless `rep` gives them), and the rows dropped as totals or with no rep."""
     rep = cleaned_text(frame[recognition.column("rep")]) if rep is None else rep
     totals = _total_rows(frame, rep)
@@ -157,8 +198,9 @@ def has_times(dates: pd.Series) -> bool:
     return bool(len(known)) and bool((known != known.dt.normalize()).any())
 
 
-def drop_duplicates(table: RawTable, rows: RowProblems, dropped: np.ndarray, record_id: pd.Series | None = None,
-                    timed: bool = False) -> np.ndarray:
+def drop_duplicates(
+    table: RawTable, rows: RowProblems, dropped: np.ndarray, record_id: pd.Series | None = None, timed: bool = False
+) -> np.ndarray:
     """Rows that are one record written twice: rows equal to an earlier row in every column of the file, or
     rows with the same record id as an earlier one. Rows that differ in any column and share no record id are
     never duplicates.
@@ -225,8 +267,11 @@ def team_spellings(teams: pd.Series) -> pd.Series:
     counts["key"] = team_key(counts["spelling"])
     counts["tidy"] = counts["spelling"].str.split().str.join(" ")
     by_tidy = counts.groupby(["key", "tidy"], sort=False)["n"].sum().rename("n").reset_index()
-    best = by_tidy.sort_values(["key", "n"], ascending=[True, False], kind="stable") \
-        .drop_duplicates("key").set_index("key")["tidy"]
+    best = (
+        by_tidy.sort_values(["key", "n"], ascending=[True, False], kind="stable")
+        .drop_duplicates("key")
+        .set_index("key")["tidy"]
+    )
     return pd.Series(counts["key"].map(best).to_numpy(), index=counts["spelling"].to_numpy(), dtype="string")
 
 
@@ -234,6 +279,10 @@ def rep_name_pairs(frame: pd.DataFrame, recognition: Recognition) -> pd.DataFram
     """rep_id, rep from a table that gives both ('OwnerId' beside 'Owner.Name'), so ids elsewhere can be named."""
     if recognition.rep_is_id or not recognition.has("rep", "rep_id"):
         return None
-    pairs = pd.DataFrame({"rep_id": cleaned_text(frame[recognition.column("rep_id")]),
-                          "rep": cleaned_text(frame[recognition.column("rep")])}).dropna()
+    pairs = pd.DataFrame(
+        {
+            "rep_id": cleaned_text(frame[recognition.column("rep_id")]),
+            "rep": cleaned_text(frame[recognition.column("rep")]),
+        }
+    ).dropna()
     return pairs.drop_duplicates("rep_id")

@@ -1,12 +1,21 @@
 """A deals (opportunities) table: one row per deal, with its status, stage, amount and dates; a lead export is one
 too (a converted lead is won). Also the deals an activity log's rows carry, each deal once."""
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from metrics.ingest.cleaning import (ParsedTable, RowProblems, cleaned_text, drop_duplicates, filled_dates,
-                                     rep_and_totals, role_values, team_values)
+from metrics.ingest.cleaning import (
+    ParsedTable,
+    RowProblems,
+    cleaned_text,
+    drop_duplicates,
+    filled_dates,
+    rep_and_totals,
+    role_values,
+    team_values,
+)
 from metrics.ingest.frames import OUTCOME_COLUMNS, RawTable
 from metrics.ingest.recognition import Recognition, is_name_header
 from metrics.ingest.values import parse_amounts, parse_dates, parse_flags, parse_statuses
@@ -38,8 +47,9 @@ def _stage_levels(frame: pd.DataFrame, recognition: Recognition) -> pd.Series:
     return level
 
 
-def _deal_statuses(frame, recognition, level: pd.Series, statuses: dict[str, str] | None
-                   ) -> tuple[pd.Series, pd.Series]:
+def _deal_statuses(
+    frame, recognition, level: pd.Series, statuses: dict[str, str] | None
+) -> tuple[pd.Series, pd.Series]:
     """Each deal's status under the user's choices, and under the built-in words alone.
 
     A status or stage that names an outcome decides; a stage that names a funnel step means open; then
@@ -68,8 +78,9 @@ def _deal_statuses(frame, recognition, level: pd.Series, statuses: dict[str, str
     return results[0], results[-1]
 
 
-def _converted(frame, recognition, statuses: tuple[pd.Series, pd.Series], rows: RowProblems,
-               dropped: np.ndarray) -> tuple[pd.Series, pd.Series]:
+def _converted(
+    frame, recognition, statuses: tuple[pd.Series, pd.Series], rows: RowProblems, dropped: np.ndarray
+) -> tuple[pd.Series, pd.Series]:
     """A lead export's Converted flag decides which leads are won. A status that says converted or won while
     the flag says not is open (the flag decides), and a lead that is not converted is lost only when its status
     says so (Disqualified, Unqualified), never by the flag alone."""
@@ -82,31 +93,45 @@ def _converted(frame, recognition, statuses: tuple[pd.Series, pd.Series], rows: 
     converted = flag.eq(True).fillna(False)
     not_converted = flag.eq(False).fillna(False)
     disagree = statuses[0].eq("won").fillna(False) & not_converted
-    rows.add(disagree.to_numpy() & ~dropped, N_("status says converted or won, the converted flag says not "
-                                                "(counted as open)"), "repaired")
-    return tuple(status.mask(status.eq("won").fillna(False) & not_converted, "open").mask(converted, "won")
-                 for status in statuses)
+    rows.add(
+        disagree.to_numpy() & ~dropped,
+        N_("status says converted or won, the converted flag says not (counted as open)"),
+        "repaired",
+    )
+    return tuple(
+        status.mask(status.eq("won").fillna(False) & not_converted, "open").mask(converted, "won")
+        for status in statuses
+    )
 
 
-def deal_statuses(frame, recognition, statuses: dict[str, str] | None, rows: RowProblems, dropped: np.ndarray
-                  ) -> tuple[pd.Series, pd.Series, pd.Series]:
+def deal_statuses(
+    frame, recognition, statuses: dict[str, str] | None, rows: RowProblems, dropped: np.ndarray
+) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Status ('won'|'lost'|'open'|<NA>) under the user's choices and under the built-in words, and the stage
     level, of each row."""
     level = _stage_levels(frame, recognition)
-    status, builtin = _converted(frame, recognition, _deal_statuses(frame, recognition, level, statuses), rows,
-                                 dropped)
+    status, builtin = _converted(frame, recognition, _deal_statuses(frame, recognition, level, statuses), rows, dropped)
     return status, builtin, level
 
 
 def unknown_status_texts(frame, recognition, builtin: pd.Series, considered: np.ndarray) -> pd.Series:
     """The status texts the built-in words don't know, with how many rows have each."""
-    primary = next((cleaned_text(frame[recognition.column(r)]) for r in ("status", "stage", "won", "converted")
-                    if recognition.has(r)))
+    primary = next(
+        cleaned_text(frame[recognition.column(r)])
+        for r in ("status", "stage", "won", "converted")
+        if recognition.has(r)
+    )
     return primary[builtin.isna().to_numpy() & considered].value_counts()
 
 
-def amounts(table: RawTable, recognition: Recognition, rows: RowProblems, dropped: np.ndarray,
-            unparseable: str, negative: str | None) -> tuple[pd.Series, np.ndarray]:
+def amounts(
+    table: RawTable,
+    recognition: Recognition,
+    rows: RowProblems,
+    dropped: np.ndarray,
+    unparseable: str,
+    negative: str | None,
+) -> tuple[pd.Series, np.ndarray]:
     """Each row's amount; an unparseable one is reported and left blank. A negative one is dropped with the
     reason `negative`, or, when that is None, reported and left blank (an activity row stays an activity)."""
     frame = table.frame
@@ -132,8 +157,14 @@ def _deal_ids(frame: pd.DataFrame, recognition: Recognition) -> tuple[pd.Series,
     ('Opportunity Name') is used only when there is nothing else, and then two deals that share a name are
     both kept: names repeat, and real deals must not be lost as copies.
     """
-    columns = list(dict.fromkeys(c for role in ("deal_id", "record_id") for c in (
-        [recognition.column(role)] + recognition.fallbacks.get(role, [])) if c is not None))
+    columns = list(
+        dict.fromkeys(
+            c
+            for role in ("deal_id", "record_id")
+            for c in ([recognition.column(role)] + recognition.fallbacks.get(role, []))
+            if c is not None
+        )
+    )
     if not columns:
         return pd.Series(pd.NA, index=frame.index, dtype="string"), False
     texts = {column: cleaned_text(frame[column]) for column in columns}
@@ -143,12 +174,19 @@ def _deal_ids(frame: pd.DataFrame, recognition: Recognition) -> tuple[pd.Series,
         return len(known) >= ID_COVERAGE * len(frame) and known.is_unique
 
     chosen = next((c for c in columns if unique(c)), None) or next(
-        (c for c in columns if not is_name_header(c)), columns[0])
+        (c for c in columns if not is_name_header(c)), columns[0]
+    )
     return texts[chosen], not is_name_header(chosen)
 
 
-def _dates(table: RawTable, recognition: Recognition, status: pd.Series, rows: RowProblems, dropped: np.ndarray,
-           today: pd.Timestamp) -> tuple[pd.Series, pd.Series, pd.Series]:
+def _dates(
+    table: RawTable,
+    recognition: Recognition,
+    status: pd.Series,
+    rows: RowProblems,
+    dropped: np.ndarray,
+    today: pd.Timestamp,
+) -> tuple[pd.Series, pd.Series, pd.Series]:
     """When each deal's result fell (`date`), when it began (created), and its close date.
 
     The actual close date beats an expected one; an open deal is dated by its creation, or by a close date
@@ -156,9 +194,11 @@ def _dates(table: RawTable, recognition: Recognition, status: pd.Series, rows: R
     """
     frame = table.frame
     found = {}
-    for role, unreadable in (("closed", N_("unparseable closed date (left blank)")),
-                             ("expected_close", N_("unparseable expected close date (left blank)")),
-                             ("created", N_("unparseable created date (left blank)"))):
+    for role, unreadable in (
+        ("closed", N_("unparseable closed date (left blank)")),
+        ("expected_close", N_("unparseable expected close date (left blank)")),
+        ("created", N_("unparseable created date (left blank)")),
+    ):
         values = role_values(frame, recognition, role)
         if values is None:
             found[role] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
@@ -182,8 +222,9 @@ def _dates(table: RawTable, recognition: Recognition, status: pd.Series, rows: R
     return date, found["created"], closed
 
 
-def parse_deals(table: RawTable, recognition: Recognition, today: pd.Timestamp,
-                statuses: dict[str, str] | None = None) -> ParsedTable:
+def parse_deals(
+    table: RawTable, recognition: Recognition, today: pd.Timestamp, statuses: dict[str, str] | None = None
+) -> ParsedTable:
     """Deal rows, the activity counts a deals export may carry, the problems, and the status texts the
     built-in words don't know (with how many deals have each)."""
     frame, rows = table.frame, RowProblems(table)
@@ -193,8 +234,9 @@ def parse_deals(table: RawTable, recognition: Recognition, today: pd.Timestamp,
     unknown = status.isna().to_numpy() & ~dropped
     rows.add(unknown, N_("status not recognised (counted as open)"), "repaired")
     status = status.fillna("open")
-    amount, dropped = amounts(table, recognition, rows, dropped, N_("unparseable amount (counted as no amount)"),
-                              N_("negative amount"))
+    amount, dropped = amounts(
+        table, recognition, rows, dropped, N_("unparseable amount (counted as no amount)"), N_("negative amount")
+    )
 
     date, created, closed = _dates(table, recognition, status, rows, dropped, today)
     if date.notna().any():
@@ -216,21 +258,23 @@ def parse_deals(table: RawTable, recognition: Recognition, today: pd.Timestamp,
     else:
         dropped = drop_duplicates(table, rows, dropped)
     team = team_values(frame, recognition)
-    outcomes = pd.DataFrame({
-        "date": date,
-        "rep": rep,
-        "team": team,
-        "deal_id": deal_id,
-        "status": status,
-        "stage_level": level,
-        "won": (status == "won").astype(int),
-        "lost": (status == "lost").astype(int),
-        "revenue": amount.fillna(0).where(status == "won", 0.0).astype(float),
-        "amount": amount,
-        "satisfaction": parse_amounts(satisfaction, table.decimal_comma) if satisfaction is not None else pd.NA,
-        "engaged": created.fillna(date),
-        "source": table.source,
-    })[~dropped]
+    outcomes = pd.DataFrame(
+        {
+            "date": date,
+            "rep": rep,
+            "team": team,
+            "deal_id": deal_id,
+            "status": status,
+            "stage_level": level,
+            "won": (status == "won").astype(int),
+            "lost": (status == "lost").astype(int),
+            "revenue": amount.fillna(0).where(status == "won", 0.0).astype(float),
+            "amount": amount,
+            "satisfaction": parse_amounts(satisfaction, table.decimal_comma) if satisfaction is not None else pd.NA,
+            "engaged": created.fillna(date),
+            "source": table.source,
+        }
+    )[~dropped]
     parsed = ParsedTable(rows, outcomes=outcomes, unknown_statuses=unknown_texts)
     counts = role_values(frame, recognition, "activities_count")
     if counts is not None:
@@ -238,15 +282,29 @@ def parse_deals(table: RawTable, recognition: Recognition, today: pd.Timestamp,
         n = parse_amounts(counts).fillna(0)
         activity_date = created.fillna(date)
         keep = ~dropped & (n > 0).to_numpy() & activity_date.notna().to_numpy()
-        parsed.activities = pd.DataFrame({
-            "date": activity_date, "rep": rep, "team": team, "activity_type": "sales activity", "deal_id": deal_id,
-            "count": n.round().astype(int), "source": table.source,
-        })[keep]
+        parsed.activities = pd.DataFrame(
+            {
+                "date": activity_date,
+                "rep": rep,
+                "team": team,
+                "activity_type": "sales activity",
+                "deal_id": deal_id,
+                "count": n.round().astype(int),
+                "source": table.source,
+            }
+        )[keep]
     return parsed
 
 
-def log_deals(table: RawTable, recognition: Recognition, rep: pd.Series, dates: pd.Series, used: np.ndarray,
-              rows: RowProblems, statuses: dict[str, str] | None) -> tuple[pd.DataFrame, pd.Series]:
+def log_deals(
+    table: RawTable,
+    recognition: Recognition,
+    rep: pd.Series,
+    dates: pd.Series,
+    used: np.ndarray,
+    rows: RowProblems,
+    statuses: dict[str, str] | None,
+) -> tuple[pd.DataFrame, pd.Series]:
     """The deals an activity log's rows carry (a deal status, an amount), each deal once, and the status texts
     the built-in words don't know.
 
@@ -257,37 +315,43 @@ def log_deals(table: RawTable, recognition: Recognition, rep: pd.Series, dates: 
     frame = table.frame
     deal_id = cleaned_text(frame[recognition.column("deal_id")])
     status, builtin, level = deal_statuses(frame, recognition, statuses, rows, ~used)
-    amount, _ = amounts(table, recognition, rows, ~used, N_("unparseable amount (left out of the deal's amount)"),
-                        None)
+    amount, _ = amounts(table, recognition, rows, ~used, N_("unparseable amount (left out of the deal's amount)"), None)
     unknown_texts = unknown_status_texts(frame, recognition, builtin, used & deal_id.notna().to_numpy())
     carried = used & deal_id.notna().to_numpy()
-    rows.add(used & ~carried & status.notna().to_numpy(), N_("deal status on an activity with no deal id (not used "
-                                                             "as a deal)"), "warning")
+    rows.add(
+        used & ~carried & status.notna().to_numpy(),
+        N_("deal status on an activity with no deal id (not used as a deal)"),
+        "warning",
+    )
     if not carried.any():
         return pd.DataFrame(columns=OUTCOME_COLUMNS), unknown_texts
-    deals = _last_decided(deal_id[carried], dates[carried], status.fillna("open")[carried], level[carried],
-                          amount[carried])
+    deals = _last_decided(
+        deal_id[carried], dates[carried], status.fillna("open")[carried], level[carried], amount[carried]
+    )
     deal_status = deals["status"]
-    outcomes = pd.DataFrame({
-        "date": deals["date"],
-        "rep": rep[carried].iloc[deals["deciding"]].set_axis(deals.index),
-        "team": pd.NA,
-        "deal_id": deals.index.to_series(),
-        "status": deal_status,
-        "stage_level": deals["stage_level"],
-        "won": (deal_status == "won").astype(int),
-        "lost": (deal_status == "lost").astype(int),
-        "revenue": deals["amount"].fillna(0).where(deal_status == "won", 0.0).astype(float),
-        "amount": deals["amount"],
-        "satisfaction": pd.NA,
-        "engaged": deals["engaged"],
-        "source": table.source,
-    }).reset_index(drop=True)
+    outcomes = pd.DataFrame(
+        {
+            "date": deals["date"],
+            "rep": rep[carried].iloc[deals["deciding"]].set_axis(deals.index),
+            "team": pd.NA,
+            "deal_id": deals.index.to_series(),
+            "status": deal_status,
+            "stage_level": deals["stage_level"],
+            "won": (deal_status == "won").astype(int),
+            "lost": (deal_status == "lost").astype(int),
+            "revenue": deals["amount"].fillna(0).where(deal_status == "won", 0.0).astype(float),
+            "amount": deals["amount"],
+            "satisfaction": pd.NA,
+            "engaged": deals["engaged"],
+            "source": table.source,
+        }
+    ).reset_index(drop=True)
     return outcomes, unknown_texts
 
 
-def _last_decided(deal_id: pd.Series, dates: pd.Series, status: pd.Series, level: pd.Series, amount: pd.Series
-                  ) -> pd.DataFrame:
+def _last_decided(
+    deal_id: pd.Series, dates: pd.Series, status: pd.Series, level: pd.Series, amount: pd.Series
+) -> pd.DataFrame:
     """Per deal id (in sorted order), from the rows that name it: `deciding`, the position of the last row that
     says won or lost (else of the last row), ordered by date and then by position; its status, and its date if
     decided, else the first date; `engaged`, the first date; the furthest stage level; the last amount given.
@@ -307,19 +371,24 @@ def _last_decided(deal_id: pd.Series, dates: pd.Series, status: pd.Series, level
     first_date = np.where(first == latest, np.datetime64("NaT", "ns"), first.view("datetime64[ns]"))
     has_level = level.notna().to_numpy()
     lowest = np.iinfo("int64").min
-    furthest = np.maximum.reduceat(np.where(has_level, level.to_numpy(dtype="int64", na_value=0), lowest)[order],
-                                   starts)
+    furthest = np.maximum.reduceat(
+        np.where(has_level, level.to_numpy(dtype="int64", na_value=0), lowest)[order], starts
+    )
     has_amount = amount.notna().to_numpy()[order]
     last_given = np.maximum.reduceat(np.where(has_amount, np.arange(len(order)), -1), starts)
     given = last_given >= starts
     index = pd.Index(names, name="deal_id")
     amounts = amount.to_numpy(dtype="float64", na_value=np.nan)[order[np.where(given, last_given, 0)]]
-    return pd.DataFrame({
-        "deciding": deciding,
-        "status": status.iloc[deciding].set_axis(index),
-        "date": pd.Series(np.where(decided[deciding], dates.to_numpy(dtype="datetime64[ns]")[deciding], first_date),
-                          index=index),
-        "engaged": pd.Series(first_date, index=index),
-        "stage_level": pd.arrays.IntegerArray(np.where(furthest == lowest, 0, furthest), furthest == lowest),
-        "amount": pd.arrays.FloatingArray(np.where(given, amounts, 0.0), ~given | np.isnan(amounts)),
-    }, index=index)
+    return pd.DataFrame(
+        {
+            "deciding": deciding,
+            "status": status.iloc[deciding].set_axis(index),
+            "date": pd.Series(
+                np.where(decided[deciding], dates.to_numpy(dtype="datetime64[ns]")[deciding], first_date), index=index
+            ),
+            "engaged": pd.Series(first_date, index=index),
+            "stage_level": pd.arrays.IntegerArray(np.where(furthest == lowest, 0, furthest), furthest == lowest),
+            "amount": pd.arrays.FloatingArray(np.where(given, amounts, 0.0), ~given | np.isnan(amounts)),
+        },
+        index=index,
+    )

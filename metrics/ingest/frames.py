@@ -22,6 +22,7 @@ problems    source, row, reason, detail, action ('dropped'|'repaired'|'warning')
 The user's choices arrive as a mapping (see validate_mapping): which column plays which role in each
 table, what an unknown status means, and which activity type an unknown text is.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,8 +36,21 @@ from metrics.ingest.recognition import Recognition
 from metrics.text import Message, message_data, message_of
 
 ACTIVITY_COLUMNS = ["date", "rep", "team", "activity_type", "deal_id", "count", "source"]
-OUTCOME_COLUMNS = ["date", "rep", "team", "deal_id", "status", "stage_level", "won", "lost", "revenue", "amount",
-                   "satisfaction", "engaged", "source"]
+OUTCOME_COLUMNS = [
+    "date",
+    "rep",
+    "team",
+    "deal_id",
+    "status",
+    "stage_level",
+    "won",
+    "lost",
+    "revenue",
+    "amount",
+    "satisfaction",
+    "engaged",
+    "source",
+]
 ROSTER_COLUMNS = ["rep", "team", "manager", "region", "target"]
 REP_NAME_COLUMNS = ["rep_id", "rep"]
 PROBLEM_COLUMNS = ["source", "row", "reason", "detail", "action"]
@@ -154,8 +168,9 @@ def empty_frame(columns: list[str]) -> pd.DataFrame:
 def reason_detail(reason: str | Message) -> tuple[str, str]:
     """A problem's reason as the problems frame holds it: the template, and its values as JSON text."""
     if isinstance(reason, Message) and reason.values:
-        return reason.template, json.dumps({name: message_data(value) for name, value in reason.values.items()},
-                                            ensure_ascii=False, sort_keys=True)
+        return reason.template, json.dumps(
+            {name: message_data(value) for name, value in reason.values.items()}, ensure_ascii=False, sort_keys=True
+        )
     return (reason.template if isinstance(reason, Message) else reason), ""
 
 

@@ -3,6 +3,7 @@
 Title rows and logo blocks sit above a table, and a group row ('Activities' over 'Calls | Emails') may sit
 over its header; the same rules hold for a CSV and a worksheet.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,9 +18,28 @@ HEADER_SEARCH_ROWS = 30
 # and matching 10,000 cells against every synonym would take seconds.
 SCORED_CELLS = 256
 # Above a table's header: a group row ("Activities" over "Calls | Emails") is combined with it, a title is not.
-GROUP_WORDS = {"activities", "activity", "aktiviteter", "aktivitet", "results", "resultater", "resultat", "deal",
-               "deals", "avtale", "avtaler", "sales", "salg", "outcome", "outcomes", "performance", "effort",
-               "innsats", "counts", "antall"}
+GROUP_WORDS = {
+    "activities",
+    "activity",
+    "aktiviteter",
+    "aktivitet",
+    "results",
+    "resultater",
+    "resultat",
+    "deal",
+    "deals",
+    "avtale",
+    "avtaler",
+    "sales",
+    "salg",
+    "outcome",
+    "outcomes",
+    "performance",
+    "effort",
+    "innsats",
+    "counts",
+    "antall",
+}
 _NUMBER_LIKE = re.compile(r"^[\d\s.,:/%+\-–()kr$€£]*\d[\d\s.,:/%+\-–()kr$€£]*$", re.IGNORECASE)
 # An API field name: one word of letters, digits, '_' and '.', as Data Loader, warehouses and CRM APIs write them.
 _API_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[_.][A-Za-z0-9]+)*(?:__[a-z])?$")
@@ -85,8 +105,9 @@ def _combined(upper: list, lower: list) -> list[str | None] | None:
         # ('Activities' over the count columns), else a title.
         at = groups[0]
         under = [lower[i] for i in range(at, at + spans[at])]
-        is_group = at != first and (upper[at].lower() in GROUP_WORDS or all(
-            activity_type_of_header(cell) for cell in under))
+        is_group = at != first and (
+            upper[at].lower() in GROUP_WORDS or all(activity_type_of_header(cell) for cell in under)
+        )
         if not is_group:
             return None
     return names
@@ -99,8 +120,11 @@ def is_api_header(cells: list) -> bool:
     if len(filled) < 3:
         return False
     names = [c for c in filled if _API_NAME.match(c)]
-    return len(names) >= 0.8 * len(filled) and sum(bool(_API_SHAPED.search(c)) for c in names) >= max(
-        2, len(filled) // 4) and len(set(filled)) == len(filled)
+    return (
+        len(names) >= 0.8 * len(filled)
+        and sum(bool(_API_SHAPED.search(c)) for c in names) >= max(2, len(filled) // 4)
+        and len(set(filled)) == len(filled)
+    )
 
 
 def detect_header(rows: list[list], label=lambda position: f"column {position + 1}") -> Header:
@@ -153,8 +177,9 @@ def unique_names(cells: list, label) -> list[str]:
     seen: dict[str, int] = {}
     cleaned = []
     for position, cell in enumerate(cells):
-        text = " ".join(str(cell).split()) if cell is not None and not (isinstance(cell, float) and cell != cell) \
-            else ""
+        text = (
+            " ".join(str(cell).split()) if cell is not None and not (isinstance(cell, float) and cell != cell) else ""
+        )
         if not text or text.startswith("__UNNAMED__") or text.lower() == "nan":
             text = label(position)
         if text in seen:

@@ -14,6 +14,7 @@ chunk with such a tag is tokenised cell by cell, the way calamine places cells. 
 read too, but only as a claim: calamine sizes nothing by it, so neither does this pass, beyond refusing one
 no Excel sheet could have.
 """
+
 from __future__ import annotations
 
 import io
@@ -27,9 +28,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from metrics.errors import InputError
-from metrics.ingest.sniff import ENCRYPTED, WORD_DOCUMENT
-from metrics.text import Message, N_, listing
 from metrics.ingest.progress import CHECKED, CHECKED_EVERY_ROWS, CHECKING, Progress, say
+from metrics.ingest.sniff import ENCRYPTED, WORD_DOCUMENT
+from metrics.text import N_, Message, listing
 
 # Excel's own sheet: 1,048,576 rows and 16,384 columns (A..XFD). A reference past either is no Excel file.
 MAX_ROWS = 1_048_576
@@ -53,8 +54,13 @@ MAX_SHEETS = 256
 # Distinct texts in the shared-strings table, each a separate string in calamine: one per cell at most.
 MAX_SHARED_STRINGS = MAX_SHEET_CELLS
 # The small parts read again after the pass; a larger one is measured but not kept.
-METADATA_PARTS = ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
-                  "docProps/app.xml")
+METADATA_PARTS = (
+    "[Content_Types].xml",
+    "_rels/.rels",
+    "xl/workbook.xml",
+    "xl/_rels/workbook.xml.rels",
+    "docProps/app.xml",
+)
 KEPT_PART_BYTES = 16 * 1024**2
 CHUNK_BYTES = 4 * 1024**2
 PACKED_PIECE_BYTES = 1024**2
@@ -88,12 +94,17 @@ _PREFIXED = re.compile(rb":(?:c|row|f)[\s>/]")
 _PREFIXED_CELL = re.compile(rb":(?:c|row)[\s>/]")
 _PREFIXED_FORMULA = re.compile(rb":f[\s>/]")
 
-DAMAGED = N_("The workbook is damaged or was cut off while uploading. Open it in Excel, save it again, and upload "
-             "the new file.")
-TOO_BIG = N_("The workbook unpacks to far more data than a spreadsheet holds, so it was refused. Export the data "
-             "as .csv and upload that instead.")
-TOO_MANY_SHEETS = N_("The workbook has {sheets:count} sheets; this app reads at most {most:count}. Copy the sheets "
-                     "that hold your data into a new workbook and upload that.")
+DAMAGED = N_(
+    "The workbook is damaged or was cut off while uploading. Open it in Excel, save it again, and upload the new file."
+)
+TOO_BIG = N_(
+    "The workbook unpacks to far more data than a spreadsheet holds, so it was refused. Export the data "
+    "as .csv and upload that instead."
+)
+TOO_MANY_SHEETS = N_(
+    "The workbook has {sheets:count} sheets; this app reads at most {most:count}. Copy the sheets "
+    "that hold your data into a new workbook and upload that."
+)
 SAVE_AGAIN = N_("The file was not saved by Excel, or it is damaged. Open it in Excel, save it again, and upload it.")
 
 
@@ -167,14 +178,22 @@ def check_workbook(name: str, content: bytes, progress: Progress | None = None) 
             continue
         sheet = next((s for s, part in sheets.items() if part == entry.filename), None)
         formulas = None if sheet is None or trust == "calculated" else "all" if trust == "uncalculated" else "uncached"
-        scans[entry.filename] = _read_entry(name, content, entry, budget, sheet, formulas=formulas,
-                                            progress=progress)[1]
+        scans[entry.filename] = _read_entry(name, content, entry, budget, sheet, formulas=formulas, progress=progress)[
+            1
+        ]
     scans = {part: scan for part, scan in scans.items() if scan.cells}
     total = sum(scan.cells for scan in scans.values())
     if total > MAX_WORKBOOK_CELLS:
-        raise InputError(N_("The sheets of this workbook span {cells:count} cells together, more than the "
-                            "{most:count} this app reads. Upload a workbook with only the sheets that hold your "
-                            "data, or export them as .csv."), name, cells=total, most=MAX_WORKBOOK_CELLS)
+        raise InputError(
+            N_(
+                "The sheets of this workbook span {cells:count} cells together, more than the "
+                "{most:count} this app reads. Upload a workbook with only the sheets that hold your "
+                "data, or export them as .csv."
+            ),
+            name,
+            cells=total,
+            most=MAX_WORKBOOK_CELLS,
+        )
     return Workbook(archive, parts, sheets, scans, trust, budget.tokenised)
 
 
@@ -185,16 +204,26 @@ def _check_directory(name: str, content: bytes) -> None:
         raise InputError(DAMAGED, name)
     _, _, _, _, entries, directory_size, _, _ = _EOCD.unpack_from(content, end)
     locator = end - 20
-    if (entries == 0xFFFF or directory_size == 0xFFFFFFFF) and locator >= 0 and \
-            content[locator:locator + 4] == b"PK\x06\x07":
+    if (
+        (entries == 0xFFFF or directory_size == 0xFFFFFFFF)
+        and locator >= 0
+        and content[locator : locator + 4] == b"PK\x06\x07"
+    ):
         (offset,) = struct.unpack_from("<Q", content, locator + 8)
-        if offset + _ZIP64_EOCD.size <= len(content) and content[offset:offset + 4] == b"PK\x06\x06":
+        if offset + _ZIP64_EOCD.size <= len(content) and content[offset : offset + 4] == b"PK\x06\x06":
             record = _ZIP64_EOCD.unpack_from(content, offset)
             entries, directory_size = record[7], record[8]
     if entries > MAX_ZIP_ENTRIES or directory_size > MAX_ZIP_ENTRIES * 1024:
-        raise InputError(N_("The workbook holds {entries:count} files inside it, far more than a spreadsheet has "
-                            "(at most {most:count} are read), so it was refused. Open it in Excel, save it again, "
-                            "and upload the new file."), name, entries=entries, most=MAX_ZIP_ENTRIES)
+        raise InputError(
+            N_(
+                "The workbook holds {entries:count} files inside it, far more than a spreadsheet has "
+                "(at most {most:count} are read), so it was refused. Open it in Excel, save it again, "
+                "and upload the new file."
+            ),
+            name,
+            entries=entries,
+            most=MAX_ZIP_ENTRIES,
+        )
 
 
 def _check_kind(name: str, names: set[str]) -> None:
@@ -202,16 +231,23 @@ def _check_kind(name: str, names: set[str]) -> None:
     if "xl/workbook.xml" in names:
         return
     if "xl/workbook.bin" in names:
-        raise InputError(N_("This is an Excel binary workbook (.xlsb), which this app can't read. Open it in Excel "
-                            "and use File › Save As › Excel Workbook (.xlsx), then upload the .xlsx."), name)
+        raise InputError(
+            N_(
+                "This is an Excel binary workbook (.xlsb), which this app can't read. Open it in Excel "
+                "and use File › Save As › Excel Workbook (.xlsx), then upload the .xlsx."
+            ),
+            name,
+        )
     if "word/document.xml" in names:
         raise InputError(WORD_DOCUMENT, name)
     if "ppt/presentation.xml" in names:
-        raise InputError(N_("This is a PowerPoint presentation, not a spreadsheet. Upload an .xlsx or .csv file."),
-                         name)
+        raise InputError(
+            N_("This is a PowerPoint presentation, not a spreadsheet. Upload an .xlsx or .csv file."), name
+        )
     if "mimetype" in names or "content.xml" in names:
-        raise InputError(N_("This is an OpenDocument file. Open it and save it as .xlsx or .csv, then upload that."),
-                         name)
+        raise InputError(
+            N_("This is an OpenDocument file. Open it and save it as .xlsx or .csv, then upload that."), name
+        )
     raise InputError(N_("This is a zip file but not an Excel workbook. Upload an .xlsx or .csv file."), name)
 
 
@@ -221,8 +257,11 @@ def _check_claims(name: str, content: bytes, entries: list[zipfile.ZipInfo]) -> 
         if entry.flag_bits & 0x1:
             raise InputError(ENCRYPTED, name)
         if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise InputError(N_("The workbook is packed in a way Excel never writes. {save_again}"), name,
-                             save_again=Message(SAVE_AGAIN))
+            raise InputError(
+                N_("The workbook is packed in a way Excel never writes. {save_again}"),
+                name,
+                save_again=Message(SAVE_AGAIN),
+            )
     claimed = sum(entry.file_size for entry in entries)
     packed = max(1, sum(entry.compress_size for entry in entries))
     if claimed > MAX_INFLATED_BYTES or claimed > RATIO_FLOOR_BYTES and claimed > MAX_COMPRESSION_RATIO * packed:
@@ -237,21 +276,37 @@ class _Budget:
 
     def spend(self, entry: zipfile.ZipInfo, entry_bytes: int, more: int) -> None:
         self.inflated += more
-        if self.inflated > MAX_INFLATED_BYTES or self.inflated > RATIO_FLOOR_BYTES and (
+        if (
+            self.inflated > MAX_INFLATED_BYTES
+            or self.inflated > RATIO_FLOOR_BYTES
+            and (
                 self.inflated > MAX_COMPRESSION_RATIO * self.upload_bytes
-                or entry_bytes > MAX_COMPRESSION_RATIO * max(1, entry.compress_size)):
+                or entry_bytes > MAX_COMPRESSION_RATIO * max(1, entry.compress_size)
+            )
+        ):
             raise InputError(TOO_BIG, self.name)
 
     def tokenise(self, size: int) -> None:
         self.tokenised += size
         if self.tokenised > MAX_TOKENISED_BYTES:
-            raise _Refused(N_("{sheet} is written in a way that takes too long to check (cells without references, "
-                              "or attributes Excel does not write)."))
+            raise _Refused(
+                N_(
+                    "{sheet} is written in a way that takes too long to check (cells without references, "
+                    "or attributes Excel does not write)."
+                )
+            )
 
 
-def _read_entry(name: str, content: bytes, entry: zipfile.ZipInfo, budget: _Budget, sheet: str | None,
-                formulas: str | None = None, keep: bool = False, progress: Progress | None = None
-                ) -> tuple[bytes, SheetScan]:
+def _read_entry(
+    name: str,
+    content: bytes,
+    entry: zipfile.ZipInfo,
+    budget: _Budget,
+    sheet: str | None,
+    formulas: str | None = None,
+    keep: bool = False,
+    progress: Progress | None = None,
+) -> tuple[bytes, SheetScan]:
     """Inflate one entry, counting it against the budget and scanning it as a sheet (any entry may be one:
     calamine follows the relationships, so the scan never relies on a part's name)."""
     scan = SheetScan()
@@ -270,18 +325,28 @@ def _read_entry(name: str, content: bytes, entry: zipfile.ZipInfo, budget: _Budg
                 # A DOCTYPE can only come before the first element; Excel never writes one.
                 start = _ELEMENT.search(chunk)
                 if _DOCTYPE.search(chunk, 0, start.start() if start else len(chunk)):
-                    raise InputError(N_("The workbook holds XML declarations (a DOCTYPE) that Excel never writes "
-                                        "and that can be used to attack a server, so it was refused. {save_again}"),
-                                     name, save_again=Message(SAVE_AGAIN))
+                    raise InputError(
+                        N_(
+                            "The workbook holds XML declarations (a DOCTYPE) that Excel never writes "
+                            "and that can be used to attack a server, so it was refused. {save_again}"
+                        ),
+                        name,
+                        save_again=Message(SAVE_AGAIN),
+                    )
                 prolog = start is None
             if keep and size <= KEPT_PART_BYTES:
                 kept.append(chunk)
             if shared:
                 strings += sum(chunk.count(tag) for tag in _SHARED_STRING)
                 if strings > MAX_SHARED_STRINGS:
-                    raise InputError(N_("The workbook holds more than {most:count} different texts, more than "
-                                        "this app reads. Export the data as .csv and upload that instead."), name,
-                                     most=MAX_SHARED_STRINGS)
+                    raise InputError(
+                        N_(
+                            "The workbook holds more than {most:count} different texts, more than "
+                            "this app reads. Export the data as .csv and upload that instead."
+                        ),
+                        name,
+                        most=MAX_SHARED_STRINGS,
+                    )
             scanner.feed(chunk)
             if sheet and progress and scan.rows >= told:
                 say(progress, CHECKED, rows=scan.rows)
@@ -344,21 +409,21 @@ def _ahead(chunks):
 def _inflate(content: bytes, entry: zipfile.ZipInfo):
     """The entry's bytes as they inflate, from its deflate stream alone: the sizes in the headers may lie."""
     start = entry.header_offset
-    if start + _LOCAL_HEADER.size > len(content) or content[start:start + 4] != b"PK\x03\x04":
+    if start + _LOCAL_HEADER.size > len(content) or content[start : start + 4] != b"PK\x03\x04":
         raise ValueError("no local header")
     *_, name_length, extra_length = _LOCAL_HEADER.unpack_from(content, start)
     begin = start + _LOCAL_HEADER.size + name_length + extra_length
-    packed = memoryview(content)[begin:begin + entry.compress_size]
+    packed = memoryview(content)[begin : begin + entry.compress_size]
     if entry.compress_type == zipfile.ZIP_STORED:
         yield bytes(packed[:FIRST_CHUNK_BYTES])
         for offset in range(FIRST_CHUNK_BYTES, len(packed), CHUNK_BYTES):
-            yield bytes(packed[offset:offset + CHUNK_BYTES])
+            yield bytes(packed[offset : offset + CHUNK_BYTES])
         return
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     limit = FIRST_CHUNK_BYTES
     # The input goes in pieces: what a limited call leaves unconsumed is copied, so it must stay small.
     for offset in range(0, len(packed), PACKED_PIECE_BYTES):
-        data = packed[offset:offset + PACKED_PIECE_BYTES]
+        data = packed[offset : offset + PACKED_PIECE_BYTES]
         while data:
             chunk = inflater.decompress(data, limit)
             data = inflater.unconsumed_tail
@@ -415,9 +480,13 @@ class _SheetScanner:
             rows = max(rows, _row_number(found.group(2)))
         row_tag, row = _last_row(xml, end)
         prefixed = _PREFIXED.search(xml, 0, end) is not None
-        if rows <= MAX_ROWS and scan.columns and row is not None and \
-                not _unusual(rows, scan.columns).search(xml, 0, end) and \
-                not (prefixed and _PREFIXED_CELL.search(xml, 0, end)):
+        if (
+            rows <= MAX_ROWS
+            and scan.columns
+            and row is not None
+            and not _unusual(rows, scan.columns).search(xml, 0, end)
+            and not (prefixed and _PREFIXED_CELL.search(xml, 0, end))
+        ):
             # Every cell is the plain kind, within these bounds: the last cell with a value sits in the largest
             # row, and no cell lies beyond the columns already seen. A row tag only places the cells without
             # a reference that may follow in the next chunk: the last one is read whole.
@@ -462,8 +531,10 @@ class _SheetScanner:
             if references:
                 parts = _CELL_REF.fullmatch(references[-1])
                 if parts is None or not parts.group(1) or len(parts.group(1)) > 3:
-                    raise _Refused(N_("{sheet} has a cell beyond column XFD, the last one Excel has (at {cell})."),
-                                   cell=references[-1][:20].decode("latin-1"))
+                    raise _Refused(
+                        N_("{sheet} has a cell beyond column XFD, the last one Excel has (at {cell})."),
+                        cell=references[-1][:20].decode("latin-1"),
+                    )
                 self.column = _column_number(parts.group(1))
                 row = _row_number(parts.group(2)) if parts.group(2) else self.row
             else:
@@ -476,8 +547,7 @@ class _SheetScanner:
             if self.column > MAX_COLUMNS:
                 raise _Refused(N_("{sheet} has a cell beyond column XFD, the last one Excel has."))
             if row > MAX_ROWS:
-                raise _Refused(N_("{sheet} has a cell below row {last:count}, the last one Excel has."),
-                               last=MAX_ROWS)
+                raise _Refused(N_("{sheet} has a cell below row {last:count}, the last one Excel has."), last=MAX_ROWS)
             if not empty:
                 scan.rows, scan.columns = max(scan.rows, row), max(scan.columns, self.column)
                 _check_cells(scan)
@@ -495,7 +565,7 @@ def _last_row(xml: bytes, end: int) -> tuple[int, int | None]:
     (None when it has none: then rows are counted, and the chunk must be tokenised)."""
     position = end
     while (position := xml.rfind(b"<row", 0, position)) >= 0:
-        if xml[position + 4:position + 5] in (b" ", b"\t", b"\n", b"\r", b">", b"/"):
+        if xml[position + 4 : position + 5] in (b" ", b"\t", b"\n", b"\r", b">", b"/"):
             tag = _TAG.match(xml, position, end)
             references = [a or b for a, b in _REF.findall(b" " + tag.group(1))] if tag else []
             return position, _row_number(references[-1]) if references else None
@@ -505,28 +575,44 @@ def _last_row(xml: bytes, end: int) -> tuple[int, int | None]:
 def _holds_text(xml: bytes, position: int, end: int) -> bool:
     """Whether the element whose name ends at `position` holds text: '<v>12</v>', not '<v></v>' or '<v/>'."""
     close = xml.find(b">", position, end)
-    return close >= 0 and xml[close - 1:close] != b"/" and xml[close + 1:close + 2] not in (b"<", b"")
+    return close >= 0 and xml[close - 1 : close] != b"/" and xml[close + 1 : close + 2] not in (b"<", b"")
 
 
 def _check_dimension(dimension: str) -> None:
     """A sheet that says it reaches beyond Excel's grid was not written by Excel."""
     for corner in dimension.split(":"):
         parts = _CELL_REF.fullmatch(corner.encode("latin-1"))
-        if parts is None or len(parts.group(1)) > 3 or parts.group(1) and _column_number(parts.group(1)) > MAX_COLUMNS \
-                or parts.group(2) and _row_number(parts.group(2)) > MAX_ROWS:
-            raise _Refused(N_("{sheet} says it reaches to {dimension}, beyond Excel's last column (XFD) or row "
-                              "({last:count})."), dimension=dimension[:40], last=MAX_ROWS)
+        if (
+            parts is None
+            or len(parts.group(1)) > 3
+            or parts.group(1)
+            and _column_number(parts.group(1)) > MAX_COLUMNS
+            or parts.group(2)
+            and _row_number(parts.group(2)) > MAX_ROWS
+        ):
+            raise _Refused(
+                N_("{sheet} says it reaches to {dimension}, beyond Excel's last column (XFD) or row ({last:count})."),
+                dimension=dimension[:40],
+                last=MAX_ROWS,
+            )
 
 
 def _check_cells(scan: SheetScan) -> None:
     if scan.cells > MAX_SHEET_CELLS:
         raise _Refused(
-            N_("{sheet} spans {rows:count} rows × {columns:count} columns (to cell {cell}): {cells:count} cells, more "
-               "than the {most:count} this app reads. One value far from the data, even a space, makes a sheet that "
-               "large. Delete the rows and columns beyond your data (or copy the data into a new sheet), save, and "
-               "upload it again."),
-            save_again=False, rows=scan.rows, columns=scan.columns, cell=f"{column_letters(scan.columns)}{scan.rows}",
-            cells=scan.cells, most=MAX_SHEET_CELLS)
+            N_(
+                "{sheet} spans {rows:count} rows × {columns:count} columns (to cell {cell}): {cells:count} cells, more "
+                "than the {most:count} this app reads. One value far from the data, even a space, makes a sheet that "
+                "large. Delete the rows and columns beyond your data (or copy the data into a new sheet), save, and "
+                "upload it again."
+            ),
+            save_again=False,
+            rows=scan.rows,
+            columns=scan.columns,
+            cell=f"{column_letters(scan.columns)}{scan.rows}",
+            cells=scan.cells,
+            most=MAX_SHEET_CELLS,
+        )
 
 
 def _column_number(letters: bytes) -> int:
@@ -565,20 +651,21 @@ def _at_most(limit: str, alphabet: str) -> bytes:
     """A regular expression for the strings over `alphabet` (in order; for digits, without a leading zero)
     that come at or before `limit` when shorter strings come first: '12' gives 1..12, 'C' gives A..C. The
     quantifiers are possessive: what follows (a quote, a digit) never belongs to the string."""
+
     def span(low: int, high: int) -> str:
-        return "[" + "".join(f"{c}{c.lower()}" if c.isalpha() else c for c in alphabet[low:high + 1]) + "]"
+        return "[" + "".join(f"{c}{c.lower()}" if c.isalpha() else c for c in alphabet[low : high + 1]) + "]"
 
     first, last = (1 if alphabet[0] == "0" else 0), len(alphabet) - 1
     choices = []
     if len(limit) > 1:
-        choices.append(span(first, last) + span(0, last) + "{0,%d}+" % (len(limit) - 2))
+        choices.append(span(first, last) + span(0, last) + f"{{0,{len(limit) - 2}}}+")
     for position, symbol in enumerate(limit):
         rest = len(limit) - position - 1
         low = first if position == 0 else 0
         top = alphabet.index(symbol) - (1 if rest else 0)  # the last symbol may equal the limit's own
         if top >= low:
             prefix = "".join(span(alphabet.index(c), alphabet.index(c)) for c in limit[:position])
-            choices.append(prefix + span(low, top) + (span(0, last) + "{%d}" % rest if rest else ""))
+            choices.append(prefix + span(low, top) + (span(0, last) + f"{{{rest}}}" if rest else ""))
     return ("(?:" + "|".join(choices) + ")").encode()
 
 
@@ -599,8 +686,9 @@ def sheet_parts(parts: dict[str, bytes]) -> dict[str, str]:
         rel_id = next((v for k, v in element.attrib.items() if local_name(k) == "id"), None)
         target = targets.get(rel_id)
         if target:
-            found[element.get("name")] = target.lstrip("/") if target.startswith("/") else \
-                "xl/" + target.replace("../", "")
+            found[element.get("name")] = (
+                target.lstrip("/") if target.startswith("/") else "xl/" + target.replace("../", "")
+            )
     return found
 
 
@@ -613,11 +701,13 @@ def formula_results(parts: dict[str, bytes], names: set[str]) -> str:
     """Whether a workbook's formula cells hold calculated results: 'calculated' when Excel saved it,
     'uncalculated' when it asks to be calculated on opening (XlsxWriter writes 0 as every result), else
     'unknown'."""
-    workbook = parts.get("xl/workbook.xml", b"")[:1024 * 1024]
-    properties = parts.get("docProps/app.xml", b"")[:64 * 1024]
+    workbook = parts.get("xl/workbook.xml", b"")[: 1024 * 1024]
+    properties = parts.get("docProps/app.xml", b"")[: 64 * 1024]
     if re.search(rb'fullCalcOnLoad="(?:1|true)"', workbook):
         return "uncalculated"
-    if re.search(rb"<(?:\w+:)?Application>Microsoft Excel</(?:\w+:)?Application>", properties) and \
-            "xl/calcChain.xml" in names:
+    if (
+        re.search(rb"<(?:\w+:)?Application>Microsoft Excel</(?:\w+:)?Application>", properties)
+        and "xl/calcChain.xml" in names
+    ):
         return "calculated"
     return "unknown"

@@ -6,6 +6,7 @@ with `.message` (the phrase, a key for translation) and `.values` (its numbers a
 Message a page renders in the user's language. Only these phrases are ever passed on from a reader's worker
 process (see metrics.sandbox), whatever it sends.
 """
+
 from __future__ import annotations
 
 import string
@@ -51,8 +52,9 @@ def step_from(sent) -> Step | None:
     message, values = sent
     fields = {name for _, name, _, _ in string.Formatter().parse(message) if name}
     if set(values) != fields or not all(
-            type(value) is VALUE_TYPES[key] and (key != "sheet" or len(value) <= MAX_VALUE_CHARS)
-            for key, value in values.items()):
+        type(value) is VALUE_TYPES[key] and (key != "sheet" or len(value) <= MAX_VALUE_CHARS)
+        for key, value in values.items()
+    ):
         return None
     return Step(message, **values)
 

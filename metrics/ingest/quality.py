@@ -1,4 +1,5 @@
 """What the Data page shows of a dataset: problems by reason, the rows behind them, and the choices left to the user."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -15,15 +16,22 @@ def quality_report(dataset: Dataset) -> pd.DataFrame:
     a template and its detail the values (see frames); reason_message makes the sentence to show."""
     problems = with_detail(dataset.problems)
     if problems.empty:
-        return pd.DataFrame({"reason": pd.Series(dtype="str"), "detail": pd.Series(dtype="str"),
-                             "action": pd.Series(dtype="str"), "rows": pd.Series(dtype="int64"),
-                             "tables": pd.Series(dtype="str")})
+        return pd.DataFrame(
+            {
+                "reason": pd.Series(dtype="str"),
+                "detail": pd.Series(dtype="str"),
+                "action": pd.Series(dtype="str"),
+                "rows": pd.Series(dtype="int64"),
+                "tables": pd.Series(dtype="str"),
+            }
+        )
     grouped = problems.groupby(["reason", "detail", "action"], sort=False)
     report = grouped.size().rename("rows").reset_index()
     report["tables"] = grouped["source"].agg(lambda s: ", ".join(dict.fromkeys(s))).to_numpy()
     order = {"dropped": 0, "repaired": 1, "warning": 2}
-    return report.sort_values(["action", "rows"], key=lambda c: c.map(order) if c.name == "action" else -c,
-                              kind="stable").reset_index(drop=True)
+    return report.sort_values(
+        ["action", "rows"], key=lambda c: c.map(order) if c.name == "action" else -c, kind="stable"
+    ).reset_index(drop=True)
 
 
 def with_detail(problems: pd.DataFrame) -> pd.DataFrame:
@@ -55,30 +63,42 @@ def said_reasons(frame: pd.DataFrame, say) -> pd.DataFrame:
         return frame
     details = frame["detail"] if "detail" in frame else pd.Series("", index=frame.index)
     said = [say(reason_message(reason, detail)) for reason, detail in zip(frame["reason"], details.fillna(""))]
-    return frame.drop(columns=["detail"], errors="ignore").assign(reason=pd.Series(said, index=frame.index,
-                                                                                   dtype="str"))
+    return frame.drop(columns=["detail"], errors="ignore").assign(
+        reason=pd.Series(said, index=frame.index, dtype="str")
+    )
 
 
-def activity_type_choices(dataset: Dataset, scenario: Scenario, assigned: dict[str, str | None] | None = None
-                          ) -> pd.DataFrame:
+def activity_type_choices(
+    dataset: Dataset, scenario: Scenario, assigned: dict[str, str | None] | None = None
+) -> pd.DataFrame:
     """Activity-type texts the scenario's words don't name, with how many activities each has and the user's
     choice: value, activities, choice (an activity key, None to leave out, or <NA> when not chosen)."""
     assigned = assigned or {}
-    counts = pd.concat([t.activity_types for t in dataset.tables if len(t.activity_types)]) if any(
-        len(t.activity_types) for t in dataset.tables) else pd.Series(dtype="int64")
+    counts = (
+        pd.concat([t.activity_types for t in dataset.tables if len(t.activity_types)])
+        if any(len(t.activity_types) for t in dataset.tables)
+        else pd.Series(dtype="int64")
+    )
     counts = counts.groupby(level=0).sum()
     if counts.empty:
-        return pd.DataFrame({"value": pd.Series(dtype="str"), "activities": pd.Series(dtype="int64"),
-                             "choice": pd.Series(dtype="object")})
+        return pd.DataFrame(
+            {
+                "value": pd.Series(dtype="str"),
+                "activities": pd.Series(dtype="int64"),
+                "choice": pd.Series(dtype="object"),
+            }
+        )
     values = pd.Series(counts.index, dtype="string")
     builtin = normalise_activity_types(values, scenario)
     unknown = ~builtin.isin(list(scenario.activity_labels)).fillna(False) | values.isin(list(assigned))
     chosen = values[unknown.to_numpy()]
-    return pd.DataFrame({
-        "value": chosen.astype(str).to_numpy(),
-        "activities": counts.loc[chosen.to_numpy()].to_numpy(dtype="int64"),
-        "choice": pd.Series([assigned.get(v, pd.NA) for v in chosen], dtype=object),  # None: left out
-    }).sort_values(["activities", "value"], ascending=[False, True], ignore_index=True)
+    return pd.DataFrame(
+        {
+            "value": chosen.astype(str).to_numpy(),
+            "activities": counts.loc[chosen.to_numpy()].to_numpy(dtype="int64"),
+            "choice": pd.Series([assigned.get(v, pd.NA) for v in chosen], dtype=object),  # None: left out
+        }
+    ).sort_values(["activities", "value"], ascending=[False, True], ignore_index=True)
 
 
 def activity_count_columns(table: TableReport, scenario: Scenario) -> pd.DataFrame:
@@ -97,9 +117,14 @@ def status_choices(dataset: Dataset, assigned: dict[str, str] | None = None) -> 
     choices = normalised_choices(assigned)
     counts = [t.unknown_statuses for t in dataset.tables if len(t.unknown_statuses)]
     if not counts:
-        return pd.DataFrame({"value": pd.Series(dtype="str"), "deals": pd.Series(dtype="int64"),
-                             "choice": pd.Series(dtype="object")})
+        return pd.DataFrame(
+            {"value": pd.Series(dtype="str"), "deals": pd.Series(dtype="int64"), "choice": pd.Series(dtype="object")}
+        )
     counts = pd.concat(counts).groupby(level=0).sum().sort_values(ascending=False, kind="stable")
-    return pd.DataFrame({"value": counts.index.astype(str), "deals": counts.to_numpy(dtype="int64"),
-                         "choice": pd.Series([choices.get(normalise_label(v), pd.NA) for v in counts.index],
-                                             dtype=object)})
+    return pd.DataFrame(
+        {
+            "value": counts.index.astype(str),
+            "deals": counts.to_numpy(dtype="int64"),
+            "choice": pd.Series([choices.get(normalise_label(v), pd.NA) for v in counts.index], dtype=object),
+        }
+    )

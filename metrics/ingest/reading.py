@@ -7,6 +7,7 @@ Every cell is read as text, so that a column's values keep their own spelling an
 type for a column from its first rows and blanks out the rest; metrics.ingest.values turns the text into
 dates and numbers, column by column.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,22 +46,42 @@ def read_tables(name: str, content: bytes, progress: Progress | None = None) -> 
             raise InputError(refusal, name)
     start = content[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if start.startswith((b"<!doctype html", b"<html", b"<table", b"<meta")):
-        raise InputError(N_("This is a web page (HTML) with a .xls or .csv name, as some CRMs export it. Open it in "
-                            "Excel and use File › Save As › Excel Workbook (.xlsx), then upload the .xlsx."), name)
+        raise InputError(
+            N_(
+                "This is a web page (HTML) with a .xls or .csv name, as some CRMs export it. Open it in "
+                "Excel and use File › Save As › Excel Workbook (.xlsx), then upload the .xlsx."
+            ),
+            name,
+        )
     if start.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in content[:4096]:
-        raise InputError(N_("This is an Excel 2003 XML spreadsheet. Open it in Excel and use File › Save As › Excel "
-                            "Workbook (.xlsx), then upload the .xlsx."), name)
+        raise InputError(
+            N_(
+                "This is an Excel 2003 XML spreadsheet. Open it in Excel and use File › Save As › Excel "
+                "Workbook (.xlsx), then upload the .xlsx."
+            ),
+            name,
+        )
     if lower.endswith((".xlsx", ".xlsm")):
         table = text_in_disguise(name, content, progress)
         if table is None:
-            raise InputError(N_("The workbook is damaged or was cut off while uploading: it is not a complete .xlsx "
-                                "file. Open it in Excel, save it again, and upload the new file."), name)
+            raise InputError(
+                N_(
+                    "The workbook is damaged or was cut off while uploading: it is not a complete .xlsx "
+                    "file. Open it in Excel, save it again, and upload the new file."
+                ),
+                name,
+            )
         return [table]
     if lower.endswith(".xls"):
         table = text_in_disguise(name, content, progress)
         if table is None:
-            raise InputError(N_("This .xls file can't be read. Open it in Excel and use File › Save As › Excel "
-                                "Workbook (.xlsx), then upload the .xlsx."), name)
+            raise InputError(
+                N_(
+                    "This .xls file can't be read. Open it in Excel and use File › Save As › Excel "
+                    "Workbook (.xlsx), then upload the .xlsx."
+                ),
+                name,
+            )
         return [table]
     if lower.endswith((".xlsb", ".ods", ".numbers")):
         raise InputError(N_("This file type can't be read. Save it as .xlsx or .csv and upload that."), name)

@@ -1,12 +1,13 @@
 """A roster: one row per rep, with team, manager, region and target. A CRM's user table is one too: its ids
 (the 'OwnerId' of deals and tasks) and names say who each rep id is."""
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
 from metrics.ingest.cleaning import ParsedTable, RowProblems, cleaned_text, rep_and_totals, role_values
-from metrics.ingest.frames import RawTable, REP_NAME_COLUMNS
+from metrics.ingest.frames import REP_NAME_COLUMNS, RawTable
 from metrics.ingest.recognition import Recognition
 from metrics.ingest.values import parse_amounts
 from metrics.text import N_
@@ -45,8 +46,9 @@ def parse_roster(table: RawTable, recognition: Recognition) -> ParsedTable:
     roster = pd.DataFrame({"rep": rep})
     for role in ("team", "manager", "region"):
         values = role_values(frame, recognition, role)
-        roster[role] = cleaned_text(values) if values is not None else \
-            pd.Series(pd.NA, index=frame.index, dtype="string")
+        roster[role] = (
+            cleaned_text(values) if values is not None else pd.Series(pd.NA, index=frame.index, dtype="string")
+        )
     target = role_values(frame, recognition, "target")
     roster["target"] = parse_amounts(target, table.decimal_comma) if target is not None else pd.NA
     if recognition.column("team") is None:
@@ -54,8 +56,11 @@ def parse_roster(table: RawTable, recognition: Recognition) -> ParsedTable:
         roster["team"] = roster["manager"].fillna(roster["region"])
     kept = roster[~dropped]
     duplicate = kept["rep"].duplicated(keep="first")
-    rows.add(np.isin(np.arange(len(frame)), np.flatnonzero(~dropped)[duplicate.to_numpy()]),
-             N_("rep listed twice in roster (first kept)"), "dropped")
+    rows.add(
+        np.isin(np.arange(len(frame)), np.flatnonzero(~dropped)[duplicate.to_numpy()]),
+        N_("rep listed twice in roster (first kept)"),
+        "dropped",
+    )
     parsed = ParsedTable(rows, roster=kept[~duplicate])
     if ids is not None:
         pairs = pd.DataFrame({"rep_id": ids, "rep": rep})[~dropped].dropna()

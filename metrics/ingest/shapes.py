@@ -15,66 +15,142 @@ The strongest shape wins; between equals, an activity log comes first, then a su
 then deals. The runner-up, when it too has every role it needs, is kept as the alternative the Data page
 offers with one click.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from metrics.ingest.recognition import PREFIXED, Recognition, header_label
-from metrics.text import Message, N_, listing
+from metrics.text import N_, Message, listing
 
 SHAPES = ("activities", "deals", "summary", "roster")
-SHAPE_TITLES = {"activities": N_("Activity log"), "deals": N_("Deals table"), "summary": N_("Rep × period summary"),
-                "roster": N_("Roster")}
+SHAPE_TITLES = {
+    "activities": N_("Activity log"),
+    "deals": N_("Deals table"),
+    "summary": N_("Rep × period summary"),
+    "roster": N_("Roster"),
+}
 # The roles the engine reads for each shape, in the order the Data page offers them.
 SHAPE_ROLES = {
-    "activities": ("rep", "date", "activity_type", "team", "deal_id", "record_id", "time", "done", "status",
-                   "amount", "manager", "region"),
-    "deals": ("rep", "status", "stage", "amount", "closed", "expected_close", "created", "date", "deal_id",
-              "record_id", "team", "satisfaction", "activities_count", "won", "closed_flag", "converted",
-              "modified", "manager", "region"),
+    "activities": (
+        "rep",
+        "date",
+        "activity_type",
+        "team",
+        "deal_id",
+        "record_id",
+        "time",
+        "done",
+        "status",
+        "amount",
+        "manager",
+        "region",
+    ),
+    "deals": (
+        "rep",
+        "status",
+        "stage",
+        "amount",
+        "closed",
+        "expected_close",
+        "created",
+        "date",
+        "deal_id",
+        "record_id",
+        "team",
+        "satisfaction",
+        "activities_count",
+        "won",
+        "closed_flag",
+        "converted",
+        "modified",
+        "manager",
+        "region",
+    ),
     "summary": ("rep", "period", "date", "year", "won", "revenue", "satisfaction", "team", "manager", "region"),
     "roster": ("rep", "rep_id", "person_name", "first_name", "last_name", "team", "manager", "region", "target"),
 }
-REQUIRED = {"activities": (("rep",), ("date",), ("activity_type",)),
-            "deals": (("rep",), ("status", "stage", "won and amount", "converted")),
-            "summary": (("rep",), ("period", "date"), ("activity counts", "won", "revenue")),
-            "roster": (("rep",), ("team", "manager", "region", "target"))}
+REQUIRED = {
+    "activities": (("rep",), ("date",), ("activity_type",)),
+    "deals": (("rep",), ("status", "stage", "won and amount", "converted")),
+    "summary": (("rep",), ("period", "date"), ("activity counts", "won", "revenue")),
+    "roster": (("rep",), ("team", "manager", "region", "target")),
+}
 # Each role in the words of the catalog (pages and sentences translate them where shown).
-ROLE_WORDS = {"rep": N_("rep"), "date": N_("date"), "activity_type": N_("activity type"), "team": N_("team"),
-              "deal_id": N_("deal id"), "record_id": N_("activity or record id"), "time": N_("time of day"),
-              "done": N_("done flag"), "manager": N_("manager"), "region": N_("region"), "status": N_("status"),
-              "stage": N_("stage"), "amount": N_("amount"), "closed": N_("close date"),
-              "created": N_("created date"), "satisfaction": N_("satisfaction"),
-              "activities_count": N_("number of activities"), "won": N_("won"), "closed_flag": N_("closed flag"),
-              "period": N_("week/month"), "year": N_("year"), "revenue": N_("revenue"), "target": N_("target"),
-              "account": N_("account"), "outcome": N_("outcome"), "duration": N_("duration"),
-              "activity counts": N_("activity counts"), "won and amount": N_("won with amount"),
-              "rep_id": N_("rep's id"), "person_name": N_("person's name"), "first_name": N_("first name"),
-              "last_name": N_("last name"), "converted": N_("converted flag"),
-              "expected_close": N_("expected close date"), "modified": N_("last modified date")}
+ROLE_WORDS = {
+    "rep": N_("rep"),
+    "date": N_("date"),
+    "activity_type": N_("activity type"),
+    "team": N_("team"),
+    "deal_id": N_("deal id"),
+    "record_id": N_("activity or record id"),
+    "time": N_("time of day"),
+    "done": N_("done flag"),
+    "manager": N_("manager"),
+    "region": N_("region"),
+    "status": N_("status"),
+    "stage": N_("stage"),
+    "amount": N_("amount"),
+    "closed": N_("close date"),
+    "created": N_("created date"),
+    "satisfaction": N_("satisfaction"),
+    "activities_count": N_("number of activities"),
+    "won": N_("won"),
+    "closed_flag": N_("closed flag"),
+    "period": N_("week/month"),
+    "year": N_("year"),
+    "revenue": N_("revenue"),
+    "target": N_("target"),
+    "account": N_("account"),
+    "outcome": N_("outcome"),
+    "duration": N_("duration"),
+    "activity counts": N_("activity counts"),
+    "won and amount": N_("won with amount"),
+    "rep_id": N_("rep's id"),
+    "person_name": N_("person's name"),
+    "first_name": N_("first name"),
+    "last_name": N_("last name"),
+    "converted": N_("converted flag"),
+    "expected_close": N_("expected close date"),
+    "modified": N_("last modified date"),
+}
 # What the Data page says of a table's shape, one whole sentence per shape: {why} is what its columns show.
-READ_AS = {"activities": N_("Read as an activity log: {why}."), "deals": N_("Read as a deals table: {why}."),
-           "summary": N_("Read as a rep × period summary: {why}."), "roster": N_("Read as a roster: {why}.")}
-CHOSEN_AS = {"activities": N_("Read as an activity log: your choice."),
-             "deals": N_("Read as a deals table: your choice."),
-             "summary": N_("Read as a rep × period summary: your choice."),
-             "roster": N_("Read as a roster: your choice.")}
-ALONE_AS = {"activities": N_("Its columns alone would make it an activity log: {why}."),
-            "deals": N_("Its columns alone would make it a deals table: {why}."),
-            "summary": N_("Its columns alone would make it a rep × period summary: {why}."),
-            "roster": N_("Its columns alone would make it a roster: {why}.")}
-COULD_ALSO_BE = {"activities": N_("It could also be an activity log ({why}), but {because}."),
-                 "deals": N_("It could also be a deals table ({why}), but {because}."),
-                 "summary": N_("It could also be a rep × period summary ({why}), but {because}."),
-                 "roster": N_("It could also be a roster ({why}), but {because}.")}
-COMES_FIRST = {"activities": N_("both fit as well, and an activity log comes first"),
-               "deals": N_("both fit as well, and a deals table comes first"),
-               "summary": N_("both fit as well, and a rep × period summary comes first"),
-               "roster": N_("both fit as well, and a roster comes first")}
-MISSING_FOR = {"activities": N_("Missing for an activity log: {roles}."),
-               "deals": N_("Missing for a deals table: {roles}."),
-               "summary": N_("Missing for a rep × period summary: {roles}."),
-               "roster": N_("Missing for a roster: {roles}.")}
+READ_AS = {
+    "activities": N_("Read as an activity log: {why}."),
+    "deals": N_("Read as a deals table: {why}."),
+    "summary": N_("Read as a rep × period summary: {why}."),
+    "roster": N_("Read as a roster: {why}."),
+}
+CHOSEN_AS = {
+    "activities": N_("Read as an activity log: your choice."),
+    "deals": N_("Read as a deals table: your choice."),
+    "summary": N_("Read as a rep × period summary: your choice."),
+    "roster": N_("Read as a roster: your choice."),
+}
+ALONE_AS = {
+    "activities": N_("Its columns alone would make it an activity log: {why}."),
+    "deals": N_("Its columns alone would make it a deals table: {why}."),
+    "summary": N_("Its columns alone would make it a rep × period summary: {why}."),
+    "roster": N_("Its columns alone would make it a roster: {why}."),
+}
+COULD_ALSO_BE = {
+    "activities": N_("It could also be an activity log ({why}), but {because}."),
+    "deals": N_("It could also be a deals table ({why}), but {because}."),
+    "summary": N_("It could also be a rep × period summary ({why}), but {because}."),
+    "roster": N_("It could also be a roster ({why}), but {because}."),
+}
+COMES_FIRST = {
+    "activities": N_("both fit as well, and an activity log comes first"),
+    "deals": N_("both fit as well, and a deals table comes first"),
+    "summary": N_("both fit as well, and a rep × period summary comes first"),
+    "roster": N_("both fit as well, and a roster comes first"),
+}
+MISSING_FOR = {
+    "activities": N_("Missing for an activity log: {roles}."),
+    "deals": N_("Missing for a deals table: {roles}."),
+    "summary": N_("Missing for a rep × period summary: {roles}."),
+    "roster": N_("Missing for a roster: {roles}."),
+}
 # Bare words that a deals export and an activity log share: they are weak evidence of an activity log.
 GENERIC_ACTIVITY_HEADERS = {"type", "kind", "category", "date", "dato", "day", "dag", "kanal", "channel"}
 STRONG, WEAK = 2, 1
@@ -99,9 +175,12 @@ class ShapeChoice:
 
 
 def _named(recognition: Recognition, *roles: str) -> Message | str:
-    """"'StageName' as stage and 'Amount' as amount" for the roles the table has."""
-    parts = [Message(N_("'{column}' as {role}"), {"column": recognition.column(role), "role": role_word(role)})
-             for role in roles if recognition.has(role)]
+    """ "'StageName' as stage and 'Amount' as amount" for the roles the table has."""
+    parts = [
+        Message(N_("'{column}' as {role}"), {"column": recognition.column(role), "role": role_word(role)})
+        for role in roles
+        if recognition.has(role)
+    ]
     return listing(parts) if parts else ""
 
 
@@ -113,8 +192,11 @@ def role_word(role: str) -> Message:
 def _generic(recognition: Recognition, role: str) -> bool:
     column = recognition.column(role)
     match = recognition.roles.get(role)
-    return column is None or header_label(column) in GENERIC_ACTIVITY_HEADERS or (
-        match is not None and not match.by_user and match.confidence < PREFIXED)
+    return (
+        column is None
+        or header_label(column) in GENERIC_ACTIVITY_HEADERS
+        or (match is not None and not match.by_user and match.confidence < PREFIXED)
+    )
 
 
 def has_user_names(recognition: Recognition) -> bool:
@@ -126,8 +208,7 @@ def _is_user_table(recognition: Recognition) -> bool:
     named_rep = recognition.has("rep") and not recognition.rep_is_id
     ids = recognition.has("record_id") or recognition.has("rep_id") or recognition.rep_is_id
     evidence = ("status", "stage", "amount", "won", "converted", "activity_type", "date", "period", "revenue")
-    return (not named_rep and ids and has_user_names(recognition)
-            and not any(recognition.has(role) for role in evidence))
+    return not named_rep and ids and has_user_names(recognition) and not any(recognition.has(role) for role in evidence)
 
 
 def _candidates(recognition: Recognition) -> list[tuple[int, str, str, Message]]:
@@ -136,43 +217,106 @@ def _candidates(recognition: Recognition) -> list[tuple[int, str, str, Message]]
     if _is_user_table(recognition):
         people = _named(recognition, "person_name") or _named(recognition, "first_name", "last_name")
         ids = recognition.column("rep_id") or recognition.column("record_id")
-        found.append((STRONG, "roster", "roster",
-                      Message(N_("it lists people by id ('{ids}') and name ({people}), so the reps other tables give "
-                                 "as ids are named from it"), {"ids": ids, "people": people})))
+        found.append(
+            (
+                STRONG,
+                "roster",
+                "roster",
+                Message(
+                    N_(
+                        "it lists people by id ('{ids}') and name ({people}), so the reps other tables give "
+                        "as ids are named from it"
+                    ),
+                    {"ids": ids, "people": people},
+                ),
+            )
+        )
     if not recognition.has("rep") or found:
         return found
     has = recognition.has
     if has("date", "activity_type"):
-        specific = not _generic(recognition, "activity_type") or not _generic(recognition, "date") or any(
-            has(role) for role in ("done", "time", "outcome", "duration"))
-        found.append((STRONG if specific else WEAK, "activities", "activities",
-                      Message(N_("each row is an activity: {columns}"),
-                              {"columns": _named(recognition, "date", "activity_type", "done")})))
+        specific = (
+            not _generic(recognition, "activity_type")
+            or not _generic(recognition, "date")
+            or any(has(role) for role in ("done", "time", "outcome", "duration"))
+        )
+        found.append(
+            (
+                STRONG if specific else WEAK,
+                "activities",
+                "activities",
+                Message(
+                    N_("each row is an activity: {columns}"),
+                    {"columns": _named(recognition, "date", "activity_type", "done")},
+                ),
+            )
+        )
     period_strong = has("period") and recognition.roles["period"].confidence >= PREFIXED
     if recognition.activity_columns and (has("period") or has("date")):
         counted = ", ".join(f"'{c}'" for c in list(recognition.activity_columns)[:3])
-        found.append((STRONG, "summary counts", "summary",
-                      Message(N_("it counts activities per rep and period: {counted} per {period}"),
-                              {"counted": counted, "period": _named(recognition, "period", "date")})))
+        found.append(
+            (
+                STRONG,
+                "summary counts",
+                "summary",
+                Message(
+                    N_("it counts activities per rep and period: {counted} per {period}"),
+                    {"counted": counted, "period": _named(recognition, "period", "date")},
+                ),
+            )
+        )
     elif has("period") and (has("won") or has("revenue")):
-        found.append((STRONG if period_strong else WEAK, "summary", "summary",
-                      Message(N_("it sums results per rep and period: {columns}"),
-                              {"columns": _named(recognition, "period", "won", "revenue")})))
+        found.append(
+            (
+                STRONG if period_strong else WEAK,
+                "summary",
+                "summary",
+                Message(
+                    N_("it sums results per rep and period: {columns}"),
+                    {"columns": _named(recognition, "period", "won", "revenue")},
+                ),
+            )
+        )
     outcome = has("status") or has("stage") or has("converted")
     if outcome or has("won") and has("amount"):
         strong = outcome and (has("amount") or has("won") or has("converted"))
-        rows = N_("each row is a lead, won once converted: {columns}") if has("converted") else \
-            N_("each row is a deal: {columns}")
-        found.append((STRONG if strong else WEAK, "deals", "deals",
-                      Message(rows, {"columns": _named(recognition, "stage", "status", "converted", "won", "amount")})))
+        rows = (
+            N_("each row is a lead, won once converted: {columns}")
+            if has("converted")
+            else N_("each row is a deal: {columns}")
+        )
+        found.append(
+            (
+                STRONG if strong else WEAK,
+                "deals",
+                "deals",
+                Message(rows, {"columns": _named(recognition, "stage", "status", "converted", "won", "amount")}),
+            )
+        )
     if has("date") and (has("won") or has("revenue")) and not any(c[2] == "summary" for c in found):
-        found.append((WEAK, "summary dates", "summary",
-                      Message(N_("it sums results per rep and date: {columns}"),
-                              {"columns": _named(recognition, "date", "won", "revenue")})))
+        found.append(
+            (
+                WEAK,
+                "summary dates",
+                "summary",
+                Message(
+                    N_("it sums results per rep and date: {columns}"),
+                    {"columns": _named(recognition, "date", "won", "revenue")},
+                ),
+            )
+        )
     if any(has(role) for role in ("team", "manager", "region", "target")):
-        found.append((WEAK, "roster", "roster",
-                      Message(N_("it gives reps their {columns}"),
-                              {"columns": _named(recognition, "team", "manager", "region", "target")})))
+        found.append(
+            (
+                WEAK,
+                "roster",
+                "roster",
+                Message(
+                    N_("it gives reps their {columns}"),
+                    {"columns": _named(recognition, "team", "manager", "region", "target")},
+                ),
+            )
+        )
     return found
 
 
@@ -230,8 +374,10 @@ def missing_roles(recognition: Recognition) -> dict[str, list[str]]:
 def missing_roles_message(recognition: Recognition, shape: str | None = None) -> Message:
     """What a table lacks to be used: the roles missing for `shape`, or else for the table type(s) it comes
     closest to, or for every type when nothing in it was recognised."""
-    found = [Message(N_("{role} = '{column}'"), {"role": role_word(m.role), "column": m.column})
-             for m in recognition.roles.values()]
+    found = [
+        Message(N_("{role} = '{column}'"), {"role": role_word(m.role), "column": m.column})
+        for m in recognition.roles.values()
+    ]
     missing = lacking_roles(recognition)
     if shape is not None:
         shown = [shape]
@@ -240,9 +386,17 @@ def missing_roles_message(recognition: Recognition, shape: str | None = None) ->
         shown = [s for s, roles in missing.items() if len(roles) == fewest or not found]
     lacking = listing([Message(MISSING_FOR[s], {"roles": listing(missing[s])}) for s in shown], "sentences")
     if not found:
-        return Message(N_("No known table was recognised in its columns (recognised: nothing). {lacking} Pick the "
-                          "columns on the Data page, or download a template there and copy your rows into it."),
-                       {"lacking": lacking})
-    return Message(N_("No known table was recognised in its columns (recognised: {found}). {lacking} Pick the columns "
-                      "on the Data page, or download a template there and copy your rows into it."),
-                   {"found": listing(found), "lacking": lacking})
+        return Message(
+            N_(
+                "No known table was recognised in its columns (recognised: nothing). {lacking} Pick the "
+                "columns on the Data page, or download a template there and copy your rows into it."
+            ),
+            {"lacking": lacking},
+        )
+    return Message(
+        N_(
+            "No known table was recognised in its columns (recognised: {found}). {lacking} Pick the columns "
+            "on the Data page, or download a template there and copy your rows into it."
+        ),
+        {"found": listing(found), "lacking": lacking},
+    )

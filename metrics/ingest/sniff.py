@@ -1,4 +1,5 @@
 """What kind of file an upload is, before any parser sees it: magic bytes, text encoding, CSV separator."""
+
 from __future__ import annotations
 
 import codecs
@@ -33,19 +34,23 @@ BINARY_MAGICS = {
     b"Rar!": N_("This is not a spreadsheet: it is a RAR archive. Upload an .xlsx or .csv file."),
     b"7z\xbc\xaf": N_("This is not a spreadsheet: it is a 7-Zip archive. Upload an .xlsx or .csv file."),
 }
-ENCRYPTED = N_("This workbook is encrypted (password-protected). Open it in Excel, remove the password under File › "
-               "Info › Protect Workbook › Encrypt with Password, save, and upload it again.")
+ENCRYPTED = N_(
+    "This workbook is encrypted (password-protected). Open it in Excel, remove the password under File › "
+    "Info › Protect Workbook › Encrypt with Password, save, and upload it again."
+)
 WORD_DOCUMENT = N_("This is a Word document, not a spreadsheet. Upload an .xlsx or .csv file.")
 
 
 def ole_message(lower: str, content: bytes) -> str:
     """What an OLE compound file holds: an encrypted workbook, a legacy .xls, or some other Office file."""
-    streams = content[:4 * 1024 * 1024]
+    streams = content[: 4 * 1024 * 1024]
     if "EncryptedPackage".encode("utf-16-le") in streams or "EncryptionInfo".encode("utf-16-le") in streams:
         return ENCRYPTED
     if "Workbook".encode("utf-16-le") in streams or "Book".encode("utf-16-le") in streams or lower.endswith(".xls"):
-        return N_("This is a legacy Excel 97–2003 (.xls) workbook. Open it in Excel and use File › Save As › Excel "
-                  "Workbook (.xlsx), then upload the .xlsx.")
+        return N_(
+            "This is a legacy Excel 97–2003 (.xls) workbook. Open it in Excel and use File › Save As › Excel "
+            "Workbook (.xlsx), then upload the .xlsx."
+        )
     if "WordDocument".encode("utf-16-le") in streams:
         return WORD_DOCUMENT
     if lower.endswith((".xlsx", ".xlsm")):
@@ -81,10 +86,9 @@ def decode(name: str, content: bytes) -> Decoded:
         for encoding, zeros, others in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
             if zeros.count(0) > 0.3 * len(zeros) and others.count(0) < 0.05 * len(others):
                 return Decoded(content.decode(encoding, errors="replace").lstrip("\ufeff"), encoding)
-        raise InputError(N_("This is not a spreadsheet: it holds binary data. Upload an .xlsx or .csv file."),
-                         name)
+        raise InputError(N_("This is not a spreadsheet: it holds binary data. Upload an .xlsx or .csv file."), name)
     bom = content.startswith(codecs.BOM_UTF8)
-    body = content[len(codecs.BOM_UTF8):] if bom else content
+    body = content[len(codecs.BOM_UTF8) :] if bom else content
     try:
         return Decoded(body.decode("utf-8").lstrip("\ufeff"), "utf-8-sig" if bom else "utf-8", exact_utf8=not bom)
     except UnicodeDecodeError as error:
@@ -128,7 +132,7 @@ def sniff_separator(text: str) -> str:
     Lines above the table (a title) may have fewer fields; then the first line of full width must read
     like a header, not like data, so a one-column file of decimal commas ('1,5') stays one column.
     """
-    head = text[:HEAD_CHARS + MAX_HEADER_LINE_CHARS]
+    head = text[: HEAD_CHARS + MAX_HEADER_LINE_CHARS]
     lines = [line for line in head.splitlines()[:60] if line.strip()]
     # When no separator splits the lines consistently, the file has one column: split it at nothing.
     best, best_key = next((s for s in CSV_SEPARATORS if s not in head), "\x1f"), (False, 1, 0)

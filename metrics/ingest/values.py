@@ -5,6 +5,7 @@ with a few hundred distinct dates costs a few hundred parses. Where a value's fo
 (01/02/2025, 1.500), the whole column decides, never the single value. Unparseable cells become
 missing, and the caller counts them; nothing here drops rows.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,11 +34,27 @@ def _strings(uniques: pd.Series) -> pd.Series:
 
 # ---------------------------------------------------------------------------------------------- dates
 
-_MONTHS = {name: number for number, names in enumerate(
-    (("jan", "january", "januar"), ("feb", "february", "februar"), ("mar", "march", "mars"),
-     ("apr", "april"), ("may", "mai"), ("jun", "june", "juni"), ("jul", "july", "juli"), ("aug", "august"),
-     ("sep", "sept", "september"), ("oct", "october", "okt", "oktober"), ("nov", "november"),
-     ("dec", "december", "des", "desember")), start=1) for name in names}
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january", "januar"),
+            ("feb", "february", "februar"),
+            ("mar", "march", "mars"),
+            ("apr", "april"),
+            ("may", "mai"),
+            ("jun", "june", "juni"),
+            ("jul", "july", "juli"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october", "okt", "oktober"),
+            ("nov", "november"),
+            ("dec", "december", "des", "desember"),
+        ),
+        start=1,
+    )
+    for name in names
+}
 _TIME = r"(?:[ T]\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?:\s*[ap]\.?m\.?)?)?"
 _SLASHED = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{2,4})" + _TIME + r"\s*$", re.IGNORECASE)
 _NAMED_MONTH = re.compile(r"^\s*(\d{1,2})\.?\s+([A-Za-zæøåÆØÅé]+)\.?,?\s+(\d{4})\s*$")
@@ -68,22 +85,46 @@ def _date_formats(texts: pd.Series) -> list[str]:
     slash = [f"{d}{t}" for d in (months + days if month_first(texts) else days + months) for t in times]
     dotted = [f"{d}{t}" for d in ("%d.%m.%Y", "%d.%m.%y") for t in times[:3]]
     dashed = [f"{d}{t}" for d in ("%d-%m-%Y", "%d-%m-%y") for t in times[:3]]
-    return [*dotted, *slash, *dashed, "%Y/%m/%d", "%Y.%m.%d", "%Y/%m/%d %H:%M", "%Y/%m/%d %H:%M:%S",
-            "%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y", "%d-%b-%Y", "%d-%b-%y"]
+    return [
+        *dotted,
+        *slash,
+        *dashed,
+        "%Y/%m/%d",
+        "%Y.%m.%d",
+        "%Y/%m/%d %H:%M",
+        "%Y/%m/%d %H:%M:%S",
+        "%d %b %Y",
+        "%d %B %Y",
+        "%b %d, %Y",
+        "%B %d, %Y",
+        "%b %d %Y",
+        "%B %d %Y",
+        "%d-%b-%Y",
+        "%d-%b-%y",
+    ]
 
 
 # Patterns that run vectorised write [0-9] and ' ', not \d and \s: those make pandas fall back to Python's re.
-_SHAPES = {"%d": "[0-9]{1,2}", "%m": "[0-9]{1,2}", "%Y": "[0-9]{4}", "%y": "[0-9]{2}", "%H": "[0-9]{1,2}",
-           "%I": "[0-9]{1,2}", "%M": "[0-9]{2}", "%S": "[0-9]{2}", "%p": r"[AaPp]\.?[Mm]\.?", "%b": "[A-Za-z]{3}",
-           "%B": "[A-Za-z]{3,}"}
+_SHAPES = {
+    "%d": "[0-9]{1,2}",
+    "%m": "[0-9]{1,2}",
+    "%Y": "[0-9]{4}",
+    "%y": "[0-9]{2}",
+    "%H": "[0-9]{1,2}",
+    "%I": "[0-9]{1,2}",
+    "%M": "[0-9]{2}",
+    "%S": "[0-9]{2}",
+    "%p": r"[AaPp]\.?[Mm]\.?",
+    "%b": "[A-Za-z]{3}",
+    "%B": "[A-Za-z]{3,}",
+}
 
 
 def _shape(fmt: str) -> str:
     """A regular expression for exactly the texts a strptime format could read: each format is tried only on
     the values that look like it, since a failed parse of a million values is slow."""
     parts = re.split(r"(%[a-zA-Z])", fmt)
-    return "".join(_SHAPES[part] if part in _SHAPES else re.escape(part).replace(r"\ ", " +")
-                   for part in parts if part)
+    return "".join(_SHAPES[part] if part in _SHAPES else re.escape(part).replace(r"\ ", " +") for part in parts if part)
 
 
 def _text_dates(texts: pd.Series) -> np.ndarray:
@@ -102,8 +143,9 @@ def _text_dates(texts: pd.Series) -> np.ndarray:
     if serial.any():
         numbers = pd.to_numeric(texts[serial]).to_numpy(dtype=float)
         numbers[(numbers < SERIAL_RANGE[0]) | (numbers > SERIAL_RANGE[1])] = np.nan
-        pending = settle(np.flatnonzero(serial), (EXCEL_EPOCH + pd.to_timedelta(numbers, unit="D")).to_numpy(
-            dtype="datetime64[ns]"))
+        pending = settle(
+            np.flatnonzero(serial), (EXCEL_EPOCH + pd.to_timedelta(numbers, unit="D")).to_numpy(dtype="datetime64[ns]")
+        )
     ymd = _matches(texts.iloc[pending], _YMD)
     if ymd.any():
         parsed = pd.to_datetime(texts.iloc[pending][ymd], format="%Y%m%d", errors="coerce")
@@ -148,14 +190,22 @@ def _parse_distinct_dates(uniques: pd.Series) -> pd.Series:
     texts = _strings(uniques)
     others = uniques.drop(texts.index)
     if len(others):
-        as_dates = others.map(lambda v: pd.Timestamp(v) if isinstance(v, (pd.Timestamp, np.datetime64)) or
-                              hasattr(v, "year") and hasattr(v, "month") else pd.NaT)
+        as_dates = others.map(
+            lambda v: (
+                pd.Timestamp(v)
+                if isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "year") and hasattr(v, "month")
+                else pd.NaT
+            )
+        )
         result[others.index] = pd.to_datetime(as_dates, errors="coerce").astype("datetime64[ns]")
-        numbers = pd.to_numeric(others.map(lambda v: v if isinstance(v, (int, float, np.number)) and
-                                           not isinstance(v, bool) else None), errors="coerce")
+        numbers = pd.to_numeric(
+            others.map(lambda v: v if isinstance(v, (int, float, np.number)) and not isinstance(v, bool) else None),
+            errors="coerce",
+        )
         serial = numbers.between(*SERIAL_RANGE)
         result[serial[serial].index] = (EXCEL_EPOCH + pd.to_timedelta(numbers[serial], unit="D")).astype(
-            "datetime64[ns]")
+            "datetime64[ns]"
+        )
         ymd = numbers.between(*YMD_RANGE) & (numbers % 1 == 0)
         if ymd.any():
             result[ymd[ymd].index] = _ymd_dates(numbers[ymd])
@@ -185,7 +235,8 @@ def parse_dates(values: pd.Series) -> pd.Series:
 def _ymd_dates(numbers: pd.Series) -> pd.Series:
     """20210101 → 2021-01-01; a number that is no calendar day becomes NaT."""
     return pd.to_datetime(numbers.astype("int64").astype(str), format="%Y%m%d", errors="coerce").astype(
-        "datetime64[ns]")
+        "datetime64[ns]"
+    )
 
 
 # -------------------------------------------------------------------------------------------- amounts
@@ -202,10 +253,16 @@ def _evidence(cleaned: pd.Series) -> tuple[int, int]:
     dots = cleaned.str.count(r"\.")
     both = (commas > 0) & (dots > 0)
     comma_last = cleaned.str.contains(r",[^.]*$")
-    comma_says = (both & comma_last) | ((commas == 1) & (dots == 0) & ~cleaned.str.contains(",[0-9]{3}$")) | (
-        (dots > 1) & (commas == 0))
-    dot_says = (both & ~comma_last) | ((dots == 1) & (commas == 0) & ~cleaned.str.contains(r"\.[0-9]{3}$")) | (
-        (commas > 1) & (dots == 0))
+    comma_says = (
+        (both & comma_last)
+        | ((commas == 1) & (dots == 0) & ~cleaned.str.contains(",[0-9]{3}$"))
+        | ((dots > 1) & (commas == 0))
+    )
+    dot_says = (
+        (both & ~comma_last)
+        | ((dots == 1) & (commas == 0) & ~cleaned.str.contains(r"\.[0-9]{3}$"))
+        | ((commas > 1) & (dots == 0))
+    )
     return int(comma_says.sum()), int(dot_says.sum())
 
 
@@ -219,10 +276,14 @@ def _separators(cleaned: pd.Series, column_comma: bool) -> pd.Series:
     dots = cleaned.str.count(r"\.")
     both = (commas > 0) & (dots > 0)
     comma_last = cleaned.str.contains(r",[^.]*$")
-    comma_decimal = (both & comma_last) | ((commas == 1) & (dots == 0) & (
-        column_comma | ~cleaned.str.contains(",[0-9]{3}$")))
-    dots_thousands = (both & comma_last) | ((dots > 1) & (commas == 0)) | (
-        (dots == 1) & (commas == 0) & cleaned.str.contains(r"\.[0-9]{3}$") & column_comma)
+    comma_decimal = (both & comma_last) | (
+        (commas == 1) & (dots == 0) & (column_comma | ~cleaned.str.contains(",[0-9]{3}$"))
+    )
+    dots_thousands = (
+        (both & comma_last)
+        | ((dots > 1) & (commas == 0))
+        | ((dots == 1) & (commas == 0) & cleaned.str.contains(r"\.[0-9]{3}$") & column_comma)
+    )
     commas_thousands = (both & ~comma_last) | ((commas > 0) & (dots == 0) & ~comma_decimal)
     out = cleaned.mask(dots_thousands, cleaned.str.replace(".", "", regex=False))
     out = out.mask(commas_thousands, out.str.replace(",", "", regex=False))
@@ -234,9 +295,10 @@ def _parse_distinct_amounts(uniques: pd.Series, decimal_comma: bool | None = Non
     numeric = pd.Series(np.nan, index=uniques.index, dtype=float)
     others = uniques.drop(texts.index)
     if len(others):
-        numeric[others.index] = pd.to_numeric(others.map(
-            lambda v: v if isinstance(v, (int, float, np.number)) and not isinstance(v, bool) else None),
-            errors="coerce")
+        numeric[others.index] = pd.to_numeric(
+            others.map(lambda v: v if isinstance(v, (int, float, np.number)) and not isinstance(v, bool) else None),
+            errors="coerce",
+        )
     if texts.empty:
         return numeric.astype("Float64")
     # Most cells are plain numbers ('1234.5'); only '1.500' among them is ambiguous, and only the rest
@@ -247,7 +309,9 @@ def _parse_distinct_amounts(uniques: pd.Series, decimal_comma: bool | None = Non
     rest = texts[~simple]
     if len(rest):
         cleaned = rest.str.replace("\u2212", "-", regex=False).str.replace(_CURRENCY, "", regex=True).str.strip()
-        negative = cleaned.str.contains(r"^-? *\(.*\)$", regex=True) | (cleaned.str.endswith("-") & ~cleaned.str.startswith("-"))
+        negative = cleaned.str.contains(r"^-? *\(.*\)$", regex=True) | (
+            cleaned.str.endswith("-") & ~cleaned.str.startswith("-")
+        )
         cleaned = cleaned.str.replace("[ \t\u00a0\u202f\u2009'\u2019()]", "", regex=True).str.rstrip("-")
         comma_votes, dot_votes = _evidence(cleaned)
         dot_votes += int((simple & texts.str.contains(".", regex=False)).sum())
@@ -276,17 +340,83 @@ def parse_amounts(values: pd.Series, decimal_comma: bool | None = None) -> pd.Se
 # ---------------------------------------------------------------------------------- statuses and flags
 
 STATUS_WORDS = {
-    "won": ("won", "win", "closed won", "closedwon", "vunnet", "vunnen", "signed", "signert", "contract signed",
-            "true", "yes", "ja", "1", "closed won stage", "deal won", "won deal", "sold", "solgt", "success",
-            "converted", "closed converted", "konvertert"),
-    "lost": ("lost", "closed lost", "closedlost", "tapt", "tapte", "false", "no", "nei", "0", "lose", "lost deal",
-             "closed lost stage", "deal lost", "cancelled", "canceled", "disqualified", "avbrutt", "avslatt",
-             "rejected", "declined", "unqualified", "closed not converted", "not converted", "junk", "junk lead",
-             "not interested", "diskvalifisert"),
+    "won": (
+        "won",
+        "win",
+        "closed won",
+        "closedwon",
+        "vunnet",
+        "vunnen",
+        "signed",
+        "signert",
+        "contract signed",
+        "true",
+        "yes",
+        "ja",
+        "1",
+        "closed won stage",
+        "deal won",
+        "won deal",
+        "sold",
+        "solgt",
+        "success",
+        "converted",
+        "closed converted",
+        "konvertert",
+    ),
+    "lost": (
+        "lost",
+        "closed lost",
+        "closedlost",
+        "tapt",
+        "tapte",
+        "false",
+        "no",
+        "nei",
+        "0",
+        "lose",
+        "lost deal",
+        "closed lost stage",
+        "deal lost",
+        "cancelled",
+        "canceled",
+        "disqualified",
+        "avbrutt",
+        "avslatt",
+        "rejected",
+        "declined",
+        "unqualified",
+        "closed not converted",
+        "not converted",
+        "junk",
+        "junk lead",
+        "not interested",
+        "diskvalifisert",
+    ),
     # Lead statuses name an open lead; a lead is won only once converted.
-    "open": ("open", "apen", "in progress", "pagaende", "active", "aktiv", "pending", "ongoing", "under arbeid",
-             "new", "contacted", "qualified", "working", "nurturing", "working contacted", "open not contacted",
-             "attempted to contact", "attempting contact", "ny", "kontaktet", "kvalifisert"),
+    "open": (
+        "open",
+        "apen",
+        "in progress",
+        "pagaende",
+        "active",
+        "aktiv",
+        "pending",
+        "ongoing",
+        "under arbeid",
+        "new",
+        "contacted",
+        "qualified",
+        "working",
+        "nurturing",
+        "working contacted",
+        "open not contacted",
+        "attempted to contact",
+        "attempting contact",
+        "ny",
+        "kontaktet",
+        "kvalifisert",
+    ),
 }
 STATUSES = tuple(STATUS_WORDS)
 _STATUS_INDEX = {normalise_label(word): status for status, words in STATUS_WORDS.items() for word in words}
@@ -323,19 +453,66 @@ def parse_statuses(values: pd.Series, assigned: dict[str, str] | None = None) ->
 
 
 DONE_WORDS = {
-    True: ("done", "yes", "true", "1", "ja", "completed", "complete", "utfort", "ferdig", "fullfort", "x", "held",
-           "gjennomfort", "closed"),
+    True: (
+        "done",
+        "yes",
+        "true",
+        "1",
+        "ja",
+        "completed",
+        "complete",
+        "utfort",
+        "ferdig",
+        "fullfort",
+        "x",
+        "held",
+        "gjennomfort",
+        "closed",
+    ),
     # Salesforce's task statuses, HubSpot's (NOT_STARTED, IN_PROGRESS, WAITING, DEFERRED) and Pipedrive's 0.
-    False: ("no", "false", "0", "nei", "to do", "todo", "not done", "planned", "ikke utfort", "scheduled",
-            "not started", "planlagt", "ikke startet", "open", "pending", "in progress", "on hold",
-            "waiting on someone else", "waiting", "deferred", "pagaende"),
+    False: (
+        "no",
+        "false",
+        "0",
+        "nei",
+        "to do",
+        "todo",
+        "not done",
+        "planned",
+        "ikke utfort",
+        "scheduled",
+        "not started",
+        "planlagt",
+        "ikke startet",
+        "open",
+        "pending",
+        "in progress",
+        "on hold",
+        "waiting on someone else",
+        "waiting",
+        "deferred",
+        "pagaende",
+    ),
 }
 _DONE_INDEX = {normalise_label(word): done for done, words in DONE_WORDS.items() for word in words}
 # Words only a task's status uses: a 'Status' column with one of them (and no won or lost) says whether
 # each activity was done, not how a deal ended.
-TASK_STATUS_WORDS = {normalise_label(word) for word in ("completed", "not started", "waiting on someone else",
-                                                         "waiting", "deferred", "on hold", "done", "to do",
-                                                         "not done", "ikke startet", "utfort")}
+TASK_STATUS_WORDS = {
+    normalise_label(word)
+    for word in (
+        "completed",
+        "not started",
+        "waiting on someone else",
+        "waiting",
+        "deferred",
+        "on hold",
+        "done",
+        "to do",
+        "not done",
+        "ikke startet",
+        "utfort",
+    )
+}
 FLAG_WORDS = {True: ("1", "true", "yes", "ja", "y", "x"), False: ("0", "false", "no", "nei", "n")}
 _FLAG_INDEX = {word: flag for flag, words in FLAG_WORDS.items() for word in words}
 
@@ -343,23 +520,30 @@ _FLAG_INDEX = {word: flag for flag, words in FLAG_WORDS.items() for word in word
 def is_task_status(values: pd.Series) -> bool:
     """Whether a status column holds task statuses (Completed, Not Started, ...) rather than deal outcomes."""
     labels = {normalise_label(v) for v in values.dropna().unique()[:1000] if isinstance(v, str)}
-    return bool(labels & TASK_STATUS_WORDS) and not any(_STATUS_INDEX.get(label) in ("won", "lost")
-                                                        for label in labels - set(_DONE_INDEX))
+    return bool(labels & TASK_STATUS_WORDS) and not any(
+        _STATUS_INDEX.get(label) in ("won", "lost") for label in labels - set(_DONE_INDEX)
+    )
 
 
 def parse_flags(values: pd.Series) -> pd.Series:
     """True for 1/true/yes, False for 0/false/no, <NA> for anything else, as a flag column such as
     Salesforce's IsConverted writes them."""
-    return by_distinct(values, lambda uniques: uniques.map(
-        lambda v: _FLAG_INDEX.get(normalise_label(v)) if isinstance(v, (str, int, float, bool)) else None
-    ).astype("boolean"))
+    return by_distinct(
+        values,
+        lambda uniques: uniques.map(
+            lambda v: _FLAG_INDEX.get(normalise_label(v)) if isinstance(v, (str, int, float, bool)) else None
+        ).astype("boolean"),
+    )
 
 
 def parse_done(values: pd.Series) -> pd.Series:
     """True for activities marked done, False for planned ones, <NA> when the cell says neither."""
-    return by_distinct(values, lambda uniques: uniques.map(
-        lambda v: _DONE_INDEX.get(normalise_label(v)) if isinstance(v, (str, int, float, bool)) else None
-    ).astype("boolean"))
+    return by_distinct(
+        values,
+        lambda uniques: uniques.map(
+            lambda v: _DONE_INDEX.get(normalise_label(v)) if isinstance(v, (str, int, float, bool)) else None
+        ).astype("boolean"),
+    )
 
 
 # -------------------------------------------------------------------------------------------- periods
@@ -369,18 +553,23 @@ _WEEK_WORDS = r"(?:week|wk|w|uke|u|v|vecka|kw)"
 
 def _period_parts(label: str, kind: str | None) -> tuple[str, int, int | None] | None:
     """('week'|'month', number, year or None) for a normalised period label."""
-    match = re.fullmatch(rf"(\d{{4}}) ?{_WEEK_WORDS} ?(\d{{1,2}})", label) or \
-        re.fullmatch(rf"{_WEEK_WORDS} ?(\d{{1,2}})(?: (\d{{4}}))?", label)
+    match = re.fullmatch(rf"(\d{{4}}) ?{_WEEK_WORDS} ?(\d{{1,2}})", label) or re.fullmatch(
+        rf"{_WEEK_WORDS} ?(\d{{1,2}})(?: (\d{{4}}))?", label
+    )
     if match:
         groups = match.groups()
         year, number = (groups[0], groups[1]) if len(groups[0]) == 4 else (groups[1], groups[0])
         return "week", int(number), int(year) if year else None
-    match = re.fullmatch(r"([a-z]+) (\d{4}|\d{2})", label) or re.fullmatch(r"(\d{4}) ([a-z]+)", label) or \
-        re.fullmatch(r"([a-z]+)", label)
+    match = (
+        re.fullmatch(r"([a-z]+) (\d{4}|\d{2})", label)
+        or re.fullmatch(r"(\d{4}) ([a-z]+)", label)
+        or re.fullmatch(r"([a-z]+)", label)
+    )
     if match:
         groups = match.groups()
-        name, year = (groups[0], groups[1] if len(groups) > 1 else None) if groups[0].isalpha() else \
-            (groups[1], groups[0])
+        name, year = (
+            (groups[0], groups[1] if len(groups) > 1 else None) if groups[0].isalpha() else (groups[1], groups[0])
+        )
         if name in _MONTHS:
             full_year = None if year is None else int(year) + (2000 if len(year) == 2 else 0)
             return "month", _MONTHS[name], full_year
@@ -421,12 +610,14 @@ def period_start(value: object, kind: str | None = None, year: int | None = None
 
 def lacks_year(values: pd.Series, kind: str | None = None) -> pd.Series:
     """True where a cell names a week or month but no year: 'uke 7', 'W07', 'jan', or 7 in a 'Uke' column."""
+
     def parse(uniques: pd.Series) -> pd.Series:
         def yearless(value) -> bool:
             if isinstance(value, float) and value.is_integer():
                 value = str(int(value))
             parts = _period_parts(normalise_label(value), kind) if isinstance(value, str) else None
             return parts is not None and parts[2] is None
+
         return uniques.map(yearless).astype("boolean")
 
     return by_distinct(values, parse).fillna(False).astype(bool)
@@ -438,9 +629,11 @@ def parse_periods(values: pd.Series, kind: str | None = None, year: int | pd.Ser
     `kind` ('week' or 'month', from the header) lets a bare number be read as one; `year` (a number, or
     one per row) completes labels that carry no year.
     """
+
     def parse(uniques: pd.Series) -> pd.Series:
         labelled = pd.to_datetime(uniques.map(lambda v: period_start(v, kind)), errors="coerce").astype(
-            "datetime64[ns]")
+            "datetime64[ns]"
+        )
         rest = uniques.where(labelled.isna())
         return labelled.fillna(_parse_distinct_dates(rest.dropna()).reindex(uniques.index))
 
@@ -461,6 +654,7 @@ def parse_periods(values: pd.Series, kind: str | None = None, year: int | pd.Ser
 
 def year_for_periods(values: pd.Series, kind: str | None, today: pd.Timestamp) -> pd.Series:
     """For labels without a year, the latest year in which the period has begun by `today`."""
+
     def latest(value) -> int | None:
         for year in (today.year, today.year - 1):
             start = period_start(value, kind, year)

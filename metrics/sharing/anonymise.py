@@ -14,6 +14,7 @@ Pseudonyms are dealt in a random order, so that 'Rep A' says nothing about a nam
 This is pseudonymisation, not anonymity: someone who knows the team may still recognise the only rep in
 a region, or the one with the largest deal.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,15 +25,34 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from metrics.text import Message, N_
+from metrics.text import N_, Message
 
 if TYPE_CHECKING:
     from metrics.sharing.view import SharedView
 
 PEOPLE_COLUMNS = {"rep": "Rep", "manager": "Manager"}
 # Short words in names that say nothing about who someone is, and would blank ordinary text if replaced.
-PARTICLES = {"da", "das", "de", "del", "della", "der", "den", "di", "do", "dos", "du", "la", "le", "van", "von",
-             "af", "av", "jr", "sr"}
+PARTICLES = {
+    "da",
+    "das",
+    "de",
+    "del",
+    "della",
+    "der",
+    "den",
+    "di",
+    "do",
+    "dos",
+    "du",
+    "la",
+    "le",
+    "van",
+    "von",
+    "af",
+    "av",
+    "jr",
+    "sr",
+}
 NAME_REMOVED = "(name removed)"
 QUOTE_REMOVED = "…"
 # Columns whose values come from the engine's own vocabulary ('won', 'dropped', a reason's template): a rep
@@ -99,8 +119,9 @@ class Scrubber:
         # would also match numbers and dates in ordinary text.
         self.in_text = {key: label for key, label in in_text.items() if _has_letter(key)}
         words = sorted(self.in_text, key=len, reverse=True)
-        self.pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)",
-                                  re.IGNORECASE) if words else None
+        self.pattern = (
+            re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)", re.IGNORECASE) if words else None
+        )
 
     def text(self, value: str) -> str:
         whole = self.whole.get(value.casefold())
@@ -117,8 +138,11 @@ class Scrubber:
         if not value:
             return value
         values = json.loads(value)
-        return json.dumps({name: QUOTE_REMOVED if isinstance(item, str) else item for name, item in values.items()},
-                          ensure_ascii=False, sort_keys=True)
+        return json.dumps(
+            {name: QUOTE_REMOVED if isinstance(item, str) else item for name, item in values.items()},
+            ensure_ascii=False,
+            sort_keys=True,
+        )
 
     def column(self, values: pd.Series) -> pd.Series:
         """The column with every text replaced, in its own dtype: people and deals by their labels."""
@@ -128,14 +152,19 @@ class Scrubber:
         if not distinct:
             return values
         scrub = self.detail if values.name == "detail" else self.text
-        replaced = {value: mapping[value] if mapping is not None and value in mapping else scrub(value)
-                    for value in distinct}
-        return values.map(lambda value: replaced.get(value, value) if isinstance(value, str) else value
-                          ).astype(values.dtype)
+        replaced = {
+            value: mapping[value] if mapping is not None and value in mapping else scrub(value) for value in distinct
+        }
+        return values.map(lambda value: replaced.get(value, value) if isinstance(value, str) else value).astype(
+            values.dtype
+        )
 
     def frame(self, frame: pd.DataFrame) -> pd.DataFrame:
-        texts = [c for c in frame.columns if c not in VOCABULARY_COLUMNS
-                 and (pd.api.types.is_string_dtype(frame[c]) or frame[c].dtype == object)]
+        texts = [
+            c
+            for c in frame.columns
+            if c not in VOCABULARY_COLUMNS and (pd.api.types.is_string_dtype(frame[c]) or frame[c].dtype == object)
+        ]
         return frame.assign(**{column: self.column(frame[column]) for column in texts})
 
     def word(self, value: str) -> str:
@@ -158,12 +187,21 @@ class Scrubber:
 def withheld(warnings: int) -> Message:
     """What stands for the reading warnings in an anonymised view: they quote the files, so they stay behind."""
     if warnings == 1:
-        return Message(N_("1 reading warning about the uploaded files is left out of this anonymised view, as it "
-                          "quotes the files' own words. The numbers may be affected: the person who shared it can see "
-                          "the warning."))
-    return Message(N_("{warnings:count} reading warnings about the uploaded files are left out of this anonymised "
-                      "view, as they quote the files' own words. The numbers may be affected: the person who shared "
-                      "it can see the warnings."), {"warnings": warnings})
+        return Message(
+            N_(
+                "1 reading warning about the uploaded files is left out of this anonymised view, as it "
+                "quotes the files' own words. The numbers may be affected: the person who shared it can see "
+                "the warning."
+            )
+        )
+    return Message(
+        N_(
+            "{warnings:count} reading warnings about the uploaded files are left out of this anonymised "
+            "view, as they quote the files' own words. The numbers may be affected: the person who shared "
+            "it can see the warnings."
+        ),
+        {"warnings": warnings},
+    )
 
 
 def anonymise(view: SharedView, rng: random.Random | None = None) -> tuple[SharedView, dict[str, str]]:
@@ -171,14 +209,20 @@ def anonymise(view: SharedView, rng: random.Random | None = None) -> tuple[Share
     people = pseudonyms(view, rng)
     frames = [view.activities, view.outcomes, view.roster, view.problems]
     deals = _labels(_distinct(frames, "deal_id"), "Deal")
-    sources = _labels(list(dict.fromkeys([*(table.source for table in view.tables), *_distinct(frames, "source")])),
-                      "Table")
+    sources = _labels(
+        list(dict.fromkeys([*(table.source for table in view.tables), *_distinct(frames, "source")])), "Table"
+    )
     scrub = Scrubber(people, deals, sources)
     anonymised = replace(
         view,
-        activities=scrub.frame(view.activities), outcomes=scrub.frame(view.outcomes),
-        roster=scrub.frame(view.roster), problems=scrub.frame(view.problems),
+        activities=scrub.frame(view.activities),
+        outcomes=scrub.frame(view.outcomes),
+        roster=scrub.frame(view.roster),
+        problems=scrub.frame(view.problems),
         tables=[replace(table, source=sources[table.source]) for table in view.tables],
-        warnings=[withheld(len(view.warnings))] if view.warnings else [], notes=[],
-        view_state=scrub.state(view.view_state), anonymised=True)
+        warnings=[withheld(len(view.warnings))] if view.warnings else [],
+        notes=[],
+        view_state=scrub.state(view.view_state),
+        anonymised=True,
+    )
     return anonymised, people

@@ -12,6 +12,7 @@ Threat model (docs/SHARING.md says more):
 - Storage is bounded: a cap per dataset, a cap on the whole store, and expired rows deleted on every save
   and by purge_expired().
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,7 +33,7 @@ from metrics.errors import InputError
 from metrics.ingest import Dataset
 from metrics.sharing.anonymise import anonymise as anonymised
 from metrics.sharing.view import FORMAT, FRAMES, SharedView, decode, encode, size_of
-from metrics.text import Message, N_
+from metrics.text import N_, Message
 
 URL_VARIABLE = "SHARES_URL"
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "shares.sqlite"
@@ -44,7 +45,8 @@ TOKEN_BYTES = 32
 
 metadata = sa.MetaData()
 shared_views = sa.Table(
-    "shared_views", metadata,
+    "shared_views",
+    metadata,
     sa.Column("token_hash", sa.LargeBinary(32), primary_key=True),
     sa.Column("owner_hash", sa.LargeBinary(32), nullable=False),
     sa.Column("created_at", sa.DateTime(), nullable=False),  # UTC
@@ -74,8 +76,12 @@ class NotFound(InputError):
     """The one answer for an unknown, expired or deleted link."""
 
     def __init__(self):
-        super().__init__(N_("This shared link was not found. It may have expired or been deleted, or the address "
-                            "may be incomplete. Ask the person who shared it for a new link."))
+        super().__init__(
+            N_(
+                "This shared link was not found. It may have expired or been deleted, or the address "
+                "may be incomplete. Ask the person who shared it for a new link."
+            )
+        )
 
 
 class ShareTooLarge(InputError):
@@ -153,14 +159,24 @@ class ShareStore:
     see default_url). `clock` returns the current time, aware; tests pass their own.
     """
 
-    def __init__(self, url: str | None = None, *, expires_in: dt.timedelta = DEFAULT_EXPIRY,
-                 longest_expiry: dt.timedelta = LONGEST_EXPIRY, max_bytes: int = MAX_DATASET_BYTES,
-                 max_store_bytes: int = MAX_STORE_BYTES, clock: Callable[[], dt.datetime] = utc_now,
-                 engine_options: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        expires_in: dt.timedelta = DEFAULT_EXPIRY,
+        longest_expiry: dt.timedelta = LONGEST_EXPIRY,
+        max_bytes: int = MAX_DATASET_BYTES,
+        max_store_bytes: int = MAX_STORE_BYTES,
+        clock: Callable[[], dt.datetime] = utc_now,
+        engine_options: dict[str, Any] | None = None,
+    ):
         self.url = make_url(url or default_url())
         options = {"pool_pre_ping": True, **(engine_options or {})}
-        self.engine = (_sqlite_engine(self.url, options) if self.url.get_backend_name() == "sqlite"
-                       else sa.create_engine(self.url, **options))
+        self.engine = (
+            _sqlite_engine(self.url, options)
+            if self.url.get_backend_name() == "sqlite"
+            else sa.create_engine(self.url, **options)
+        )
         self.expires_in, self.longest_expiry = expires_in, longest_expiry
         self.max_bytes, self.max_store_bytes = max_bytes, max_store_bytes
         self.clock = clock
@@ -188,23 +204,36 @@ class ShareStore:
     def _writing(self) -> sa.Connection:
         return self.engine.connect().execution_options(share_writes=True)
 
-    def save(self, dataset: Dataset, view_state: dict[str, Any], *, expires_in: dt.timedelta | None = None,
-             anonymise: bool = False, rng: random.Random | None = None) -> SharedLink:
+    def save(
+        self,
+        dataset: Dataset,
+        view_state: dict[str, Any],
+        *,
+        expires_in: dt.timedelta | None = None,
+        anonymise: bool = False,
+        rng: random.Random | None = None,
+    ) -> SharedLink:
         """Store the dataset's frames and the view state behind a new link; `rng` deals the pseudonyms."""
         expires_in = self.expires_in if expires_in is None else expires_in
         if not dt.timedelta(0) < expires_in <= self.longest_expiry:
-            raise InputError(N_("A shared link can last from a moment up to {days:count} days."),
-                             days=self.longest_expiry.days)
+            raise InputError(
+                N_("A shared link can last from a moment up to {days:count} days."), days=self.longest_expiry.days
+            )
         view, pseudonyms = SharedView.of(dataset, view_state), {}
         if anonymise:
             view, pseudonyms = anonymised(view, rng)
         columns = encode(view)
         size = size_of(columns)
         if size > self.max_bytes:
-            raise ShareTooLarge(N_("This data is too large to share: {size} once compressed, and the limit is "
-                                   "{limit} per shared dataset. Share a smaller upload (fewer months or teams), or ask "
-                                   "whoever runs the app to raise the limit."),
-                                size=readable_size(size), limit=readable_size(self.max_bytes))
+            raise ShareTooLarge(
+                N_(
+                    "This data is too large to share: {size} once compressed, and the limit is "
+                    "{limit} per shared dataset. Share a smaller upload (fewer months or teams), or ask "
+                    "whoever runs the app to raise the limit."
+                ),
+                size=readable_size(size),
+                limit=readable_size(self.max_bytes),
+            )
         token, owner_token = secrets.token_urlsafe(TOKEN_BYTES), secrets.token_urlsafe(TOKEN_BYTES)
         now = self._now()
         expires_at = now + expires_in
@@ -212,12 +241,26 @@ class ShareStore:
             connection.execute(sa.delete(shared_views).where(shared_views.c.expires_at <= now))
             used = connection.execute(sa.select(sa.func.coalesce(sa.func.sum(shared_views.c.size), 0))).scalar_one()
             if used + size > self.max_store_bytes:
-                raise StoreFull(N_("The store of shared links is full ({used} of {limit}). Try again once older "
-                                   "links have expired, or ask whoever runs the app to raise the limit."),
-                                used=readable_size(used), limit=readable_size(self.max_store_bytes))
-            connection.execute(sa.insert(shared_views).values(
-                token_hash=token_hash(token), owner_hash=token_hash(owner_token), created_at=now,
-                expires_at=expires_at, format=FORMAT, size=size, anonymised=view.anonymised, **columns))
+                raise StoreFull(
+                    N_(
+                        "The store of shared links is full ({used} of {limit}). Try again once older "
+                        "links have expired, or ask whoever runs the app to raise the limit."
+                    ),
+                    used=readable_size(used),
+                    limit=readable_size(self.max_store_bytes),
+                )
+            connection.execute(
+                sa.insert(shared_views).values(
+                    token_hash=token_hash(token),
+                    owner_hash=token_hash(owner_token),
+                    created_at=now,
+                    expires_at=expires_at,
+                    format=FORMAT,
+                    size=size,
+                    anonymised=view.anonymised,
+                    **columns,
+                )
+            )
         return SharedLink(token, owner_token, expires_at.replace(tzinfo=dt.UTC), size, pseudonyms)
 
     def _entry(self, connection: sa.Connection, token: str) -> tuple[_Entry, bytes]:
@@ -239,9 +282,12 @@ class ShareStore:
             stored = connection.execute(sa.select(shared_views).where(shared_views.c.token_hash == digest)).first()
         if stored is None or stored.format != FORMAT:  # deleted a moment ago, or written by a newer version
             raise NotFound()
-        return decode(stored._mapping, anonymised=stored.anonymised,
-                      created_at=stored.created_at.replace(tzinfo=dt.UTC),
-                      expires_at=stored.expires_at.replace(tzinfo=dt.UTC))
+        return decode(
+            stored._mapping,
+            anonymised=stored.anonymised,
+            created_at=stored.created_at.replace(tzinfo=dt.UTC),
+            expires_at=stored.expires_at.replace(tzinfo=dt.UTC),
+        )
 
     def delete(self, token: str, owner_token: str) -> None:
         """Delete a link for good; NotFound unless both tokens are its own (an expired one is deleted too)."""
@@ -255,5 +301,4 @@ class ShareStore:
     def purge_expired(self) -> int:
         """Delete every expired link; how many were deleted."""
         with self._writing() as connection, connection.begin():
-            return connection.execute(sa.delete(shared_views).where(shared_views.c.expires_at <= self._now())
-                                      ).rowcount
+            return connection.execute(sa.delete(shared_views).where(shared_views.c.expires_at <= self._now())).rowcount

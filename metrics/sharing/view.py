@@ -5,6 +5,7 @@ floats, and both string dtypes. Everything else is JSON. Nothing is pickled, so 
 code that came with the data. The raw upload, its previews and the input rows behind the quality report
 are not shared: a shared view holds only what the analysis is drawn from.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,9 +37,16 @@ class SharedTable:
     def report(self) -> TableReport:
         """A TableReport with these counts, and no preview or input rows: those are never shared."""
         no_rows = pd.DataFrame({column: pd.Series(dtype="object") for column in ("row", "reason", "detail", "action")})
-        return TableReport(source=self.source, shape=self.shape, recognition=Recognition(), columns=[],
-                           rows_read=self.rows_read, rows_used=self.rows_used, preview=pd.DataFrame(),
-                           problem_rows=no_rows)
+        return TableReport(
+            source=self.source,
+            shape=self.shape,
+            recognition=Recognition(),
+            columns=[],
+            rows_read=self.rows_read,
+            rows_used=self.rows_used,
+            preview=pd.DataFrame(),
+            problem_rows=no_rows,
+        )
 
 
 @dataclass(frozen=True)
@@ -64,16 +72,30 @@ class SharedView:
     @classmethod
     def of(cls, dataset: Dataset, view_state: dict[str, Any]) -> SharedView:
         tables = [SharedTable(t.source, t.shape, int(t.rows_read), int(t.rows_used)) for t in dataset.tables]
-        return cls(dataset.activities, dataset.outcomes, dataset.roster, dataset.problems, view_state, tables,
-                   list(dataset.warnings), list(dataset.notes))
+        return cls(
+            dataset.activities,
+            dataset.outcomes,
+            dataset.roster,
+            dataset.problems,
+            view_state,
+            tables,
+            list(dataset.warnings),
+            list(dataset.notes),
+        )
 
     @property
     def dataset(self) -> Dataset:
         """The frames as a Dataset the pages can draw (rows read, used, dropped; the quality report); its
         tables have counts but no preview or input rows."""
-        return Dataset(self.activities, self.outcomes, self.roster, self.problems,
-                       [table.report() for table in self.tables],
-                       warnings=list(self.warnings), notes=list(self.notes))
+        return Dataset(
+            self.activities,
+            self.outcomes,
+            self.roster,
+            self.problems,
+            [table.report() for table in self.tables],
+            warnings=list(self.warnings),
+            notes=list(self.notes),
+        )
 
 
 def frame_bytes(frame: pd.DataFrame) -> bytes:
@@ -100,23 +122,36 @@ def state_json(view_state: dict[str, Any]) -> str:
 
 
 def summary_json(view: SharedView) -> str:
-    return json.dumps({"tables": [asdict(t) for t in view.tables], "warnings": message_data(view.warnings),
-                       "notes": message_data(view.notes)}, ensure_ascii=False)
+    return json.dumps(
+        {
+            "tables": [asdict(t) for t in view.tables],
+            "warnings": message_data(view.warnings),
+            "notes": message_data(view.notes),
+        },
+        ensure_ascii=False,
+    )
 
 
 def encode(view: SharedView) -> dict[str, bytes | str]:
     """The stored columns of a view: one Arrow file per frame, the view state and the summary as JSON."""
-    return {**{name: frame_bytes(getattr(view, name)) for name in FRAMES},
-            "view_state": state_json(view.view_state), "summary": summary_json(view)}
+    return {
+        **{name: frame_bytes(getattr(view, name)) for name in FRAMES},
+        "view_state": state_json(view.view_state),
+        "summary": summary_json(view),
+    }
 
 
 def decode(columns: dict[str, Any], **stored: Any) -> SharedView:
     """The view back from its stored columns; `stored` adds anonymised, created_at and expires_at."""
     summary = json.loads(columns["summary"])
-    return SharedView(**{name: bytes_frame(bytes(columns[name])) for name in FRAMES},
-                      view_state=json.loads(columns["view_state"]),
-                      tables=[SharedTable(**table) for table in summary["tables"]],
-                      warnings=message_of(summary["warnings"]), notes=message_of(summary["notes"]), **stored)
+    return SharedView(
+        **{name: bytes_frame(bytes(columns[name])) for name in FRAMES},
+        view_state=json.loads(columns["view_state"]),
+        tables=[SharedTable(**table) for table in summary["tables"]],
+        warnings=message_of(summary["warnings"]),
+        notes=message_of(summary["notes"]),
+        **stored,
+    )
 
 
 def size_of(columns: dict[str, bytes | str]) -> int:

@@ -3,6 +3,7 @@
 Without chromium or playwright they skip, except under CI (CI set and non-empty), where they fail: a CI
 run that silently skips the browser tests proves nothing.
 """
+
 from __future__ import annotations
 
 import csv
@@ -84,13 +85,20 @@ def good_csv(tmp_path) -> Path:
     agents = ["Ada Lind", "Bo Berg", "Cy Dahl", "Di Eng"]
     with open(path, "w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["opportunity_id", "sales_agent", "deal_stage", "engage_date", "close_date",
-                         "close_value"])
+        writer.writerow(["opportunity_id", "sales_agent", "deal_stage", "engage_date", "close_date", "close_value"])
         for number in range(40):
             agent = agents[number % len(agents)]
             won = rng.random() < (0.25 if agent == "Bo Berg" else 0.6)
             engaged = date(2024, 1, 1) + timedelta(days=rng.randrange(0, 300))
             closed = engaged + timedelta(days=rng.randrange(5, 60))
-            writer.writerow([f"OPP{number:04d}", agent, "Won" if won else "Lost", engaged.isoformat(),
-                             closed.isoformat(), rng.randrange(500, 5000) if won else 0])
+            writer.writerow(
+                [
+                    f"OPP{number:04d}",
+                    agent,
+                    "Won" if won else "Lost",
+                    engaged.isoformat(),
+                    closed.isoformat(),
+                    rng.randrange(500, 5000) if won else 0,
+                ]
+            )
     return path

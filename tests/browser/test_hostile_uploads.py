@@ -1,5 +1,6 @@
 """Strangers' files in a real browser: hostile names draw as text, and a file that aborts the reader costs
 only its own upload while another user's session carries on."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,8 +19,14 @@ CSV = "text/csv"
 def test_hostile_names_fetch_nothing_and_show_as_text_on_every_page(page):
     fetched = []
     page.on("request", lambda request: fetched.append(request.url) if "127.0.0.1:9/" in request.url else None)
-    upload(page, [{"name": HOSTILE_FILE, "mimeType": CSV, "buffer": hostile_log()},
-                  {"name": "deals.csv", "mimeType": CSV, "buffer": hostile_deals()}], expect="deals.csv")
+    upload(
+        page,
+        [
+            {"name": HOSTILE_FILE, "mimeType": CSV, "buffer": hostile_log()},
+            {"name": "deals.csv", "mimeType": CSV, "buffer": hostile_deals()},
+        ],
+        expect="deals.csv",
+    )
     for shown in state.PAGES:
         open_page(page, shown.title, shown.url_path)
         assert_no_crash(page)
@@ -51,8 +58,17 @@ def test_a_file_that_aborts_the_reader_costs_only_its_upload(browser, good_csv):
         first, attacker = open_app(browser, url)
         second, colleague = open_app(browser, url)
         try:
-            upload(attacker, [{"name": "at-the-cap.xlsx", "mimeType": "application/vnd.ms-excel",
-                               "buffer": far_cell_workbook("P", 1048576)}], expect="sample data")
+            upload(
+                attacker,
+                [
+                    {
+                        "name": "at-the-cap.xlsx",
+                        "mimeType": "application/vnd.ms-excel",
+                        "buffer": far_cell_workbook("P", 1048576),
+                    }
+                ],
+                expect="sample data",
+            )
             attacker.locator("[data-testid='stAlertContentError']", has_text="at-the-cap.xlsx").first.wait_for()
             assert serving(url)
             upload(colleague, [good_csv])

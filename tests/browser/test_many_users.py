@@ -3,6 +3,7 @@
 CI runs it with LOAD_USERS (3 by default); `python benchmarks/load.py --users 20` is the full run whose
 figures are in docs/RELIABILITY.md.
 """
+
 import os
 
 import pytest

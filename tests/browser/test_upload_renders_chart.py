@@ -1,11 +1,19 @@
 """The dashboard in a real browser: upload files through the sidebar and check that the "Activity vs
 performance" chart actually draws, that a bad file gets its message, and that a click opens a rep."""
+
 from __future__ import annotations
 
 import pytest
 
-from tests.browser.helpers import assert_chart_drawn, assert_no_crash, open_page, screenshot, upload, wait_drawn, \
-    wait_painted
+from tests.browser.helpers import (
+    assert_chart_drawn,
+    assert_no_crash,
+    open_page,
+    screenshot,
+    upload,
+    wait_drawn,
+    wait_painted,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -29,8 +37,11 @@ def test_upload_renders_activity_chart(page, good_csv):
 
 
 def test_bad_upload_reports_error_and_app_recovers(page, good_csv):
-    upload(page, [{"name": "broken.xlsx", "mimeType": "application/octet-stream",
-                   "buffer": b"\x00\x01garbage"}], expect="sample data")
+    upload(
+        page,
+        [{"name": "broken.xlsx", "mimeType": "application/octet-stream", "buffer": b"\x00\x01garbage"}],
+        expect="sample data",
+    )
     # The page was drawn over the sample before the upload too: the error is what says the rerun happened.
     page.locator("[data-testid='stAlertContentError']", has_text="broken.xlsx").first.wait_for(state="visible")
     wait_drawn(page, "Overview", "sample data")

@@ -1,4 +1,5 @@
 """Small inputs the ingest tests share."""
+
 import pandas as pd
 
 from metrics.ingest import reason_message
@@ -28,8 +29,11 @@ Total,,,,
 
 def english_reasons(problems: pd.DataFrame) -> pd.Series:
     """Each problem's reason in plain English, its values filled in: "unparseable count in 'Calls' (counted as 0)"."""
-    return pd.Series([str(reason_message(r, d)) for r, d in zip(problems["reason"], problems["detail"])],
-                     index=problems.index, dtype="str")
+    return pd.Series(
+        [str(reason_message(r, d)) for r, d in zip(problems["reason"], problems["detail"])],
+        index=problems.index,
+        dtype="str",
+    )
 
 
 def problems_of(dataset) -> dict[tuple[str, str], list[int]]:

@@ -1,4 +1,5 @@
 """Files joined into one dataset; a bad file beside a good one."""
+
 import csv
 from collections import defaultdict
 
@@ -13,22 +14,27 @@ def test_activity_and_deals_files_join_by_rep_and_roster_gives_teams():
     log = "Date,Rep,Activity type,Deal ID\n2026-01-05,Kari,Call,D1\n2026-01-06,Ola,Call,D2\n"
     deals = "Deal ID,Rep,Status,Amount,Close date\nD1,Kari,Won,100,2026-01-20\nD2,Ola,Lost,50,2026-01-21\n"
     roster = xlsx({"Team": [["Rep", "Team"], ["Kari", "North"], ["Ola", "South"]]})
-    dataset = load([Upload("log.csv", log.encode()), Upload("deals.csv", deals.encode()),
-                    Upload("roster.xlsx", roster)], today=TODAY)
+    dataset = load(
+        [Upload("log.csv", log.encode()), Upload("deals.csv", deals.encode()), Upload("roster.xlsx", roster)],
+        today=TODAY,
+    )
     assert dict(zip(dataset.activities["rep"], dataset.activities["team"])) == {"Kari": "North", "Ola": "South"}
     assert dict(zip(dataset.outcomes["rep"], dataset.outcomes["team"])) == {"Kari": "North", "Ola": "South"}
     assert dataset.effort_basis == "activities"
 
 
-@pytest.mark.parametrize("name, content, words", [
-    ("empty.csv", b"", "empty"),
-    ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "Save As"),
-    ("locked.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "encrypted"),
-    ("cut.xlsx", b"PK\x03\x04" + b"\x00" * 50, "damaged"),
-    ("binary.csv", bytes(range(256)) * 4, "not a spreadsheet"),
-    ("colours.csv", b"Colour,Size\nred,3\n", "rep"),
-    ("header.csv", b"Date,Rep,Activity type\n", "no data rows"),
-])
+@pytest.mark.parametrize(
+    "name, content, words",
+    [
+        ("empty.csv", b"", "empty"),
+        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "Save As"),
+        ("locked.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "encrypted"),
+        ("cut.xlsx", b"PK\x03\x04" + b"\x00" * 50, "damaged"),
+        ("binary.csv", bytes(range(256)) * 4, "not a spreadsheet"),
+        ("colours.csv", b"Colour,Size\nred,3\n", "rep"),
+        ("header.csv", b"Date,Rep,Activity type\n", "no data rows"),
+    ],
+)
 def test_bad_files_give_a_message_naming_the_file(name, content, words):
     dataset = load([Upload(name, content)], today=TODAY)
     [error] = dataset.errors
@@ -66,6 +72,7 @@ def test_maven_pipeline_matches_a_hand_count(maven_pipeline):
 
 # --------------------------------------------------------------------------------- total loss is an error
 
+
 def log_of(dates: list[str], status: str | None = None) -> bytes:
     header = "Date,Rep,Activity type" + (",Status" if status else "") + "\n"
     return (header + "".join(f"{d},Kari,Call{',' + status if status else ''}\n" for d in dates)).encode()
@@ -74,9 +81,12 @@ def log_of(dates: list[str], status: str | None = None) -> bytes:
 def test_a_table_that_loses_every_row_is_an_error_naming_the_file_and_the_reason():
     dataset = load([Upload("log.csv", log_of(["soon", "later", "someday"]))], today=TODAY)
     [error] = dataset.errors
-    assert (error.file, str(error.message)) == ("log.csv", "None of its 3 rows could be used (3 unparseable date), so "
-                                                "it was left out. Check on the Data page which column was taken for "
-                                                "each role, or export the file again.")
+    assert (error.file, str(error.message)) == (
+        "log.csv",
+        "None of its 3 rows could be used (3 unparseable date), so "
+        "it was left out. Check on the Data page which column was taken for "
+        "each role, or export the file again.",
+    )
     assert dataset.tables == [] and [(t.shape, t.rows_used) for t in dataset.unused] == [("activities", 0)]
     assert (dataset.rows_read, dataset.rows_dropped, len(dataset.problems)) == (3, 3, 3)
 
@@ -90,8 +100,10 @@ def test_a_table_that_keeps_nearly_none_of_its_rows_is_an_error_too():
 def test_a_task_export_of_planned_tasks_only_says_no_activity_was_done():
     dataset = load([Upload("Task.csv", log_of(["2026-01-05", "2026-01-06"], "Not Started"))], today=TODAY)
     [error] = dataset.errors
-    assert str(error.message).startswith("None of its 2 activities can be counted as effort, as none of them was "
-                                         "done: 2 planned, not done (Status is 'Not Started').")
+    assert str(error.message).startswith(
+        "None of its 2 activities can be counted as effort, as none of them was "
+        "done: 2 planned, not done (Status is 'Not Started')."
+    )
 
 
 def test_a_few_done_tasks_among_many_planned_are_used():
@@ -101,14 +113,24 @@ def test_a_few_done_tasks_among_many_planned_are_used():
 
 
 def test_when_every_file_fails_each_one_has_its_error():
-    dataset = load([Upload("a.csv", log_of(["soon"])), Upload("b.csv", log_of(["2026-01-05"], "Not Started")),
-                    Upload("c.csv", b"Colour,Size\nred,3\n")], today=TODAY)
+    dataset = load(
+        [
+            Upload("a.csv", log_of(["soon"])),
+            Upload("b.csv", log_of(["2026-01-05"], "Not Started")),
+            Upload("c.csv", b"Colour,Size\nred,3\n"),
+        ],
+        today=TODAY,
+    )
     assert [e.file for e in dataset.errors] == ["a.csv", "b.csv", "c.csv"]
 
 
 def test_a_sheet_that_loses_every_row_is_named_in_its_workbook_error():
-    book = xlsx({"Log": [["Date", "Rep", "Activity type"], ["soon", "Kari", "Call"]],
-                 "Deals": [["Rep", "Status", "Amount"], ["Kari", "Won", 10]]})
+    book = xlsx(
+        {
+            "Log": [["Date", "Rep", "Activity type"], ["soon", "Kari", "Call"]],
+            "Deals": [["Rep", "Status", "Amount"], ["Kari", "Won", 10]],
+        }
+    )
     dataset = load([Upload("book.xlsx", book)], today=TODAY)
     [error] = dataset.errors
     assert (error.file, str(error.message).split(":")[0]) == ("book.xlsx", "Sheet 'Log'")
@@ -117,8 +139,9 @@ def test_a_sheet_that_loses_every_row_is_named_in_its_workbook_error():
 
 def test_rows_read_and_dropped_count_the_same_tables():
     text = log_of(["2026-01-05"])
-    dataset = load([Upload("log.csv", text), Upload("Task.csv", log_of(["2026-01-05"] * 4, "Not Started"))],
-                   today=TODAY)
+    dataset = load(
+        [Upload("log.csv", text), Upload("Task.csv", log_of(["2026-01-05"] * 4, "Not Started"))], today=TODAY
+    )
     assert (dataset.rows_read, dataset.rows_used, dataset.rows_dropped) == (5, 1, 4)
     # A shared view keeps the counted tables only; the failed table's rows are then neither read nor dropped.
     shared = Dataset(dataset.activities, dataset.outcomes, dataset.roster, dataset.problems, dataset.tables)

@@ -1,4 +1,5 @@
 """Rows every parser drops or flags: totals, subtotals and copies."""
+
 from metrics.ingest import Upload, load
 from tests.ingest.helpers import TODAY, csv_bytes, problems_of
 
@@ -18,14 +19,19 @@ def test_subtotal_rows_are_not_data():
 
 
 def test_duplicate_rows_with_an_id_are_dropped():
-    text = "Activity ID,Date,Rep,Activity type\nA1,2026-01-05,Kari,Call\nA1,2026-01-05,Kari,Call\nA2,2026-01-05,Kari,Call\n"
+    text = (
+        "Activity ID,Date,Rep,Activity type\n"
+        "A1,2026-01-05,Kari,Call\nA1,2026-01-05,Kari,Call\nA2,2026-01-05,Kari,Call\n"
+    )
     dataset = load([Upload("log.csv", text.encode())], today=TODAY)
     assert len(dataset.activities) == 2
     assert problems_of(dataset) == {("duplicate row", "dropped"): [3]}
 
 
 def test_duplicate_rows_with_a_time_are_dropped():
-    text = "Date,Rep,Activity type\n2026-01-05 09:30,Kari,Call\n2026-01-05 09:30,Kari,Call\n2026-01-05 10:00,Kari,Call\n"
+    text = (
+        "Date,Rep,Activity type\n2026-01-05 09:30,Kari,Call\n2026-01-05 09:30,Kari,Call\n2026-01-05 10:00,Kari,Call\n"
+    )
     dataset = load([Upload("log.csv", text.encode())], today=TODAY)
     assert len(dataset.activities) == 2
     assert problems_of(dataset) == {("duplicate row", "dropped"): [3]}

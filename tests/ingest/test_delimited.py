@@ -1,4 +1,5 @@
 """CSV lines that don't fit the header."""
+
 import pytest
 
 from metrics.ingest import Upload, load, read_tables
@@ -6,12 +7,15 @@ from tests.ingest.helpers import TODAY, problems_of
 
 
 def test_csv_row_with_more_cells_than_the_header_is_reported():
-    text = "Date;Rep;Activity type\n2026-01-05;Kari;Call\n2026-01-06;Ola;Call;extra;cells\n2026-01-07;Per\n" \
-           "2026-01-08;Kari;Email\n"
+    text = (
+        "Date;Rep;Activity type\n2026-01-05;Kari;Call\n2026-01-06;Ola;Call;extra;cells\n2026-01-07;Per\n"
+        "2026-01-08;Kari;Email\n"
+    )
     dataset = load([Upload("log.csv", text.encode())], today=TODAY)
     assert problems_of(dataset) == {
         ("no activity type", "dropped"): [4],
-        ("row has more cells than the header (a separator inside a value without quotes?)", "dropped"): [3]}
+        ("row has more cells than the header (a separator inside a value without quotes?)", "dropped"): [3],
+    }
     assert dataset.activities["rep"].tolist() == ["Kari", "Kari"]
     assert (dataset.rows_read, dataset.rows_used) == (4, 2)
 
@@ -32,13 +36,24 @@ def test_a_quoted_value_longer_than_a_block_is_read(monkeypatch):
     assert table.frame["Note"].tolist() == [note, "short"]
 
 
-@pytest.mark.parametrize("limit, value, lines, words", [
-    ("MAX_LONG_LINES", 2, ["2026-01-05,Kari,Call"] * 10 + ["2026-01-05,Kari,Call,x"] * 3,
-     "More than 2 lines of the file have more cells than its header"),
-    # Below a head of good lines (a head of long ones would make a column of its own): refused at line 141.
-    ("MOSTLY_LONG_AFTER", 100, ["2026-01-05,Kari,Call"] * 70 + ["2026-01-05,Kari,Call,x"] * 200,
-     "Most lines of the file (71 of the first 141) have more cells than its header"),
-])
+@pytest.mark.parametrize(
+    "limit, value, lines, words",
+    [
+        (
+            "MAX_LONG_LINES",
+            2,
+            ["2026-01-05,Kari,Call"] * 10 + ["2026-01-05,Kari,Call,x"] * 3,
+            "More than 2 lines of the file have more cells than its header",
+        ),
+        # Below a head of good lines (a head of long ones would make a column of its own): refused at line 141.
+        (
+            "MOSTLY_LONG_AFTER",
+            100,
+            ["2026-01-05,Kari,Call"] * 70 + ["2026-01-05,Kari,Call,x"] * 200,
+            "Most lines of the file (71 of the first 141) have more cells than its header",
+        ),
+    ],
+)
 def test_too_many_long_lines_refuse_the_file_as_soon_as_it_is_clear(monkeypatch, limit, value, lines, words):
     from metrics.ingest import delimited
 
@@ -49,8 +64,9 @@ def test_too_many_long_lines_refuse_the_file_as_soon_as_it_is_clear(monkeypatch,
 
 
 def test_a_short_line_is_padded_and_keeps_its_place_among_long_ones():
-    text = "Date,Rep,Activity type\n2026-01-05,Kari,Call\n2026-01-06,Ola\n2026-01-07,Per,Call,x\n" \
-           "\n2026-01-08,Kari,Demo\n"
+    text = (
+        "Date,Rep,Activity type\n2026-01-05,Kari,Call\n2026-01-06,Ola\n2026-01-07,Per,Call,x\n\n2026-01-08,Kari,Demo\n"
+    )
     [table] = read_tables("log.csv", text.encode())
     assert table.frame["Rep"].tolist() == ["Kari", "Ola", "Kari"]
     assert table.file_row(table.frame.index.to_numpy()).tolist() == [2, 3, 6]

@@ -4,6 +4,7 @@ The workbooks are read in a child process with a memory limit: should a check ev
 the Rust reader aborts that process, and the test fails instead of the test run dying. The files are made by
 tests/fixtures/hostile/make_hostile.py: the small ones are committed, the large ones made here.
 """
+
 import json
 import subprocess
 import sys
@@ -22,9 +23,9 @@ TODAY = pd.Timestamp("2026-06-30")
 CHILD_MEMORY = 3 * 1024**3  # far below what the far cells ask for (512 GiB), far above what reading needs
 PEAK_MIB = 400  # a fresh interpreter with pandas, pyarrow and fastexcel is about 110 MiB
 # The child's peak is its own high-water mark: ru_maxrss would still count the test process it was forked from.
-CHILD = r"""
+CHILD = rf"""
 import json, re, resource, sys, time
-resource.setrlimit(resource.RLIMIT_AS, ({memory}, {memory}))
+resource.setrlimit(resource.RLIMIT_AS, ({CHILD_MEMORY}, {CHILD_MEMORY}))
 from metrics.ingest import Upload, read
 
 def peak_mib():
@@ -41,7 +42,7 @@ for path in sys.argv[1:]:
                       "file": file.error.file if file.error else None,
                       "rows": [len(table.frame) for table in file.tables],
                       "peak_mib": peak_mib()}}), flush=True)
-""".format(memory=CHILD_MEMORY)
+"""
 
 REFUSED = [
     ("far_cell_xfd1048576.xlsx", "spans 1,048,576 rows × 16,384 columns (to cell XFD1048576)"),
@@ -90,8 +91,9 @@ def isolated(tmp_path_factory) -> dict[str, dict]:
         if name in LARGE:
             (folder / name).write_bytes(large(name))
         paths.append(str(folder / name if name in LARGE else HOSTILE / name))
-    result = subprocess.run([sys.executable, "-c", CHILD, *paths], capture_output=True, text=True, timeout=300,
-                            cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD, *paths], capture_output=True, text=True, timeout=300, cwd=ROOT
+    )
     reports = {report["name"]: report for report in map(json.loads, result.stdout.splitlines())}
     reports["stderr"] = result.stderr[-3000:]
     return reports
@@ -123,8 +125,9 @@ def test_a_strange_but_harmless_workbook_loads_in_bounded_time_and_memory(isolat
 
 def test_no_message_carries_a_librarys_words(isolated):
     messages = [r["error"] for r in isolated.values() if isinstance(r, dict) and r["error"]]
-    assert messages and not any(word in m.lower() for m in messages for word in ("calamine", "error:", "zlib",
-                                                                                  "xml parse", "arrow"))
+    assert messages and not any(
+        word in m.lower() for m in messages for word in ("calamine", "error:", "zlib", "xml parse", "arrow")
+    )
 
 
 def loaded_csv(name: str, content: bytes | None = None):
@@ -170,10 +173,13 @@ def test_a_first_line_longer_than_any_header_is_refused():
     assert seconds < 2 and "The first line of the file is longer than 1,048,576 characters" in str(error.message)
 
 
-@pytest.mark.parametrize("name, reps", [
-    ("nul_bytes.csv", {"Kari Nordmann": 300, "Ola\x00Hansen": 1, "Ola Hansen": 1}),
-    ("control_and_rtl_names.csv", {"Kari\u202eNordmann": 1, "Ola \u200fHansen": 1, "Per\x07Berg": 1}),
-])
+@pytest.mark.parametrize(
+    "name, reps",
+    [
+        ("nul_bytes.csv", {"Kari Nordmann": 300, "Ola\x00Hansen": 1, "Ola Hansen": 1}),
+        ("control_and_rtl_names.csv", {"Kari\u202eNordmann": 1, "Ola \u200fHansen": 1, "Per\x07Berg": 1}),
+    ],
+)
 def test_strange_characters_in_a_csv_load_as_written(name, reps):
     dataset, _ = loaded_csv(name)
     assert dataset.activities["rep"].value_counts().to_dict() == reps

@@ -1,4 +1,5 @@
 """The user's column choices, and the mapping file that saves them."""
+
 import pytest
 
 from metrics.errors import InputError
@@ -28,13 +29,16 @@ def test_picking_columns_makes_an_unrecognised_file_usable():
     assert not chosen.errors and len(chosen.activities) == 1
 
 
-@pytest.mark.parametrize("raw, words", [
-    (b"{not json", "not valid JSON"),
-    (b"[1, 2]", "should hold an object"),
-    (b'{"columns": {"a.csv": {"favourite": "X"}}}', "'favourite'"),
-    (b'{"statuses": {"Kontrakt": "maybe"}}', "won, lost or open"),
-    (b'{"activity_types": {"Kaffe": "coffee"}}', "'coffee'"),
-])
+@pytest.mark.parametrize(
+    "raw, words",
+    [
+        (b"{not json", "not valid JSON"),
+        (b"[1, 2]", "should hold an object"),
+        (b'{"columns": {"a.csv": {"favourite": "X"}}}', "'favourite'"),
+        (b'{"statuses": {"Kontrakt": "maybe"}}', "won, lost or open"),
+        (b'{"activity_types": {"Kaffe": "coffee"}}', "'coffee'"),
+    ],
+)
 def test_a_bad_mapping_file_says_what_is_wrong(raw, words):
     from metrics.ingest import validate_mapping
 
@@ -46,8 +50,11 @@ def test_a_bad_mapping_file_says_what_is_wrong(raw, words):
 def test_mapping_file_round_trip():
     from metrics.ingest import mapping_json, validate_mapping
 
-    mapping = {"columns": {"book.xlsx › Log": {"rep": "Selger", "team": None}}, "statuses": {"Signert": "won"},
-               "activity_types": {"Kaffeprat": "follow_up", "Note": None}}
+    mapping = {
+        "columns": {"book.xlsx › Log": {"rep": "Selger", "team": None}},
+        "statuses": {"Signert": "won"},
+        "activity_types": {"Kaffeprat": "follow_up", "Note": None},
+    }
     assert validate_mapping(mapping_json(mapping).encode()) == mapping
 
 
@@ -66,11 +73,13 @@ def test_the_shape_a_table_is_read_as_can_be_switched_to_its_alternative():
 
 
 def test_a_shape_the_table_lacks_the_columns_for_is_not_forced_on_it():
-    dataset = load([Upload("x.csv", b"Rep,Status,Amount\nKari,Won,10\n")], {"shapes": {"x.csv": "activities"}},
-                   today=TODAY)
+    dataset = load(
+        [Upload("x.csv", b"Rep,Status,Amount\nKari,Won,10\n")], {"shapes": {"x.csv": "activities"}}, today=TODAY
+    )
     [error] = dataset.errors
-    assert str(error.message).startswith("It can't be read as the kind of table chosen for it on the Data page: it "
-                                         "has no date and activity type.")
+    assert str(error.message).startswith(
+        "It can't be read as the kind of table chosen for it on the Data page: it has no date and activity type."
+    )
 
 
 def test_a_saved_shape_round_trips_and_a_wrong_one_is_refused():

@@ -1,4 +1,5 @@
 """The messy files people upload, one small fixture each (made by tests/fixtures/make_fixtures.py)."""
+
 import json
 
 import pandas as pd
@@ -32,22 +33,30 @@ def test_fixtures_are_what_the_script_makes(tmp_path):
 
 # ------------------------------------------------------------------------------------------------ CSV
 
-@pytest.mark.parametrize("name, separator_columns", [
-    ("hubspot_activities.csv", 5),  # comma, UTF-8
-    ("norsk_avtaler_cp1252.csv", 6),  # semicolon, Windows-1252
-    ("excel_unicode_text.txt", 4),  # tab, UTF-16 with BOM: Excel's "Unicode text"
-    ("pipedrive_activities_bom.csv", 5),  # UTF-8 with BOM
-    ("sep_line.csv", 3),  # Excel's sep=; first line
-    ("one_column.csv", 1),  # decimal commas in one column are not a separator
-])
+
+@pytest.mark.parametrize(
+    "name, separator_columns",
+    [
+        ("hubspot_activities.csv", 5),  # comma, UTF-8
+        ("norsk_avtaler_cp1252.csv", 6),  # semicolon, Windows-1252
+        ("excel_unicode_text.txt", 4),  # tab, UTF-16 with BOM: Excel's "Unicode text"
+        ("pipedrive_activities_bom.csv", 5),  # UTF-8 with BOM
+        ("sep_line.csv", 3),  # Excel's sep=; first line
+        ("one_column.csv", 1),  # decimal commas in one column are not a separator
+    ],
+)
 def test_separators_and_encodings(name, separator_columns):
     [table] = read_tables(name, (FIXTURES / name).read_bytes())
     assert len(table.frame.columns) == separator_columns
 
 
 def test_norwegian_letters_survive_every_encoding():
-    assert set(loaded("norsk_avtaler_cp1252.csv").outcomes["rep"]) == {"Kari Nordmann", "Ola Hansen", "Bjørn Ødegård",
-                                                                       "Åse Ærlig"}
+    assert set(loaded("norsk_avtaler_cp1252.csv").outcomes["rep"]) == {
+        "Kari Nordmann",
+        "Ola Hansen",
+        "Bjørn Ødegård",
+        "Åse Ærlig",
+    }
     assert set(loaded("excel_unicode_text.txt").activities["rep"]) == {"Bjørn Ødegård", "Åse Ærlig"}
 
 
@@ -88,10 +97,13 @@ def test_hubspot_activity_export():
     assert dataset.tables[0].recognition.column("rep") == "Activity assigned to"
 
 
-@pytest.mark.parametrize("name, dates", [
-    ("weeks_with_year.csv", ["2025-02-10", "2025-02-17", "2025-02-24"]),
-    ("months.csv", ["2025-01-01", "2025-02-01"]),
-])
+@pytest.mark.parametrize(
+    "name, dates",
+    [
+        ("weeks_with_year.csv", ["2025-02-10", "2025-02-17", "2025-02-24"]),
+        ("months.csv", ["2025-01-01", "2025-02-01"]),
+    ],
+)
 def test_week_and_month_labels(name, dates):
     dataset = loaded(name)
     assert dataset.outcomes["date"].tolist() == [pd.Timestamp(d) for d in dates]
@@ -99,19 +111,28 @@ def test_week_and_month_labels(name, dates):
 
 def test_quality_report_reasons_for_an_activity_log():
     assert reasons(loaded("quality_log.csv")) == {
-        ("no rep", "dropped"): 1, ("no date", "dropped"): 1, ("unparseable date", "dropped"): 1,
-        ("date in the future (planned, not done)", "dropped"): 1, ("duplicate row", "dropped"): 1}
+        ("no rep", "dropped"): 1,
+        ("no date", "dropped"): 1,
+        ("unparseable date", "dropped"): 1,
+        ("date in the future (planned, not done)", "dropped"): 1,
+        ("duplicate row", "dropped"): 1,
+    }
 
 
 def test_quality_report_reasons_for_deals():
     dataset = loaded("quality_deals.csv")
     assert reasons(dataset) == {
-        ("negative amount", "dropped"): 1, ("no date", "dropped"): 1, ("close date in the future", "dropped"): 1,
-        ("duplicate deal id", "dropped"): 1, ("unparseable amount (counted as no amount)", "repaired"): 1}
+        ("negative amount", "dropped"): 1,
+        ("no date", "dropped"): 1,
+        ("close date in the future", "dropped"): 1,
+        ("duplicate deal id", "dropped"): 1,
+        ("unparseable amount (counted as no amount)", "repaired"): 1,
+    }
     assert (dataset.rows_read, dataset.rows_used, dataset.rows_dropped) == (6, 2, 4)
 
 
 # ------------------------------------------------------------------------------------------ workbooks
+
 
 def test_title_rows_above_the_header_and_a_total_row():
     dataset = loaded("title_rows_and_totals.xlsx")
@@ -124,11 +145,21 @@ def test_title_rows_above_the_header_and_a_total_row():
 def test_merged_two_row_header():
     dataset = loaded("two_row_header.xlsx")
     [table] = dataset.tables
-    assert table.columns == ["Selger", "Måned", "Aktiviteter - Samtaler", "Aktiviteter - E-poster",
-                             "Aktiviteter - Demoer", "Resultater - Vunnet", "Resultater - Omsetning"]
+    assert table.columns == [
+        "Selger",
+        "Måned",
+        "Aktiviteter - Samtaler",
+        "Aktiviteter - E-poster",
+        "Aktiviteter - Demoer",
+        "Resultater - Vunnet",
+        "Resultater - Omsetning",
+    ]
     assert table.shape == "summary"
     assert dataset.activities.groupby("activity_type")["count"].sum().to_dict() == {
-        "Samtaler": 95, "E-poster": 32, "Demoer": 14}
+        "Samtaler": 95,
+        "E-poster": 32,
+        "Demoer": 14,
+    }
     assert dataset.outcomes[["won", "revenue"]].sum().tolist() == [3, 60000.0]
 
 
@@ -143,9 +174,14 @@ def test_group_row_over_the_header():
 def test_several_shapes_in_one_workbook_on_any_sheet():
     dataset = loaded("several_shapes.xlsx")
     assert [(t.source.split(" › ")[1], t.shape) for t in dataset.tables] == [
-        ("Roster", "roster"), ("Log", "activities"), ("Deals", "deals")]
-    assert dict(zip(dataset.activities["rep"], dataset.activities["team"])) == {"Kari Nordmann": "SMB",
-                                                                                "Ola Hansen": "Enterprise"}
+        ("Roster", "roster"),
+        ("Log", "activities"),
+        ("Deals", "deals"),
+    ]
+    assert dict(zip(dataset.activities["rep"], dataset.activities["team"])) == {
+        "Kari Nordmann": "SMB",
+        "Ola Hansen": "Enterprise",
+    }
     # The notes sheet is mentioned, not silently skipped.
     assert any("Read me" in note for note in map(str, dataset.notes))
     assert not any("Read me" in w for w in map(str, dataset.warnings))  # but it is no warning: nothing can be wrong
@@ -160,16 +196,20 @@ def test_formulas_without_saved_values_warn():
 
 # ------------------------------------------------------------------------------------------ bad files
 
-@pytest.mark.parametrize("name, words", [
-    ("empty.csv", "empty"),
-    ("header_only.csv", "header but no data rows"),
-    ("header_only.xlsx", "header but no data rows"),
-    ("not_a_spreadsheet.csv", "not a spreadsheet"),
-    ("encrypted.xlsx", "encrypted"),
-    ("legacy.xls", "Save As › Excel Workbook (.xlsx)"),
-    ("truncated.xlsx", "cut off"),
-    ("no_known_columns.csv", "Missing for an activity log: rep, date and activity type."),
-])
+
+@pytest.mark.parametrize(
+    "name, words",
+    [
+        ("empty.csv", "empty"),
+        ("header_only.csv", "header but no data rows"),
+        ("header_only.xlsx", "header but no data rows"),
+        ("not_a_spreadsheet.csv", "not a spreadsheet"),
+        ("encrypted.xlsx", "encrypted"),
+        ("legacy.xls", "Save As › Excel Workbook (.xlsx)"),
+        ("truncated.xlsx", "cut off"),
+        ("no_known_columns.csv", "Missing for an activity log: rep, date and activity type."),
+    ],
+)
 def test_bad_files_get_a_message_that_says_what_to_do(name, words):
     dataset = loaded(name, "hubspot_activities.csv")
     [error] = dataset.errors
@@ -186,15 +226,20 @@ def test_a_legacy_workbook_renamed_to_xlsx_is_still_called_legacy():
 
 # ------------------------------------------------------------------------------------------------ CLI
 
+
 def test_cli_uses_a_saved_mapping(tmp_path, capsys):
     from metrics.__main__ import main
 
     log = tmp_path / "log.csv"
-    log.write_text("Dato;Ansvarlig;Selger;Aktivitet\n" + "".join(
-        f"0{d}.01.2026;Kari;Ola;Kaffeprat\n" for d in range(1, 10)), encoding="utf-8")
+    log.write_text(
+        "Dato;Ansvarlig;Selger;Aktivitet\n" + "".join(f"0{d}.01.2026;Kari;Ola;Kaffeprat\n" for d in range(1, 10)),
+        encoding="utf-8",
+    )
     mapping = tmp_path / "mapping.json"
-    mapping.write_text(json.dumps({"columns": {"log.csv": {"rep": "Selger"}},
-                                   "activity_types": {"Kaffeprat": "follow_up"}}), encoding="utf-8")
+    mapping.write_text(
+        json.dumps({"columns": {"log.csv": {"rep": "Selger"}}, "activity_types": {"Kaffeprat": "follow_up"}}),
+        encoding="utf-8",
+    )
     assert main(["analyze", str(log), "--format", "json"]) == 0
     assert [r["rep"] for r in json.loads(capsys.readouterr().out)["reps"]] == ["Kari"]
     assert main(["analyze", str(log), "--format", "json", "--mapping", str(mapping)]) == 0

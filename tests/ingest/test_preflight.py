@@ -2,6 +2,7 @@
 
 Only the pass runs here, never fastexcel, except on tiny sheets made to compare the two.
 """
+
 import zipfile
 
 import fastexcel
@@ -34,31 +35,37 @@ def value(reference: str | None, attributes: str = "") -> str:
     return f'<c{at}{attributes} t="inlineStr"><is><t>x</t></is></c>'
 
 
-@pytest.mark.parametrize("rows, block", [
-    (log_rows(), (3, 3)),
-    # A cell without a reference follows the one before it in its row; a row without one, the row before.
-    (f'<row r="1">{value("A1")}{value(None)}{value(None)}</row>', (1, 3)),
-    (f'<row r="4">{value("B4")}</row><row>{value(None)}</row>', (5, 2)),
-    # calamine places a cell by its last reference, by the cell's own row, and in any case of letters.
-    (f'<row r="1">{value("A1")}<c r="A1" r="E9" t="inlineStr"><is><t>x</t></is></c></row>', (9, 5)),
-    (f'<row r="1">{value("A1")}{value("c7")}</row>', (7, 3)),
-    (f'<row r="1">{value("A1")}<c foo=">" r="F2" t="inlineStr"><is><t>x</t></is></c></row>', (2, 6)),
-    (f'<row r="1">{value("A1")}{value("D3", " s=" + chr(39) + "1" + chr(39))}</row>', (3, 4)),
-    # Empty cells and formatted rows make no block, however far they are.
-    (log_rows() + '<row r="1048576" s="1" customFormat="1"><c r="XFD1048576" s="1"/></row>', (3, 3)),
-])
+@pytest.mark.parametrize(
+    "rows, block",
+    [
+        (log_rows(), (3, 3)),
+        # A cell without a reference follows the one before it in its row; a row without one, the row before.
+        (f'<row r="1">{value("A1")}{value(None)}{value(None)}</row>', (1, 3)),
+        (f'<row r="4">{value("B4")}</row><row>{value(None)}</row>', (5, 2)),
+        # calamine places a cell by its last reference, by the cell's own row, and in any case of letters.
+        (f'<row r="1">{value("A1")}<c r="A1" r="E9" t="inlineStr"><is><t>x</t></is></c></row>', (9, 5)),
+        (f'<row r="1">{value("A1")}{value("c7")}</row>', (7, 3)),
+        (f'<row r="1">{value("A1")}<c foo=">" r="F2" t="inlineStr"><is><t>x</t></is></c></row>', (2, 6)),
+        (f'<row r="1">{value("A1")}{value("D3", " s=" + chr(39) + "1" + chr(39))}</row>', (3, 4)),
+        # Empty cells and formatted rows make no block, however far they are.
+        (log_rows() + '<row r="1048576" s="1" customFormat="1"><c r="XFD1048576" s="1"/></row>', (3, 3)),
+    ],
+)
 def test_the_last_row_and_column_are_where_calamine_puts_the_cells(rows, block):
     assert scanned(rows) == block
 
 
-@pytest.mark.parametrize("rows, words", [
-    (f'<row r="1">{value("A1")}{value("XFE1")}</row>', "beyond column XFD"),
-    (f'<row r="1">{value("A1")}{value("A1048577")}</row>', "below row 1,048,576"),
-    (f'<row r="1">{value("XFC1")}{value(None)}{value(None)}</row>', "beyond column XFD"),
-    (f'<row r="1048577">{value(None)}</row>', "below row 1,048,576"),
-    (f'<row r="1">{value("A1")}{value("Q1048576")}</row>', "spans 1,048,576 rows × 17 columns (to cell Q1048576)"),
-    ('<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c><c r="B1" t="s><v>1</v></c></row>', "damaged"),
-])
+@pytest.mark.parametrize(
+    "rows, words",
+    [
+        (f'<row r="1">{value("A1")}{value("XFE1")}</row>', "beyond column XFD"),
+        (f'<row r="1">{value("A1")}{value("A1048577")}</row>', "below row 1,048,576"),
+        (f'<row r="1">{value("XFC1")}{value(None)}{value(None)}</row>', "beyond column XFD"),
+        (f'<row r="1048577">{value(None)}</row>', "below row 1,048,576"),
+        (f'<row r="1">{value("A1")}{value("Q1048576")}</row>', "spans 1,048,576 rows × 17 columns (to cell Q1048576)"),
+        ('<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c><c r="B1" t="s><v>1</v></c></row>', "damaged"),
+    ],
+)
 def test_a_sheet_beyond_the_bounds_is_refused_by_name(rows, words):
     with pytest.raises(InputError) as refused:
         check_workbook("book.xlsx", book(rows))
@@ -68,9 +75,13 @@ def test_a_sheet_beyond_the_bounds_is_refused_by_name(rows, words):
 
 def plain_sheet(rows: int, columns: int = 5, wide_at: int | None = None) -> str:
     """Rows of plain cells, as Excel writes them; `wide_at` adds one cell at column Z in that row."""
-    return "".join(f'<row r="{r}">' + "".join(f'<c r="{letters(c)}{r}" s="1"><v>{r}</v></c>'
-                                              for c in range(1, columns + 1))
-                   + (f'<c r="Z{r}"><v>1</v></c>' if r == wide_at else "") + "</row>" for r in range(1, rows + 1))
+    return "".join(
+        f'<row r="{r}">'
+        + "".join(f'<c r="{letters(c)}{r}" s="1"><v>{r}</v></c>' for c in range(1, columns + 1))
+        + (f'<c r="Z{r}"><v>1</v></c>' if r == wide_at else "")
+        + "</row>"
+        for r in range(1, rows + 1)
+    )
 
 
 def test_a_plain_sheet_passes_the_fast_check_after_its_first_chunk(monkeypatch):
@@ -106,13 +117,16 @@ def test_cells_without_references_are_checked_tag_by_tag_within_a_budget(monkeyp
         check_workbook("book.xlsx", book(rows))
 
 
-@pytest.mark.parametrize("limit, value_, words", [
-    ("MAX_ZIP_ENTRIES", 4, "files inside it"),
-    ("MAX_INFLATED_BYTES", 1_000, "unpacks to far more data"),
-    ("MAX_SHEETS", 0, "this app reads at most 0"),
-    ("MAX_WORKBOOK_CELLS", 5, "span 9 cells together"),
-    ("MAX_SHEET_CELLS", 8, "spans 3 rows × 3 columns"),
-])
+@pytest.mark.parametrize(
+    "limit, value_, words",
+    [
+        ("MAX_ZIP_ENTRIES", 4, "files inside it"),
+        ("MAX_INFLATED_BYTES", 1_000, "unpacks to far more data"),
+        ("MAX_SHEETS", 0, "this app reads at most 0"),
+        ("MAX_WORKBOOK_CELLS", 5, "span 9 cells together"),
+        ("MAX_SHEET_CELLS", 8, "spans 3 rows × 3 columns"),
+    ],
+)
 def test_each_limit_refuses_with_its_own_message(monkeypatch, limit, value_, words):
     monkeypatch.setattr(preflight, limit, value_)
     with pytest.raises(InputError) as refused:
@@ -140,11 +154,15 @@ def test_a_compression_excel_never_writes_is_refused():
 
 # --------------------------------------------------------------- the pass agrees with calamine itself
 
-CELLS = st.lists(st.tuples(
-    st.integers(1, 40),  # row
-    st.one_of(st.none(), st.integers(1, 20)),  # column, or no reference
-    st.sampled_from(["value", "empty", "second reference", "attribute first"]),
-    st.integers(1, 20)), max_size=40)
+CELLS = st.lists(
+    st.tuples(
+        st.integers(1, 40),  # row
+        st.one_of(st.none(), st.integers(1, 20)),  # column, or no reference
+        st.sampled_from(["value", "empty", "second reference", "attribute first"]),
+        st.integers(1, 20),
+    ),
+    max_size=40,
+)
 
 
 def random_sheet(cells) -> str:

@@ -1,4 +1,5 @@
 """What a reader says while it reads: a few fixed phrases with their numbers apart, and nothing else from a worker."""
+
 import pytest
 
 from metrics import sandbox
@@ -22,7 +23,11 @@ def test_a_workbook_says_it_is_checked_then_each_long_sheet_read(monkeypatch):
     monkeypatch.setattr(xlsx, "SPOKEN_ROWS", 5)  # the log is long, the notes sheet is not
     content = workbook({"Log": LOG, "Notes": [["Exported by the CRM"]]})
     assert steps_of("log.xlsx", content) == [
-        "checking the workbook", "8 rows checked", "reading sheet 'Log'", "7 rows read"]
+        "checking the workbook",
+        "8 rows checked",
+        "reading sheet 'Log'",
+        "7 rows read",
+    ]
 
 
 def test_a_short_sheet_is_read_without_a_word():
@@ -44,25 +49,31 @@ def test_a_step_is_said_in_the_users_language():
     assert language("nb").render(Step("{rows:count} rows read", rows=412_000).said) == "412\u00a0000 rader lest"
 
 
-@pytest.mark.parametrize("sent", [
-    ["{rows:count} rows read", {"rows": 7}],
-    ["reading sheet '{sheet}'", {"sheet": "Aktiviteter 2026"}],
-])
+@pytest.mark.parametrize(
+    "sent",
+    [
+        ["{rows:count} rows read", {"rows": 7}],
+        ["reading sheet '{sheet}'", {"sheet": "Aktiviteter 2026"}],
+    ],
+)
 def test_a_readers_step_sent_by_a_worker_is_rebuilt(sent):
     step = step_from(sent)
     assert (step.message, step.values) == tuple(sent)
 
 
-@pytest.mark.parametrize("sent", [
-    ["{rows:count} rows deleted", {"rows": 7}],  # not a reader's phrase
-    ["{rows:count} rows read", {"rows": 7, "extra": 1}],  # values the phrase doesn't have
-    ["{rows:count} rows read", {}],
-    ["{rows:count} rows read", {"rows": "{0.__class__}"}],  # only numbers for numbers... or short names
-    ["reading sheet '{sheet}'", {"sheet": "x" * 257}],
-    ["{rows:count} rows read", {"rows": True}],
-    ["{rows:count} rows read", [7]],
-    "checking the workbook",
-])
+@pytest.mark.parametrize(
+    "sent",
+    [
+        ["{rows:count} rows deleted", {"rows": 7}],  # not a reader's phrase
+        ["{rows:count} rows read", {"rows": 7, "extra": 1}],  # values the phrase doesn't have
+        ["{rows:count} rows read", {}],
+        ["{rows:count} rows read", {"rows": "{0.__class__}"}],  # only numbers for numbers... or short names
+        ["reading sheet '{sheet}'", {"sheet": "x" * 257}],
+        ["{rows:count} rows read", {"rows": True}],
+        ["{rows:count} rows read", [7]],
+        "checking the workbook",
+    ],
+)
 def test_anything_else_from_a_worker_is_no_step(sent):
     assert step_from(sent) is None
 

@@ -1,4 +1,5 @@
 """Property tests: whatever bytes or small tables arrive, loading ends in tables or the project's own error."""
+
 import datetime as dt
 import io
 
@@ -12,16 +13,69 @@ from tests.conftest import ROOT
 
 TODAY = pd.Timestamp("2026-06-30")
 NAMES = st.sampled_from(["upload.csv", "upload.xlsx", "upload.txt", "upload.xls", "upload.xlsm", "upload"])
-HEADERS = ["Date", "Dato", "Rep", "Selger", "Activity type", "Aktivitet", "Status", "Deal Stage", "Amount", "Beløp",
-           "Uke", "Måned", "År", "Samtaler", "Demoer", "Vunnet", "Omsetning", "Team", "Deal ID", "Activity - Done",
-           "Won", "Closed", "Create Date", "Close Date", "Target", "Activity ID", "Time"]
+HEADERS = [
+    "Date",
+    "Dato",
+    "Rep",
+    "Selger",
+    "Activity type",
+    "Aktivitet",
+    "Status",
+    "Deal Stage",
+    "Amount",
+    "Beløp",
+    "Uke",
+    "Måned",
+    "År",
+    "Samtaler",
+    "Demoer",
+    "Vunnet",
+    "Omsetning",
+    "Team",
+    "Deal ID",
+    "Activity - Done",
+    "Won",
+    "Closed",
+    "Create Date",
+    "Close Date",
+    "Target",
+    "Activity ID",
+    "Time",
+]
 CELLS = st.one_of(
     st.none(),
     st.text(max_size=12),
-    st.sampled_from(["05.01.2026", "2026-01-05", "01/13/2026", "13/01/2026", "45631", "uke 7", "2025-W07",
-                     "jan 2025", "Won", "Lost", "Vunnet", "Closed Won", "1 234,50 kr", "(500)", "$1,200", "Sum",
-                     "Total", "Totalt", "Call", "Ringt", "Demo", "Done", "To do", "=1+1", "", " "]),
-    st.integers(-10**6, 10**6),
+    st.sampled_from(
+        [
+            "05.01.2026",
+            "2026-01-05",
+            "01/13/2026",
+            "13/01/2026",
+            "45631",
+            "uke 7",
+            "2025-W07",
+            "jan 2025",
+            "Won",
+            "Lost",
+            "Vunnet",
+            "Closed Won",
+            "1 234,50 kr",
+            "(500)",
+            "$1,200",
+            "Sum",
+            "Total",
+            "Totalt",
+            "Call",
+            "Ringt",
+            "Demo",
+            "Done",
+            "To do",
+            "=1+1",
+            "",
+            " ",
+        ]
+    ),
+    st.integers(-(10**6), 10**6),
     st.floats(allow_nan=False, allow_infinity=False, width=32),
     st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 1, 1)),
 )
@@ -80,8 +134,10 @@ def test_read_tables_returns_tables_or_raises_input_error(content, name):
 
 
 @FAST
-@given(cut=st.integers(0, len(VALID_XLSX)), flips=st.lists(st.tuples(st.integers(0, len(VALID_XLSX) - 1),
-                                                                      st.integers(0, 255)), max_size=4))
+@given(
+    cut=st.integers(0, len(VALID_XLSX)),
+    flips=st.lists(st.tuples(st.integers(0, len(VALID_XLSX) - 1), st.integers(0, 255)), max_size=4),
+)
 def test_damaged_workbooks_load_or_raise_input_error(cut, flips):
     content = bytearray(VALID_XLSX[:cut])
     for position, value in flips:
@@ -91,18 +147,23 @@ def test_damaged_workbooks_load_or_raise_input_error(cut, flips):
 
 
 @FAST
-@given(headers=st.lists(st.one_of(st.sampled_from(HEADERS), st.text(max_size=10)), min_size=1, max_size=6),
-       rows=TABLES, separator=st.sampled_from([",", ";", "\t", "|"]),
-       encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]))
+@given(
+    headers=st.lists(st.one_of(st.sampled_from(HEADERS), st.text(max_size=10)), min_size=1, max_size=6),
+    rows=TABLES,
+    separator=st.sampled_from([",", ";", "\t", "|"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]),
+)
 def test_small_csv_tables_load_or_raise_input_error(headers, rows, separator, encoding):
     assert_loads_or_explains([Upload("table.csv", as_csv(headers, rows, separator, encoding))])
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(headers=st.lists(st.one_of(st.sampled_from(HEADERS), st.none(), st.text(max_size=10)), min_size=1,
-                        max_size=6),
-       rows=TABLES, title=st.booleans())
+@given(
+    headers=st.lists(st.one_of(st.sampled_from(HEADERS), st.none(), st.text(max_size=10)), min_size=1, max_size=6),
+    rows=TABLES,
+    title=st.booleans(),
+)
 def test_small_xlsx_tables_load_or_raise_input_error(headers, rows, title):
-    clean = lambda c: "".join(ch for ch in c if ch.isprintable()) if isinstance(c, str) else c  # noqa: E731
+    clean = lambda c: "".join(ch for ch in c if ch.isprintable()) if isinstance(c, str) else c
     content = as_xlsx([clean(h) for h in headers], [[clean(c) for c in row] for row in rows], title)
     assert_loads_or_explains([Upload("table.xlsx", content)])

@@ -1,4 +1,5 @@
 """Reading apart from ingesting: read() gives plain data a worker process can send back."""
+
 import pickle
 
 import pandas as pd
@@ -23,8 +24,10 @@ def test_read_gives_every_table_of_a_workbook():
 
 
 def test_a_read_file_survives_pickling_and_ingests_as_load_does():
-    uploads = [Upload(name, (FIXTURES / name).read_bytes())
-               for name in ("formulas_without_values.xlsx", "quality_log.csv", "encrypted.xlsx")]
+    uploads = [
+        Upload(name, (FIXTURES / name).read_bytes())
+        for name in ("formulas_without_values.xlsx", "quality_log.csv", "encrypted.xlsx")
+    ]
     shipped = [pickle.loads(pickle.dumps(read(upload))) for upload in uploads]
     assert all(isinstance(file, RawFile) for file in shipped)
     assert shipped[2].error.file == "encrypted.xlsx" and "encrypted" in str(shipped[2].error.message)

@@ -1,4 +1,5 @@
 """Workbooks: sheets of any shape, headers under titles and groups, formulas without results."""
+
 import io
 
 import openpyxl
@@ -9,14 +10,18 @@ from tests.ingest.helpers import TODAY, problems_of, xlsx
 
 
 def test_workbook_with_several_shapes_and_a_title_row():
-    book = xlsx({
-        "Read me": [["This workbook holds our sales"]],
-        "Log": [["Sales activity 2026"], [], ["Date", "Rep", "Activity type"], ["2026-01-05", "Kari", "Call"]],
-        "Deals": [["Rep", "Status", "Amount"], ["Kari", "Won", 100]],
-    })
+    book = xlsx(
+        {
+            "Read me": [["This workbook holds our sales"]],
+            "Log": [["Sales activity 2026"], [], ["Date", "Rep", "Activity type"], ["2026-01-05", "Kari", "Call"]],
+            "Deals": [["Rep", "Status", "Amount"], ["Kari", "Won", 100]],
+        }
+    )
     dataset = load([Upload("book.xlsx", book)], today=TODAY)
-    assert [(t.source, t.shape) for t in dataset.tables] == [("book.xlsx › Log", "activities"),
-                                                             ("book.xlsx › Deals", "deals")]
+    assert [(t.source, t.shape) for t in dataset.tables] == [
+        ("book.xlsx › Log", "activities"),
+        ("book.xlsx › Deals", "deals"),
+    ]
     assert dataset.activities["date"].tolist() == [pd.Timestamp("2026-01-05")]
     assert dataset.tables[0].problem_rows.empty
 
@@ -31,17 +36,32 @@ def test_formulas_without_saved_results_warn_instead_of_counting_zero():
 
 
 def test_two_row_header_in_a_workbook():
-    sheet = [["Team report"], [], ["Rep", "Month", "Activities", None, None, "Results", None],
-             [None, None, "Calls", "Emails", "Demos", "Won", "Revenue"],
-             ["Kari", "jan 2026", 30, 12, 4, 2, 5000], ["Sum", None, 30, 12, 4, 2, 5000]]
+    sheet = [
+        ["Team report"],
+        [],
+        ["Rep", "Month", "Activities", None, None, "Results", None],
+        [None, None, "Calls", "Emails", "Demos", "Won", "Revenue"],
+        ["Kari", "jan 2026", 30, 12, 4, 2, 5000],
+        ["Sum", None, 30, 12, 4, 2, 5000],
+    ]
     dataset = load([Upload("book.xlsx", xlsx({"Ark1": sheet}))], today=TODAY)
     [table] = dataset.tables
     assert table.shape == "summary"
-    assert table.columns == ["Rep", "Month", "Activities - Calls", "Activities - Emails", "Activities - Demos",
-                             "Results - Won", "Results - Revenue"]
+    assert table.columns == [
+        "Rep",
+        "Month",
+        "Activities - Calls",
+        "Activities - Emails",
+        "Activities - Demos",
+        "Results - Won",
+        "Results - Revenue",
+    ]
     # Each count keeps its activity's own word, so the scenario's vocabulary names it.
     assert dataset.activities.groupby("activity_type")["count"].sum().to_dict() == {
-        "Calls": 30, "Emails": 12, "Demos": 4}
+        "Calls": 30,
+        "Emails": 12,
+        "Demos": 4,
+    }
     from metrics.filters import scope
     from metrics.scenarios import SCENARIOS
 
