@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
 
 import altair as alt
 import pandas as pd
 import vl_convert
+from altair.typing import ChartType
 
 from exports.words import Words
 from i18n import Language, language as language_for
@@ -23,7 +25,7 @@ from views import charts, tables
 
 SCALE = 2  # twice the chart's own pixels: sharp in a workbook or on a printed page
 WIDTH = 640  # the width a chart is drawn at outside a page, whose width would come from its column
-TIME_LOCALES = {"en": "en-GB", "nb": "nb-NO"}  # d3's month and weekday names for each language
+TIME_LOCALES: dict[str, Any] = {"en": "en-GB", "nb": "nb-NO"}  # d3's month and weekday names for each language
 
 
 @cache
@@ -81,7 +83,7 @@ def table_csv(
 # --------------------------------------------------------------------------------------- a report's charts
 
 
-def quadrant(analysis: Analysis, language: Language, height: int = 400) -> alt.LayerChart | None:
+def quadrant(analysis: Analysis, language: Language, height: int = 400) -> ChartType | None:
     """Reps by effort and won, the busy-but-not-converting quadrant shaded, as the Activity page draws it."""
     words, reps = Words(analysis, language), analysis.reps()
     if reps.empty:

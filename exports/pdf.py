@@ -102,10 +102,11 @@ class Summary(FPDF):
         else:
             self.text_family = CORE_FAMILY
             self.covered = lambda character: ord(character) < 256 and (character.isprintable() or character == " ")
-        self.set_title(self.text(language.gettext(TITLE)))
-        self.set_creator(self.text(language.gettext(TITLE)))
+        self.set_title(self.printable(language.gettext(TITLE)))
+        self.set_creator(self.printable(language.gettext(TITLE)))
 
-    def text(self, value) -> str:
+    def printable(self, value) -> str:
+        """The value as this font can print it: characters it lacks folded to ones it has."""
         return _fold(plain(value), self.covered)
 
     def style(self, size: float, bold: bool = False, colour: tuple[int, int, int] = INK) -> None:
@@ -115,18 +116,18 @@ class Summary(FPDF):
     def heading(self, text: str, size: float = 13) -> None:
         self.ln(3)
         self.style(size, bold=True)
-        self.multi_cell(0, size * 0.5, self.text(text), new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, size * 0.5, self.printable(text), new_x="LMARGIN", new_y="NEXT")
         self.ln(1)
 
     def paragraph(self, text: str, size: float = 10, colour=INK, gap: float = 1.5) -> None:
         self.style(size, colour=colour)
-        self.multi_cell(0, size * 0.45, self.text(text), align="L", new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, size * 0.45, self.printable(text), align="L", new_x="LMARGIN", new_y="NEXT")
         self.ln(gap)
 
     def footer(self) -> None:
         self.set_y(-10)
         self.style(8, colour=GREY)
-        self.cell(0, 4, self.text(f"{self.language.gettext(TITLE)} · {self.page_no()}/{{nb}}"), align="R")
+        self.cell(0, 4, self.printable(f"{self.language.gettext(TITLE)} · {self.page_no()}/{{nb}}"), align="R")
 
 
 def _cards(pdf: Summary, analysis: Analysis, language: Language, currency: str | None) -> None:
@@ -143,17 +144,17 @@ def _cards(pdf: Summary, analysis: Analysis, language: Language, currency: str |
         pdf.rect(x, y, width, height, style="F")
         pdf.set_xy(x + 3, y + 2.5)
         pdf.style(8.5, colour=GREY)
-        pdf.cell(width - 6, 4, pdf.text(words.kpi_title(kpi.kpi)))
+        pdf.cell(width - 6, 4, pdf.printable(words.kpi_title(kpi.kpi)))
         pdf.set_xy(x + 3, y + 7.5)
         pdf.style(16, bold=True)
-        pdf.cell(width - 6, 7, pdf.text(kpi_value_text(kpi.kpi, kpi.value, language, currency)))
+        pdf.cell(width - 6, 7, pdf.printable(kpi_value_text(kpi.kpi, kpi.value, language, currency)))
         if kpi.previous is not None:
             pdf.set_xy(x + 3, y + 15)
             pdf.style(8.5, colour=GREY)
             pdf.cell(
                 width - 6,
                 4,
-                pdf.text(
+                pdf.printable(
                     language.gettext("{change} against {before}").format(
                         change=change_text(kpi.change, language),
                         before=kpi_value_text(kpi.kpi, kpi.previous, language, currency),
@@ -180,7 +181,7 @@ def pdf_summary(analysis: Analysis, language: Language, currency: str | None = N
     pdf = Summary(language)
     pdf.add_page()
     pdf.style(18, bold=True)
-    pdf.multi_cell(0, 9, pdf.text(language.gettext(TITLE)), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 9, pdf.printable(language.gettext(TITLE)), new_x="LMARGIN", new_y="NEXT")
     pdf.paragraph(
         " · ".join(f"{label}: {value}" for label, value in header_lines(analysis, language, anonymised)),
         size=8.5,

@@ -75,6 +75,8 @@ def money_format(code: str, currency: str | None) -> str:
     """The currency's number format as the language writes an amount: '#,##0" kr"' or '"US$"#,##0'."""
     sample = language_for(code).money(1234567, currency)
     digits = re.search(r"\d[\d\s.,\u00a0\u202f]*\d", sample)
+    if digits is None:  # a language that writes no digits: the amount as a plain number
+        return "#,##0"
     before, after = (f'"{text}"' if text else "" for text in (sample[: digits.start()], sample[digits.end() :]))
     return before + "#,##0" + after
 

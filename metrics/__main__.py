@@ -67,8 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as problem:
         error(problem)
         return 2
-    for problem in analysis.dataset.errors:
-        error(problem)
+    for unusable in analysis.dataset.errors:
+        error(unusable)
     for warning in analysis.dataset.warnings:
         print(f"warning: {say(warning)}", file=sys.stderr)
     if args.format == "json":

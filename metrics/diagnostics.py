@@ -182,6 +182,8 @@ class FlagRule:
         """The conversion at which the test's z reaches −z (lower) and +z (upper) at each volume: z standard
         errors from the pooled rate, and the continuity correction's half win beyond."""
         n = np.asarray(trials, dtype=float)
+        if self.pooled is None:  # nobody owns a decided deal: no rate to draw limits around
+            return np.full(n.shape, np.nan), np.full(n.shape, np.nan)
         with np.errstate(divide="ignore", invalid="ignore"):
             half = z * self.standard_error(n) + 0.5 / n
         return np.clip(self.pooled - half, 0, 1), np.clip(self.pooled + half, 0, 1)

@@ -176,7 +176,7 @@ def _narrow_offsets(table):
         return table
 
 
-def decode(payload: bytes):
+def decode(payload: bytes | bytearray):
     """The value `encode` wrote. Builds only frames, arrays, allowed dataclasses and JSON values."""
     import numpy as np
     import pyarrow as pa
@@ -337,8 +337,11 @@ class _Worker:
             env=env,
             bufsize=0,
         )
+        stdin, stdout = self.process.stdin, self.process.stdout
+        assert stdin is not None and stdout is not None  # both were asked for as pipes
+        self.stdin, self.stdout = stdin, stdout
         self.memory_limit = memory_limit
-        for pipe in (self.process.stdin, self.process.stdout):
+        for pipe in (self.stdin, self.stdout):
             # A pipe of 1 MiB, not 64 KiB: a large answer crosses in a sixteenth of the switches.
             with contextlib.suppress(OSError):
                 fcntl.fcntl(pipe.fileno(), F_SETPIPE_SZ, PIPE_BYTES)
@@ -351,8 +354,8 @@ class _Worker:
 
     def send(self, header: dict, content: bytes) -> None:
         try:
-            _write_frame(self.process.stdin, json.dumps(header).encode())
-            _write_frame(self.process.stdin, content)
+            _write_frame(self.stdin, json.dumps(header).encode())
+            _write_frame(self.stdin, content)
         except (BrokenPipeError, OSError):
             raise _Died() from None
 
@@ -360,7 +363,7 @@ class _Worker:
         if size > self.memory_limit:
             raise _Died()  # no honest worker can hold an answer larger than its address space
         # Read into one buffer of the answer's size: a million rows are never in memory twice.
-        answer, got, fd = bytearray(size), 0, self.process.stdout.fileno()
+        answer, got, fd = bytearray(size), 0, self.stdout.fileno()
         view = memoryview(answer)
         while got < size:
             left = deadline - time.monotonic()
@@ -375,7 +378,7 @@ class _Worker:
             got += count
         return answer
 
-    def receive(self, deadline: float) -> bytes:
+    def receive(self, deadline: float) -> bytearray:
         return self._read_exact(int.from_bytes(self._read_exact(8, deadline), "little"), deadline)
 
     def message(self, deadline: float) -> tuple[str, object]:
@@ -394,13 +397,13 @@ class _Worker:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             log.error("worker %s did not end after SIGKILL", self.process.pid)
-        for stream in (self.process.stdin, self.process.stdout):
+        for stream in (self.stdin, self.stdout):
             with contextlib.suppress(OSError):
                 stream.close()
 
     def stop(self) -> None:
         try:
-            self.process.stdin.close()  # the worker's loop ends when its input does
+            self.stdin.close()  # the worker's loop ends when its input does
             self.process.wait(timeout=2)
         except (OSError, subprocess.TimeoutExpired):
             pass
@@ -521,7 +524,7 @@ class ParsePool:
             return result
         if kind == "input_error":
             try:
-                message, named = detail
+                message, named = detail if isinstance(detail, (list, tuple)) else ()
                 error = InputError(checked(message_of(message)), named if isinstance(named, str) else None)
             except (ValueError, TypeError, KeyError):
                 log.error("a worker's error for %s is not a message the engine writes", file)
@@ -549,7 +552,7 @@ class _Overran(Exception):
     pass
 
 
-def _decoded(payload: bytes):
+def _decoded(payload: bytes | bytearray):
     try:
         return decode(payload)
     except Exception:  # an answer that isn't what encode writes: the worker is not to be trusted any more

@@ -494,3 +494,11 @@ def test_from_a_list_of_won_deals_alone_a_rep_without_rows_may_be_a_seller():
     )
     table = rep_table(data, LOOSE).set_index("rep")
     assert table.loc["Busy", "status"] == "flagged"
+
+
+def test_limits_without_a_pooled_rate_are_not_drawn():
+    from metrics.diagnostics import FlagRule
+
+    rule = FlagRule(0.05, None, 0.0, 0.0, 0, float("nan"), float("nan"), False, 0.0, 0.05)
+    lower, upper = rule.limits([10, 40], 1.96)
+    assert np.isnan(lower).all() and np.isnan(upper).all()

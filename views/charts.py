@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import altair as alt
 import pandas as pd
+from altair.typing import ChartType
 
 from i18n import Language, language as language_for
 from metrics.diagnostics import QUADRANT_LABELS, STATUS_FLAGGED, STATUS_NO_DEALS, STATUS_OK, STATUS_THIN
@@ -81,7 +82,7 @@ def quadrant_chart(
     curve_title: str = "Expected for this effort",
     label_all: bool = True,
     language: Language = ENGLISH,
-) -> alt.LayerChart:
+) -> ChartType:
     """Reps (or teams) by effort (x) and performance (y), lines at the medians, the busy-but-not-converting
     quadrant shaded, flagged units as red triangles, and the team's expected curve if given.
 
@@ -273,7 +274,7 @@ def stage_funnel_chart(funnel: pd.DataFrame, who: list[str], language: Language 
     )
 
 
-def stage_heatmap(funnel: pd.DataFrame, team_label: str = TEAM, language: Language = ENGLISH) -> alt.Chart:
+def stage_heatmap(funnel: pd.DataFrame, team_label: str = TEAM, language: Language = ENGLISH) -> ChartType:
     """Stage-to-stage conversion per rep, each cell coloured by the rep's rate against the team's at that
     step (red below, green above, white level), so a rep who is weak where everyone is weak doesn't look
     alarming; the team's own row is grey. A click selects the rep."""
@@ -429,7 +430,7 @@ def mix_chart(mix: pd.DataFrame, value: str, title: str, fmt: str, language: Lan
     )
 
 
-def team_spread_chart(reps: pd.DataFrame, pooled: float, language: Language = ENGLISH) -> alt.LayerChart:
+def team_spread_chart(reps: pd.DataFrame, pooled: float, language: Language = ENGLISH) -> ChartType:
     """Each rep's conversion as a dot on their team's row, with the team-wide pooled rate as a rule."""
     g = language.gettext
     points = _with_labels(_guard(reps.dropna(subset=["conversion"])), language).assign(
@@ -465,7 +466,7 @@ def team_spread_chart(reps: pd.DataFrame, pooled: float, language: Language = EN
 
 def satisfaction_chart(
     gaps: pd.DataFrame, satisfaction_title: str, revenue_title: str, language: Language = ENGLISH
-) -> alt.LayerChart:
+) -> ChartType:
     """Revenue against mean satisfaction per rep; reps with a significant gap in colour."""
     g = language.gettext
     kinds = [g(HIGH_REVENUE_LOW_SATISFACTION), g(LOW_REVENUE_HIGH_SATISFACTION), g("no significant gap")]
@@ -498,7 +499,7 @@ def satisfaction_chart(
     return alt.layer(dots, names).properties(height=380)
 
 
-def mix_rates_chart(mix: pd.DataFrame, language: Language = ENGLISH) -> alt.LayerChart:
+def mix_rates_chart(mix: pd.DataFrame, language: Language = ENGLISH) -> ChartType:
     """Win rate of the deals each activity type touched, its interval, and the rate of deals that got as
     far in the funnel (the black tick) to judge it against."""
     g = language.gettext

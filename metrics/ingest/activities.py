@@ -80,6 +80,7 @@ def parse_activities(
     dates, dropped = parsed_dates(frame[recognition.column("date")], rows, dropped)
     dropped = drop_future(dates, rows, dropped, today)
     activity_type = filled_values(frame, recognition, "activity_type")
+    assert activity_type is not None, "a table is read as a log only with an activity type"
     no_type = activity_type.isna().to_numpy() & ~dropped
     rows.add(no_type, N_("no activity type"), "dropped")
     dropped |= no_type

@@ -39,7 +39,7 @@ PREVIEW_ROWS = 200
 
 def _file_year(tables: list[RawTable], recognitions: list[Recognition]):
     """The most common year among a file's dates, found only when asked for."""
-    found = []
+    found: list[int | None] = []
 
     def year() -> int | None:
         if not found:

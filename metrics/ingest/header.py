@@ -80,7 +80,9 @@ def _combined(upper: list, lower: list) -> list[str | None] | None:
     first = used[0]
     groups = [i for i in range(width) if upper[i] and lower[i]]
     vertical = [i for i in range(width) if upper[i] and not lower[i]]
-    spans, names, group = {}, [], None
+    spans: dict[int, int] = {}
+    names: list[str | None] = []
+    group: int | None = None
     for i in range(width):
         if upper[i] and lower[i]:
             group = i

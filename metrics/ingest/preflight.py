@@ -423,7 +423,7 @@ def _inflate(content: bytes, entry: zipfile.ZipInfo):
     limit = FIRST_CHUNK_BYTES
     # The input goes in pieces: what a limited call leaves unconsumed is copied, so it must stay small.
     for offset in range(0, len(packed), PACKED_PIECE_BYTES):
-        data = packed[offset : offset + PACKED_PIECE_BYTES]
+        data: bytes | memoryview = packed[offset : offset + PACKED_PIECE_BYTES]
         while data:
             chunk = inflater.decompress(data, limit)
             data = inflater.unconsumed_tail
@@ -496,7 +496,10 @@ class _SheetScanner:
                 self.row, self.column = row, 0
             cell = xml.rfind(b'<c r="', 0, end)
             if cell > row_tag:
-                self.column = _column_number(_PLAIN_CELL.match(xml, cell).group(1))
+                plain = _PLAIN_CELL.match(xml, cell)
+                if plain is None:
+                    raise ValueError("a cell reference Excel never writes")
+                self.column = _column_number(plain.group(1))
             if self.formulas and (_FORMULA.search(xml, 0, end) or prefixed and _PREFIXED_FORMULA.search(xml, 0, end)):
                 self._tokenise(xml, end, cells=False)
         else:

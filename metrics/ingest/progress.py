@@ -52,7 +52,7 @@ def step_from(sent) -> Step | None:
     message, values = sent
     fields = {name for _, name, _, _ in string.Formatter().parse(message) if name}
     if set(values) != fields or not all(
-        type(value) is VALUE_TYPES[key] and (key != "sheet" or len(value) <= MAX_VALUE_CHARS)
+        type(value) is VALUE_TYPES[key] and (not isinstance(value, str) or len(value) <= MAX_VALUE_CHARS)
         for key, value in values.items()
     ):
         return None

@@ -818,6 +818,8 @@ class ValueCheck:
         self._fits: dict[tuple[str, str], bool] = {}
 
     def sample(self, column: str) -> pd.Series:
+        if self.frame is None:
+            return pd.Series(dtype="string")
         if column not in self._samples:
             values = self.frame[column].head(SAMPLE_ROWS).astype("string").str.strip()
             self._samples[column] = pd.Series(values[values.notna() & (values != "")].unique(), dtype="string")

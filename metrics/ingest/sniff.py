@@ -135,7 +135,7 @@ def sniff_separator(text: str) -> str:
     head = text[: HEAD_CHARS + MAX_HEADER_LINE_CHARS]
     lines = [line for line in head.splitlines()[:60] if line.strip()]
     # When no separator splits the lines consistently, the file has one column: split it at nothing.
-    best, best_key = next((s for s in CSV_SEPARATORS if s not in head), "\x1f"), (False, 1, 0)
+    best, best_key = next((s for s in CSV_SEPARATORS if s not in head), "\x1f"), (False, 1, 0.0)
     if not lines:
         return best
     for separator in CSV_SEPARATORS:

@@ -100,7 +100,8 @@ def parse_summary(
     dropped |= duplicate
     team = team_values(frame, recognition)
 
-    counts, type_counts = [], {}
+    counts: list = []
+    type_counts: dict[str, int] = {}
     for column in recognition.activity_columns:
         n = parse_amounts(frame[column], table.decimal_comma)
         bad = n.isna().to_numpy() & frame[column].notna().to_numpy() & ~dropped
@@ -111,7 +112,7 @@ def parse_summary(
         # The activity's own word, as a log would write it: 'Samtaler' under 'Aktiviteter - Samtaler'.
         activity = activity_text_of_header(column)
         type_counts[activity] = type_counts.get(activity, 0) + int(n[~dropped].sum())
-        if activity in (assigned_types or {}) and assigned_types[activity] is None:
+        if assigned_types and activity in assigned_types and assigned_types[activity] is None:
             continue  # the user said this column counts no activity of theirs
         counts.append(
             pd.DataFrame(

@@ -605,7 +605,7 @@ def period_start(value: object, kind: str | None = None, year: int | None = None
     kind_found, number, label_year = parts
     if label_year is None and year is None:
         return None
-    return _start(kind_found, number, label_year if label_year is not None else int(year))
+    return _start(kind_found, number, label_year if label_year is not None else int(year or 0))
 
 
 def lacks_year(values: pd.Series, kind: str | None = None) -> pd.Series:

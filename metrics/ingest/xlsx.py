@@ -55,7 +55,7 @@ def read_workbook(name: str, content: bytes, progress: Progress | None = None) -
     tables, skipped = [], []
     for sheet in sheet_names:
         part = workbook.sheets.get(sheet)
-        scan = workbook.scans.get(part)
+        scan = workbook.scans.get(part) if part else None
         spoken = progress if scan is None or scan.rows >= SPOKEN_ROWS else None
         say(spoken, READING_SHEET, sheet=sheet)
         try:
@@ -267,7 +267,7 @@ def _read_sheet(
         found: dict[str, set[int]] = {}
         for row, position in scan.uncached_formulas:
             column = by_position.get(position)
-            if row > header.row + 1 and column in frame.columns:
+            if column is not None and row > header.row + 1 and column in frame.columns:
                 found.setdefault(column, set()).add(row)
         table.uncached_formulas = {column: sorted(rows) for column, rows in found.items()}
     return table

@@ -219,7 +219,8 @@ class ShareStore:
             raise InputError(
                 N_("A shared link can last from a moment up to {days:count} days."), days=self.longest_expiry.days
             )
-        view, pseudonyms = SharedView.of(dataset, view_state), {}
+        view = SharedView.of(dataset, view_state)
+        pseudonyms: dict[str, str] = {}
         if anonymise:
             view, pseudonyms = anonymised(view, rng)
         columns = encode(view)
@@ -283,7 +284,7 @@ class ShareStore:
         if stored is None or stored.format != FORMAT:  # deleted a moment ago, or written by a newer version
             raise NotFound()
         return decode(
-            stored._mapping,
+            dict(stored._mapping),
             anonymised=stored.anonymised,
             created_at=stored.created_at.replace(tzinfo=dt.UTC),
             expires_at=stored.expires_at.replace(tzinfo=dt.UTC),
