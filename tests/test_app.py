@@ -286,3 +286,12 @@ def test_reading_an_upload_is_told_in_the_users_language():
     clean(at)
     told = [visible(m.value) for m in at.markdown]
     assert "log.csv: leser filen" in told and "log.csv: 54 rader lest" in told, told
+
+
+def test_a_flat_expected_column_is_explained_whichever_measure_is_charted():
+    # On the startup sample revenue does not rise with effort, so every rep's expected revenue is the median;
+    # the table shows that column beside customers acquired too, the measure charted by default.
+    at = app()
+    at.switch_page("views/activity.py").run()
+    clean(at)
+    assert any("revenue does not rise with effort" in c.value for c in at.caption), [c.value for c in at.caption]

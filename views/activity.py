@@ -85,14 +85,17 @@ with by_rep:
     flat = [measure for measure, fit in analysis.curves.items() if fit is not None and fit.slope == 0]
     if curve.empty:
         st.caption(t("Too few reps (5 unflagged are needed) for a team curve: no expected values."))
-    elif performance in flat:
-        st.caption(
-            t(
-                "In this team {results} does not rise with effort, so the expected value is the same for "
-                "every rep: the median.",
-                results=performance_title.lower(),
+    else:
+        # The table shows the expected value of every measure, not only the one charted: a flat column
+        # needs its reason whichever measure is picked.
+        for measure in flat:
+            st.caption(
+                t(
+                    "In this team {results} does not rise with effort, so the expected value is the same for "
+                    "every rep: the median.",
+                    results=view.measure_title(measure).lower(),
+                )
             )
-        )
     unplaced = analysis.without_effort
     if len(unplaced):
         st.warning(
