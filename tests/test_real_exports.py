@@ -1,9 +1,7 @@
 """Issue 8: real CRM exports, taken byte for byte from public repositories, load right with no mapping.
 
-Where each file comes from, and what it is, is in tests/real_exports/README.md. The files are other people's
-data, so they are not committed here: they sit in shared/data/real-exports/ beside the clone (as the Maven data
-does) or, on a developer's machine, in tests/real_exports/ (git-ignored). A test whose file is in neither place
-is skipped.
+Where each file comes from, what it is and the licence it is published under are in tests/real_exports/README.md
+(each repository's licence text is in tests/real_exports/licenses/).
 
 Every expected number is worked out here from the raw file with plain pandas and the export's own meaning (which
 stage is won, which task is done, which user an id names), never with the app's code.
@@ -22,12 +20,11 @@ from metrics.diagnostics import rep_table
 from metrics.filters import scope
 from metrics.ingest import Upload, classify, load, missing_roles, recognise
 from metrics.scenarios import SCENARIOS
-from tests.conftest import ROOT
 
 STARTUP = SCENARIOS["startup"]
 # Planned tasks and future close dates are judged against a fixed day, so the numbers never drift with the clock.
 TODAY = pd.Timestamp("2026-12-01")
-PLACES = (ROOT.parent / "shared" / "data" / "real-exports", Path(__file__).parent / "real_exports")
+EXPORTS = Path(__file__).parent / "real_exports"
 
 TCRM_OPPORTUNITY, TCRM_USER, TCRM_EVENT = "sf_tcrm_opportunity.csv", "sf_tcrm_user.csv", "sf_tcrm_event.csv"
 TCRM_TASK, TCRM_LEAD = "sf_tcrm_task.csv", "sf_tcrm_lead.csv"
@@ -58,10 +55,7 @@ LEAD_LOST = {"Disqualified", "Unqualified", "Closed - Not Converted"}
 
 
 def path_of(name: str) -> Path:
-    for place in PLACES:
-        if (place / name).is_file():
-            return place / name
-    pytest.skip(f"real export {name} not found in {' or '.join(str(p) for p in PLACES)}")
+    return EXPORTS / name
 
 
 def raw(name: str) -> pd.DataFrame:
