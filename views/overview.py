@@ -13,7 +13,7 @@ from views.widgets import (
     compact,
     count,
     currency,
-    download_csv,
+    download_comparison,
     follow_rep_click,
     number,
     open_row_on_select,
@@ -209,20 +209,7 @@ else:
             chart_type="bar" if row.kpi in {"activities", "won"} else "line",
         )
     st.caption(t("The small charts show each month the data wholly covers."))
-    download_csv(
-        compared.kpis,
-        "kpis.csv",
-        key="kpi-download",
-        titles={
-            "kpi": t("Measure"),
-            "value": t("Now"),
-            "previous": t("Period before"),
-            "change": t("Change"),
-            "year_ago": t("A year earlier"),
-            "change_year": t("Change on a year"),
-        },
-        kinds={"value": "decimal", "previous": "decimal", "year_ago": "decimal"},
-    )
+    download_comparison(compared.kpis, "kpis.csv", key="kpi-download")
 
 st.subheader(t("Flagged reps"))
 reps = analysis.reps()

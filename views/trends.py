@@ -7,7 +7,18 @@ from metrics.trends import periods_overlapping
 from views import charts, state
 from views.context import current_view
 from views.i18n import lang, t, tn
-from views.widgets import count, download_csv, download_png, money, no_data, number, percent, show_table, signed_percent
+from views.widgets import (
+    count,
+    download_comparison,
+    download_csv,
+    download_png,
+    money,
+    no_data,
+    number,
+    percent,
+    show_table,
+    signed_percent,
+)
 
 MIN_PERIODS_FOR_A_LAG = 6  # fewer pairs of periods give a correlation that says nothing about timing
 
@@ -197,17 +208,4 @@ else:
         ]
     )
     st.dataframe(comparison, hide_index=True, placeholder="–", key="comparison-table")
-    download_csv(
-        compared.kpis,
-        "comparison.csv",
-        key="comparison-download",
-        titles={
-            "kpi": t("Measure"),
-            "value": t("Now"),
-            "previous": t("Period before"),
-            "change": t("Change"),
-            "year_ago": t("A year earlier"),
-            "change_year": t("Change on a year"),
-        },
-        kinds={"value": "decimal", "previous": "decimal", "year_ago": "decimal"},
-    )
+    download_comparison(compared.kpis, "comparison.csv", key="comparison-download")

@@ -86,6 +86,24 @@ def download_csv(
     )
 
 
+def download_comparison(kpis: pd.DataFrame, file_name: str, key: str) -> None:
+    """The headline measures against the period before and a year earlier, as a CSV under the table's headers."""
+    download_csv(
+        kpis,
+        file_name,
+        key=key,
+        titles={
+            "kpi": t("Measure"),
+            "value": t("Now"),
+            "previous": t("Period before"),
+            "change": t("Change"),
+            "year_ago": t("A year earlier"),
+            "change_year": t("Change on a year"),
+        },
+        kinds={"value": "decimal", "previous": "decimal", "year_ago": "decimal"},
+    )
+
+
 def download_png(chart, file_name: str, key: str) -> None:
     """The chart as a PNG, drawn on the server when asked for (the same drawing the reports hold)."""
     st.download_button(
