@@ -34,8 +34,10 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def app_url() -> str:
-    with served_app() as (url, _):
+def app_url(tmp_path_factory) -> str:
+    # Share links made by the tests go to a store of their own, never to the repository's data/ folder.
+    shares = tmp_path_factory.mktemp("shares") / "shares.sqlite"
+    with served_app(env={"SHARES_URL": f"sqlite:///{shares}"}) as (url, _):
         yield url
 
 
@@ -51,14 +53,20 @@ def browser(chromium_path):
         launched.close()
 
 
-def open_app(browser, url: str):
-    """A fresh browser context (so a fresh Streamlit session) on the app, drawn over the sample."""
+def new_session(browser, url: str):
+    """A fresh browser context (so a fresh Streamlit session) on `url`."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     page.set_default_timeout(SETTLE_MS)
     page.page_errors = []
     page.on("pageerror", lambda error: page.page_errors.append(str(error)))
     page.goto(url)
+    return context, page
+
+
+def open_app(browser, url: str):
+    """A fresh session on the app, drawn over the sample."""
+    context, page = new_session(browser, url)
     wait_drawn(page, "Overview", "sample data")
     return context, page
 
