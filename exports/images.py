@@ -99,6 +99,7 @@ def quadrant(analysis: Analysis, language: Language, height: int = 400) -> Chart
         zone_title=language.gettext("Busy, not converting"),
         curve_title=language.gettext("Expected for this effort"),
         language=language,
+        width=WIDTH,
     ).properties(width=WIDTH)
 
 

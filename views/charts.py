@@ -8,6 +8,7 @@ its words are in; no streamlit here, so the exports draw the same charts.
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 from altair.typing import ChartType
 
@@ -16,6 +17,7 @@ from metrics.diagnostics import QUADRANT_LABELS, STATUS_FLAGGED, STATUS_NO_DEALS
 from metrics.funnel import TEAM
 from metrics.mix import DOES_NOT_PAY, PAYS_OFF, UNCLEAR
 from metrics.satisfaction import HIGH_REVENUE_LOW_SATISFACTION, LOW_REVENUE_HIGH_SATISFACTION
+from views.labels import SPOTS, place_labels
 
 REP_PICK = "rep_pick"
 PERIOD_BRUSH = "period_brush"
@@ -26,6 +28,7 @@ FLAG_RED = "#d62728"
 BUSY_FILL = "#fbe3e1"
 MAX_POINTS = 5000
 LABEL_ALL = 25
+LABEL_WIDTH = 600  # the narrowest a page's full-width chart plots at, on a laptop screen
 ENGLISH = language_for("en")
 
 
@@ -82,13 +85,15 @@ def quadrant_chart(
     curve_title: str = "Expected for this effort",
     label_all: bool = True,
     language: Language = ENGLISH,
+    width: int = LABEL_WIDTH,
 ) -> ChartType:
     """Reps (or teams) by effort (x) and performance (y), lines at the medians, the busy-but-not-converting
     quadrant shaded, flagged units as red triangles, and the team's expected curve if given.
 
     Every unit can be told without hovering: all are named when there are LABEL_ALL or fewer, otherwise
     the flagged and the efficient ones are, and a click names the one clicked. `label_all` False names only
-    those, for a chart too small for every name.
+    those, for a chart too small for every name. `width` is the narrowest the plot is drawn at: the names
+    are placed apart at that width (views/labels.py), and drawn wider they only move further apart.
     """
     # Effort: activities weighed by type (the same as activities when every weight is 1), as the flag uses.
     effort = "effort" if "effort" in units else "activities"
@@ -151,26 +156,47 @@ def quadrant_chart(
                 ],
             )
         )
-    return alt.layer(*layers, dots, *_unit_labels(points, unit, x, y, pick, label_all)).properties(height=height)
+    return alt.layer(
+        *layers, dots, *_unit_labels(points, unit, x, y, pick, label_all, (x_max, y_max, width, height))
+    ).properties(height=height)
 
 
-def _unit_labels(points: pd.DataFrame, unit: str, x, y, pick, label_all: bool = True) -> list[alt.Chart]:
-    """Names beside the points: above and below in turn (by height), so neighbours don't write over each
-    other; flagged ones in red."""
-    named = points["quadrant"].isin(["low_activity_high_performance"]) | (points["status"] == STATUS_FLAGGED)
+def _unit_labels(
+    points: pd.DataFrame, unit: str, x, y, pick, label_all: bool, plot: tuple[float, float, int, int]
+) -> list[alt.Chart]:
+    """Names beside the points, each where it touches no other name and no dot (views/labels.py); flagged
+    ones in red. `plot` is the x and y domains' tops and the plot's width and height in pixels."""
+    flagged = points["status"] == STATUS_FLAGGED
+    named = points["quadrant"].isin(["low_activity_high_performance"]) | flagged
     always = points if label_all and len(points) <= LABEL_ALL else points[named]
-    ranked = always.sort_values([y.shorthand.split(":")[0]]).reset_index(drop=True)
+    # The flagged are placed first, then the efficient, so the names that matter most get the best spots.
+    always = always.assign(_rank=(~flagged[always.index]).astype(int) + (~named[always.index]).astype(int))
+    always = always.sort_values("_rank", kind="stable")
+    x_field, y_field = x.shorthand.split(":")[0], y.shorthand.split(":")[0]
+    x_top, y_top, width, height = plot
+
+    def pixels(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        return (
+            frame[x_field].to_numpy(float) / x_top * width,
+            height - frame[y_field].to_numpy(float) / y_top * height,
+        )
+
+    spots = place_labels(*pixels(always), always[unit].astype(str).tolist(), width, height, dots=pixels(points))
     text = alt.Text(f"{unit}:N")
     colour = alt.when(alt.datum.status == STATUS_FLAGGED).then(alt.value("#b03a2e")).otherwise(alt.value("#333"))
-    above = alt.Chart(ranked.iloc[0::2]).mark_text(dy=-14, fontSize=11).encode(x=x, y=y, text=text, color=colour)
-    below = alt.Chart(ranked.iloc[1::2]).mark_text(dy=16, fontSize=11).encode(x=x, y=y, text=text, color=colour)
+    layers = [
+        alt.Chart(group.drop(columns=["_rank", "_spot"]))
+        .mark_text(dx=SPOTS[spot].dx, dy=SPOTS[spot].dy, align=SPOTS[spot].align, fontSize=11)
+        .encode(x=x, y=y, text=text, color=colour)
+        for spot, group in always.assign(_spot=spots).groupby("_spot", sort=True)
+    ]
     rest = points.drop(always.index) if len(always) < len(points) else points.iloc[:0]
     clicked = (
         alt.Chart(rest)
         .mark_text(dy=-14, fontSize=11, fontWeight="bold")
         .encode(x=x, y=y, text=text, opacity=alt.when(pick, empty=False).then(alt.value(1.0)).otherwise(alt.value(0.0)))
     )
-    return [above, below, clicked]
+    return [*layers, clicked]
 
 
 def funnel_plot(

@@ -81,6 +81,7 @@ with picture:
                 zone_title=t("Busy, not converting"),
                 label_all=False,
                 language=language,
+                width=300,  # half the page, beside the findings
             ),
             width="stretch",
             key="overview-quadrant",
