@@ -139,14 +139,30 @@ class Analysis:
         return filtering.coverage(self.scoped)
 
     @_population_level
+    def _of_the_teams(self) -> Slice:
+        """The chosen teams over every date: what the population and each compared period are cut from, so
+        that a cut filters the teams' rows, not the whole data again."""
+        if not self.filters.teams:
+            return self.scoped
+        return filtering.apply(self.scoped, Filters(teams=self.filters.teams))
+
+    @cached_property
+    def _of_the_people(self) -> Slice:
+        """The chosen teams and reps over every date."""
+        if not self.filters.reps:
+            return self._of_the_teams
+        return filtering.apply(self._of_the_teams, Filters(teams=self.filters.teams, reps=self.filters.reps))
+
+    @_population_level
     def population(self) -> Slice:
         """Dates and teams applied: the group every rep is compared with."""
-        return filtering.apply(self.scoped, self.filters.without_reps())
+        return filtering.apply(self._of_the_teams, self.filters.without_reps())
 
     @cached_property
     def current(self) -> Slice:
-        """Reps applied too: what the headline numbers count."""
-        return filtering.apply(self.scoped, self.filters)
+        """Reps applied too: what the headline numbers count. Filters only narrow, so it is cut from the
+        population, and is the population itself when no rep is chosen."""
+        return filtering.apply(self.population, self.filters) if self.filters.reps else self.population
 
     # ------------------------------------------------------------------------------------------------ reps
 
@@ -269,10 +285,11 @@ class Analysis:
             if periods is None:
                 return None
             now, before, year = periods
+            people = self._of_the_people
             kpis = kpi_table(
-                filtering.apply(self.scoped, now),
-                filtering.apply(self.scoped, before) if before else None,
-                filtering.apply(self.scoped, year) if year else None,
+                filtering.apply(people, now),
+                filtering.apply(people, before) if before else None,
+                filtering.apply(people, year) if year else None,
             )
             return Comparison(unit, now, before, year, kpis, fitted is not None)
 

@@ -116,6 +116,11 @@ def apply(data: Slice, filters: Filters) -> Slice:
 
 def date_bounds(data: Slice) -> tuple[dt.date, dt.date] | None:
     """The first and last date in the slice, the days deals were engaged included."""
+    # Every rerun asks, for the date picker and the comparisons; the answer never changes for a slice.
+    return data.kept("date_bounds", lambda: _date_bounds(data))
+
+
+def _date_bounds(data: Slice) -> tuple[dt.date, dt.date] | None:
     engaged = [data.deals_engaged["engaged"]] if data.basis == "deals" else []
     dates = pd.concat([data.activities["date"], data.outcomes["date"], *engaged]).dropna()
     if dates.empty:
@@ -134,6 +139,10 @@ def coverage(data: Slice) -> tuple[dt.date, dt.date] | None:
     cycle, and no deal closing in January's first days doesn't mean January's results were not recorded.
     Comparisons and marks use only periods inside this span.
     """
+    return data.kept("coverage", lambda: _coverage(data))
+
+
+def _coverage(data: Slice) -> tuple[dt.date, dt.date] | None:
     effort = (data.deals_engaged["engaged"] if data.basis == "deals" else data.activities["date"]).dropna()
     results = data.outcomes["date"].dropna()
     series = [dates for dates in (effort, results) if len(dates)]
@@ -221,11 +230,22 @@ def comparison(
 
 
 def teams(data: Slice) -> list[str]:
-    return sorted(pd.concat([data.activities["team"], data.outcomes["team"]]).dropna().unique().tolist())
+    """The teams in the slice, for the team filter: asked on every rerun, so kept with the slice."""
+    return data.kept(
+        "teams", lambda: sorted(pd.concat([data.activities["team"], data.outcomes["team"]]).dropna().unique().tolist())
+    )
 
 
 def reps(data: Slice, in_teams: tuple[str, ...] = ()) -> list[str]:
-    frame = pd.concat([data.activities[["rep", "team"]], data.outcomes[["rep", "team"]]])
-    if in_teams:
-        frame = frame[frame["team"].isin(in_teams).fillna(False)]
-    return sorted(frame["rep"].dropna().unique().tolist())
+    """The reps in the slice (in `in_teams`, if given), for the rep filter."""
+    # Each rep and team seen together, once: a few thousand pairs, where the rows are a million.
+    pairs = data.kept(
+        "rep_teams",
+        lambda: pd.concat([data.activities[["rep", "team"]], data.outcomes[["rep", "team"]]]).drop_duplicates(),
+    )
+
+    def listed() -> list[str]:
+        frame = pairs[pairs["team"].isin(in_teams).fillna(False)] if in_teams else pairs
+        return sorted(frame["rep"].dropna().unique().tolist())
+
+    return data.kept(("reps", tuple(in_teams)), listed)

@@ -1,12 +1,15 @@
 """Analysis.with_reps: choosing reps shares what the population decides and changes nothing it shows."""
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
-from metrics import analysis as analysing
+from metrics import analysis as analysing, filters as filtering
 from metrics.analysis import analyse
 from metrics.filters import Filters
 from metrics.ingest import Upload, load
+from metrics.kpis import kpi_table
 from metrics.scenarios import SCENARIOS
 from sample_data.make_samples import PLANTED
 from tests.conftest import ROOT
@@ -55,3 +58,36 @@ def test_only_the_latest_rep_choices_are_kept(sample, monkeypatch):
     team.with_reps((names[1],)), team.with_reps((names[2],))
     assert team.with_reps((names[0],)) is not first
     assert len(team._shared["with_reps"]) == 2
+
+
+def _cut_from_the_whole_data(found, filters):
+    return filtering.apply(found.scoped, filters)
+
+
+@pytest.mark.parametrize("basis", ["activities", "deals"])
+def test_slices_cut_from_the_teams_rows_are_those_cut_from_the_whole_data(sample, maven_pipeline, basis):
+    # The population, the chosen reps' slice and every compared period are cut from the chosen teams' rows,
+    # not from the whole data each time: the rows (and, deals-only, the deals engaged) must be the same.
+    if basis == "deals":
+        dataset = load(
+            [Upload(p.name, p.read_bytes()) for p in (maven_pipeline, maven_pipeline.with_name("sales_teams.csv"))]
+        )
+    else:
+        dataset = sample
+    team_reps = analyse(dataset, STARTUP).team_reps()
+    team = sorted(team_reps["team"].dropna().unique())[0]
+    reps = tuple(team_reps.loc[team_reps["team"] == team, "rep"].head(2))
+    bounds = analyse(dataset, STARTUP).bounds
+    chosen = Filters(start=bounds[1] - dt.timedelta(days=120), end=bounds[1], teams=(team,), reps=reps)
+    found = analyse(dataset, STARTUP, chosen)
+    for cut, filters in ((found.population, chosen.without_reps()), (found.current, chosen)):
+        whole = _cut_from_the_whole_data(found, filters)
+        pd.testing.assert_frame_equal(cut.activities, whole.activities)
+        pd.testing.assert_frame_equal(cut.outcomes, whole.outcomes)
+        pd.testing.assert_frame_equal(cut.deals_engaged, whole.deals_engaged)
+    for unit in analysing.COMPARISONS:
+        compared = found.comparison(unit)
+        assert compared.before is not None, unit  # a period before to compare with: the test compares something
+        periods = (compared.now, compared.before, compared.year_ago)
+        whole = kpi_table(*(None if p is None else _cut_from_the_whole_data(found, p) for p in periods))
+        pd.testing.assert_frame_equal(compared.kpis.dropna(axis=1, how="all"), whole.dropna(axis=1, how="all"))

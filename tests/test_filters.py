@@ -3,7 +3,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from metrics.filters import Filters, apply, comparison, coverage, covers, last_full_period
+from metrics.filters import Filters, apply, comparison, coverage, covers, date_bounds, last_full_period, reps, teams
 from tests.conftest import make_slice
 
 BOUNDS = (dt.date(2026, 1, 2), dt.date(2026, 10, 30))
@@ -92,3 +92,24 @@ def test_deals_only_slices_count_effort_when_engaged_and_results_when_closed():
     january = apply(make_slice(None, deals), Filters(start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31)))
     assert len(january.deals_engaged) == 2  # both engaged in January
     assert january.outcomes["status"].tolist() == ["lost"]  # only the lost one closed in it
+
+
+def test_the_filters_choices_come_from_both_tables_and_are_kept_with_the_slice():
+    data = make_slice(
+        [
+            {"date": "2026-01-05", "rep": "Kari", "team": "North"},
+            {"date": "2026-01-06", "rep": "Kari", "team": "North"},
+            {"date": "2026-01-07", "rep": "Ola", "team": "South"},
+        ],
+        [
+            {"date": "2026-02-01", "rep": "Per", "team": "North", "deal_id": "D1", "status": "won"},
+            {"date": "2026-02-02", "rep": "Anne", "team": None, "deal_id": "D2", "status": "lost"},
+        ],
+    )
+    assert teams(data) == ["North", "South"]
+    assert reps(data) == ["Anne", "Kari", "Ola", "Per"]
+    assert reps(data, ("North",)) == ["Kari", "Per"]
+    assert reps(data, ("South", "North")) == ["Kari", "Ola", "Per"]
+    assert date_bounds(data) == (dt.date(2026, 1, 5), dt.date(2026, 2, 2))
+    # Asked on every rerun, answered once: the same objects come back.
+    assert teams(data) is teams(data) and reps(data, ("North",)) is reps(data, ("North",))

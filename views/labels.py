@@ -12,6 +12,7 @@ No streamlit and no Altair: the charts use it, and it is tested on hand-made poi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -26,7 +27,7 @@ class Spot:
 
     dx: int
     dy: int
-    align: str  # "center", "left" (the name starts at the spot) or "right" (it ends there)
+    align: Literal["center", "left", "right"]  # "left": the name starts at the spot; "right": it ends there
 
 
 # In order of preference: straight above or below reads best, then beside, then the corners, then further out.
