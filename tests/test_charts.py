@@ -1,10 +1,13 @@
 """The charts are valid Vega-Lite, carry the selections the pages read back, and stay small."""
 
+import re
 from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+import vl_convert
 
+from i18n import Language
 from metrics.diagnostics import funnel_plot_limits, quadrant_lines, rep_table
 from metrics.filters import scope
 from metrics.funnel import TEAM, funnel_table
@@ -71,3 +74,20 @@ def test_charts_refuse_unaggregated_data():
     too_many = pd.DataFrame({"label": range(6000), "share": 0.1})
     with pytest.raises(ValueError, match="aggregate first"):
         charts.mix_chart(too_many, "share", "Share", "%")
+
+
+@pytest.mark.parametrize(
+    "code, thousand, percent",
+    [("en", "1,000", "10%"), ("nb", "1\N{NO-BREAK SPACE}000", "10\N{NO-BREAK SPACE}%")],
+)
+def test_charts_write_numbers_as_their_language_does(startup, code, thousand, percent):
+    reps = rep_table(startup, SCENARIOS["startup"].thresholds)
+    language = Language(code)
+    quadrant = charts.quadrant_chart(reps, quadrant_lines(reps), "won", "Activities", "Won", language=language)
+    funnel = charts.funnel_plot(reps, funnel_plot_limits(reps), "Activities", "Flag limit", language=language)
+    assert quadrant.to_dict()["config"]["locale"] == language.vega_locale()
+    # Drawn by Vega itself: the axes' tick labels as the reader sees them.
+    ticks = re.findall(r">([^<]+)</text>", vl_convert.vegalite_to_svg(quadrant.to_dict()))
+    assert thousand in ticks, ticks
+    ticks = re.findall(r">([^<]+)</text>", vl_convert.vegalite_to_svg(funnel.to_dict()))
+    assert percent in ticks, ticks

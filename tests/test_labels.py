@@ -55,12 +55,10 @@ def test_no_two_names_touch_on_the_startup_samples_quadrant():
         scope(load([Upload(path.name, path.read_bytes())]), SCENARIOS["startup"]), SCENARIOS["startup"].thresholds
     )
     spec = charts.quadrant_chart(reps, quadrant_lines(reps), "won", "Activities", "Won").to_dict()
+    names = next(layer for layer in spec["layer"] if layer["mark"].get("dx") == {"expr": "datum.label_dx"})
     named = [
-        (row["rep"], Spot(layer["mark"].get("dx", 0), layer["mark"].get("dy", 0), layer["mark"].get("align", "center")))
-        for layer in spec["layer"]
-        if layer["mark"]["type"] == "text" and "opacity" not in layer.get("encoding", {})
-        for row in spec["datasets"][layer["data"]["name"]]
-        if "rep" in row
+        (row["rep"], Spot(row["label_dx"], row["label_dy"], row["label_align"]))
+        for row in spec["datasets"][names["data"]["name"]]
     ]
     assert sorted(rep for rep, _ in named) == sorted(reps["rep"])  # every rep named once, 12 of them
     x_top = spec["layer"][-1]["encoding"]["x"]["scale"]["domain"][1]

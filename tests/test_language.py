@@ -78,3 +78,13 @@ def test_dates_and_months():
 def test_plurals_follow_the_count():
     assert EN.plural("{count} activity", "{count} activities", 1) == "1 activity"
     assert EN.plural("{count} activity", "{count} activities", 1200) == "1,200 activities"
+
+
+def test_charts_get_the_same_formats_as_the_text():
+    # Vega's config.locale, from the CLDR data Babel formats the tables with.
+    number, time = NB.vega_locale()["number"], NB.vega_locale()["time"]
+    assert (number["decimal"], number["thousands"], number["percent"]) == (",", "\xa0", "\xa0%")
+    assert (time["date"], time["shortMonths"][10], time["days"][0]) == ("%d.%m.%Y", "nov.", "søndag")
+    number, time = EN.vega_locale()["number"], EN.vega_locale()["time"]
+    assert (number["decimal"], number["thousands"], number["percent"]) == (".", ",", "%")
+    assert (time["date"], time["months"][0], time["shortDays"][1]) == ("%d/%m/%Y", "January", "Mon")

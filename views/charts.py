@@ -7,6 +7,9 @@ its words are in; no streamlit here, so the exports draw the same charts.
 
 from __future__ import annotations
 
+import functools
+import inspect
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -30,6 +33,19 @@ MAX_POINTS = 5000
 LABEL_ALL = 25
 LABEL_WIDTH = 600  # the narrowest a page's full-width chart plots at, on a laptop screen
 ENGLISH = language_for("en")
+
+
+def _in_language(build):
+    """A chart builder whose chart writes its numbers and dates the way its `language` does (Vega's
+    config.locale): axes, labels and tooltips read 1 000 and 12,5 % in Norwegian, as the tables do."""
+    signature = inspect.signature(build)
+
+    @functools.wraps(build)
+    def localised(*args, **kwargs):
+        language = signature.bind(*args, **kwargs).arguments.get("language", ENGLISH)
+        return build(*args, **kwargs).configure(locale=language.vega_locale())
+
+    return localised
 
 
 def _guard(frame: pd.DataFrame) -> pd.DataFrame:
@@ -72,6 +88,7 @@ def _rep_tooltip(language: Language, unit: str = "rep") -> list[alt.Tooltip]:
     ]
 
 
+@_in_language
 def quadrant_chart(
     units: pd.DataFrame,
     lines: dict[str, float],
@@ -184,21 +201,32 @@ def _unit_labels(
     spots = place_labels(*pixels(always), always[unit].astype(str).tolist(), width, height, dots=pixels(points))
     text = alt.Text(f"{unit}:N")
     colour = alt.when(alt.datum.status == STATUS_FLAGGED).then(alt.value("#b03a2e")).otherwise(alt.value("#333"))
-    layers = [
-        alt.Chart(group.drop(columns=["_rank", "_spot"]))
-        .mark_text(dx=SPOTS[spot].dx, dy=SPOTS[spot].dy, align=SPOTS[spot].align, fontSize=11)
+    # One layer, each name at its own spot: the mark's offsets and alignment read from the name's row.
+    placed = always.drop(columns="_rank").assign(
+        label_dx=[SPOTS[spot].dx for spot in spots],
+        label_dy=[SPOTS[spot].dy for spot in spots],
+        label_align=[SPOTS[spot].align for spot in spots],
+    )
+    names = (
+        alt.Chart(placed)
+        .mark_text(
+            dx=alt.expr("datum.label_dx"),
+            dy=alt.expr("datum.label_dy"),
+            align=alt.expr("datum.label_align"),
+            fontSize=11,
+        )
         .encode(x=x, y=y, text=text, color=colour)
-        for spot, group in always.assign(_spot=spots).groupby("_spot", sort=True)
-    ]
+    )
     rest = points.drop(always.index) if len(always) < len(points) else points.iloc[:0]
     clicked = (
         alt.Chart(rest)
         .mark_text(dy=-14, fontSize=11, fontWeight="bold")
         .encode(x=x, y=y, text=text, opacity=alt.when(pick, empty=False).then(alt.value(1.0)).otherwise(alt.value(0.0)))
     )
-    return [*layers, clicked]
+    return [names, clicked]
 
 
+@_in_language
 def funnel_plot(
     reps: pd.DataFrame, limits: pd.DataFrame, volume_title: str, flag_title: str, language: Language = ENGLISH
 ) -> alt.LayerChart:
@@ -274,6 +302,7 @@ def _translated_funnel(funnel: pd.DataFrame, language: Language) -> pd.DataFrame
     )
 
 
+@_in_language
 def stage_funnel_chart(funnel: pd.DataFrame, who: list[str], language: Language = ENGLISH) -> alt.Chart:
     """Share of the first stage that reaches each stage, for the team and the chosen reps side by side."""
     g = language.gettext
@@ -300,6 +329,7 @@ def stage_funnel_chart(funnel: pd.DataFrame, who: list[str], language: Language 
     )
 
 
+@_in_language
 def stage_heatmap(funnel: pd.DataFrame, team_label: str = TEAM, language: Language = ENGLISH) -> ChartType:
     """Stage-to-stage conversion per rep, each cell coloured by the rep's rate against the team's at that
     step (red below, green above, white level), so a rep who is weak where everyone is weak doesn't look
@@ -368,6 +398,7 @@ def brushed_range(event) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     return start, end
 
 
+@_in_language
 def trend_chart(
     periods: pd.DataFrame, activity_title: str, won_title: str, frequency: str = "month", language: Language = ENGLISH
 ) -> alt.LayerChart:
@@ -439,6 +470,7 @@ def trend_chart(
     )
 
 
+@_in_language
 def mix_chart(mix: pd.DataFrame, value: str, title: str, fmt: str, language: Language = ENGLISH) -> alt.Chart:
     shown = _guard(mix).assign(label=mix["label"].map(language.gettext))
     return (
@@ -456,6 +488,7 @@ def mix_chart(mix: pd.DataFrame, value: str, title: str, fmt: str, language: Lan
     )
 
 
+@_in_language
 def team_spread_chart(reps: pd.DataFrame, pooled: float, language: Language = ENGLISH) -> ChartType:
     """Each rep's conversion as a dot on their team's row, with the team-wide pooled rate as a rule."""
     g = language.gettext
@@ -490,6 +523,7 @@ def team_spread_chart(reps: pd.DataFrame, pooled: float, language: Language = EN
     return alt.layer(rule, dots).properties(height=alt.Step(46))
 
 
+@_in_language
 def satisfaction_chart(
     gaps: pd.DataFrame, satisfaction_title: str, revenue_title: str, language: Language = ENGLISH
 ) -> ChartType:
@@ -525,6 +559,7 @@ def satisfaction_chart(
     return alt.layer(dots, names).properties(height=380)
 
 
+@_in_language
 def mix_rates_chart(mix: pd.DataFrame, language: Language = ENGLISH) -> ChartType:
     """Win rate of the deals each activity type touched, its interval, and the rate of deals that got as
     far in the funnel (the black tick) to judge it against."""
@@ -568,6 +603,7 @@ def mix_rates_chart(mix: pd.DataFrame, language: Language = ENGLISH) -> ChartTyp
     return alt.layer(bars, dots, ticks).properties(height=alt.Step(34))
 
 
+@_in_language
 def lag_chart(effect: pd.DataFrame, frequency: str, language: Language = ENGLISH) -> alt.Chart:
     """How closely effort tracks results L periods later."""
     g = language.gettext

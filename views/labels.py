@@ -47,18 +47,32 @@ SPOTS = (
 
 def _box(x: float, y: float, width: float, spot: Spot) -> np.ndarray:
     """left, top, right, bottom of a name of `width` pixels placed at `spot` from the dot at (x, y)."""
-    centre_x, centre_y = x + spot.dx, y + spot.dy
-    left = {"center": centre_x - width / 2, "left": centre_x, "right": centre_x - width}[spot.align]
-    return np.array([left, centre_y - LINE_PX / 2, left + width, centre_y + LINE_PX / 2])
+    return _boxes(x, y, width)[SPOTS.index(spot)]
 
 
-def _overlap(box: np.ndarray, others: np.ndarray) -> float:
-    """The area `box` shares with the boxes in `others` (one a row), added up."""
+_DX = np.array([spot.dx for spot in SPOTS], dtype=float)
+_DY = np.array([spot.dy for spot in SPOTS], dtype=float)
+_SHIFT = np.array([{"center": -0.5, "left": 0.0, "right": -1.0}[spot.align] for spot in SPOTS])  # × width
+
+
+def _boxes(x: float, y: float, width: float) -> np.ndarray:
+    """The name's box at every spot, one row a spot: left, top, right, bottom."""
+    left = x + _DX + _SHIFT * width
+    middle = y + _DY
+    return np.column_stack([left, middle - LINE_PX / 2, left + width, middle + LINE_PX / 2])
+
+
+def _overlap(box: np.ndarray, others: np.ndarray) -> np.ndarray | float:
+    """The area each box shares with the boxes in `others` (one a row), added up: `box` is one box (a float
+    comes back) or one a row (an array, one sum a row)."""
+    boxes = np.atleast_2d(box)
     if not len(others):
-        return 0.0
-    wide = np.minimum(box[2], others[:, 2]) - np.maximum(box[0], others[:, 0])
-    tall = np.minimum(box[3], others[:, 3]) - np.maximum(box[1], others[:, 1])
-    return float(np.sum(np.clip(wide, 0, None) * np.clip(tall, 0, None)))
+        found = np.zeros(len(boxes))
+    else:
+        wide = np.minimum(boxes[:, None, 2], others[None, :, 2]) - np.maximum(boxes[:, None, 0], others[None, :, 0])
+        tall = np.minimum(boxes[:, None, 3], others[None, :, 3]) - np.maximum(boxes[:, None, 1], others[None, :, 1])
+        found = np.sum(np.clip(wide, 0, None) * np.clip(tall, 0, None), axis=1)
+    return float(found[0]) if np.ndim(box) == 1 else found
 
 
 def place_labels(
@@ -67,27 +81,27 @@ def place_labels(
     """For each name, the index in SPOTS where it goes. `x` and `y` are its dot's position in pixels from the
     plot's top left; `dots` (x, y) are every dot drawn, named or not (default: the named ones). Names are placed
     in the order given, so the ones that matter most (the flagged) come first and get the best spots."""
-    all_x, all_y = (x, y) if dots is None else dots
-    dot_boxes = np.column_stack(
-        [np.asarray(all_x) - DOT_PX, np.asarray(all_y) - DOT_PX, np.asarray(all_x) + DOT_PX, np.asarray(all_y) + DOT_PX]
-    ).reshape(-1, 4)
+    all_x, all_y = (np.asarray(x, dtype=float), np.asarray(y, dtype=float)) if dots is None else dots
+    all_x, all_y = np.asarray(all_x, dtype=float), np.asarray(all_y, dtype=float)
+    dot_boxes = np.column_stack([all_x - DOT_PX, all_y - DOT_PX, all_x + DOT_PX, all_y + DOT_PX]).reshape(-1, 4)
     dot_boxes = dot_boxes[~np.isnan(dot_boxes).any(axis=1)]  # a dot without a value is not drawn
-    placed = np.empty((0, 4))
+    placed = np.empty((len(names), 4))
+    count = 0
     chosen = []
     for dot_x, dot_y, name in zip(x, y, names, strict=True):
         if np.isnan(dot_x) or np.isnan(dot_y):
             chosen.append(0)
             continue
-        name_width = CHARACTER_PX * len(name)
-        best, least = 0, np.inf
-        for index, spot in enumerate(SPOTS):
-            box = _box(dot_x, dot_y, name_width, spot)
-            outside = max(0.0, -box[0]) + max(0.0, box[2] - width) + max(0.0, -box[1]) + max(0.0, box[3] - height)
-            cost = _overlap(box, placed) + _overlap(box, dot_boxes) + outside * LINE_PX
-            if cost < least:
-                best, least = index, cost
-            if cost == 0:
-                break
+        boxes = _boxes(dot_x, dot_y, CHARACTER_PX * len(name))
+        outside = (
+            np.clip(-boxes[:, 0], 0, None)
+            + np.clip(boxes[:, 2] - width, 0, None)
+            + np.clip(-boxes[:, 1], 0, None)
+            + np.clip(boxes[:, 3] - height, 0, None)
+        )
+        cost = _overlap(boxes, placed[:count]) + _overlap(boxes, dot_boxes) + outside * LINE_PX
+        best = int(np.argmin(cost))  # the first spot touching nothing, if any: SPOTS is in order of preference
         chosen.append(best)
-        placed = np.vstack([placed, _box(dot_x, dot_y, name_width, SPOTS[best])])
+        placed[count] = boxes[best]
+        count += 1
     return chosen
