@@ -172,7 +172,7 @@ class Analysis:
             return self.insights.reps
         return self._keep(
             ("team_reps", performance),
-            lambda: diagnostics.rep_table(self.population, self.scenario.thresholds, performance, weights=self.weights),
+            lambda: diagnostics.with_quadrants(self.insights.reps, performance),
             shared=True,
         )
 
@@ -217,13 +217,14 @@ class Analysis:
         """The team's expected curve for `performance`, as points to draw."""
         return self._keep(
             ("curve", performance),
-            lambda: expectation.curve_points(self.team_reps(performance), performance),
+            lambda: expectation.curve_points(self.team_reps(performance), performance, curves=self.curves),
             shared=True,
         )
 
-    @_population_level
-    def curves(self) -> dict:
-        return expectation.team_curves(self.team_reps())
+    @property
+    def curves(self) -> dict[str, expectation.Curve | None]:
+        """The team curves for won deals and revenue (expected.team_curves), fitted once with the insights."""
+        return self.insights.curves
 
     @_population_level
     def without_effort(self) -> pd.DataFrame:
@@ -268,6 +269,8 @@ class Analysis:
 
     def trends(self, frequency: str = "month", lag: int = 0) -> pd.DataFrame:
         """Activity and results per period of the chosen reps, results taken `lag` periods later."""
+        if (frequency, lag) == ("month", 0) and not self.filters.reps:
+            return self.insights.periods  # the population's, which insights() draws monthly without a lag
         return self._keep(
             ("trends", frequency, lag),
             lambda: period_table(self.current, frequency, self.scenario.thresholds.rise_pct, lag),

@@ -318,8 +318,7 @@ def rep_totals(data: Slice, weights: Mapping[str, float] | None = None) -> pd.Da
         weighted = counts * data.activities["activity_type"].map(dict(weights)).astype(float).fillna(1.0)
         effort.append(weighted.groupby(by_rep, observed=True).sum().rename("effort"))
     # Deals-only data counts a rep's effort in the deals they engaged in the slice's dates (see Slice).
-    deal_rows = data.deals_engaged if data.basis == "deals" else data.outcomes[data.outcomes["status"].notna()]
-    deals = deal_rows.groupby("rep", observed=True).size().rename("deals")
+    deals = data.deals_engaged.groupby("rep", observed=True).size().rename("deals")
     results = data.outcomes.groupby("rep", observed=True).agg(
         won=("won", "sum"),
         lost=("lost", "sum"),
@@ -450,7 +449,7 @@ def effort_caveats(data: Slice, reps: pd.DataFrame, pooled: float | None) -> pd.
         & (reps["effort"].to_numpy() * THIN_LOG_FACTOR * (pooled or 0) < reps["won"].to_numpy())
     )
     caveats["caveat"] = [
-        "; ".join(reason for reason, applies in ((CAVEAT_EMPTY_WEEKS, g), (CAVEAT_THIN_LOG, t)) if applies)
+        CAVEAT_SEPARATOR.join(reason for reason, applies in ((CAVEAT_EMPTY_WEEKS, g), (CAVEAT_THIN_LOG, t)) if applies)
         for g, t in zip(gapped, thin)
     ]
     caveats["empty_weeks"] = empty.astype("int64")
@@ -510,13 +509,30 @@ def rep_table(
 
     reps["status"] = np.select([no_deals, ~judged], [STATUS_NO_DEALS, STATUS_THIN], STATUS_OK)
     lines = quadrant_lines(reps, performance, activity_line, performance_line)
-    busy = reps["effort"] > lines["effort"]
-    performing = reps[performance] > lines[performance]
-    reps["quadrant"] = np.where(no_deals, NO_DEALS_QUADRANT, [QUADRANTS[(b, p)] for b, p in zip(busy, performing)])
-    reps["flagged"] = (busy & reps["below_limit"]).astype(bool)
+    reps["quadrant"] = _quadrants(reps, performance, lines)
+    reps["flagged"] = ((reps["effort"] > lines["effort"]) & reps["below_limit"]).astype(bool)
     reps["status"] = reps["status"].mask(reps["flagged"], STATUS_FLAGGED)
     reps = reps.merge(effort_caveats(data, reps, rule.pooled), on="rep", how="left")
     return reps[REP_COLUMNS]
+
+
+def _quadrants(reps: pd.DataFrame, performance: str, lines: Mapping[str, float]) -> np.ndarray:
+    """Each rep's quadrant against `lines` (quadrant_lines), or NO_DEALS_QUADRANT for a rep who owns no deals."""
+    busy = reps["effort"] > lines["effort"]
+    performing = reps[performance] > lines[performance]
+    return np.where(
+        reps["status"].eq(STATUS_NO_DEALS),
+        NO_DEALS_QUADRANT,
+        [QUADRANTS[(b, p)] for b, p in zip(busy, performing)],
+    )
+
+
+def with_quadrants(reps: pd.DataFrame, performance: str = "won") -> pd.DataFrame:
+    """A rep_table with its quadrants drawn on `performance` instead, at the team medians (quadrant_lines).
+
+    Only `quadrant` depends on the performance measure: the effort line, and so the flag, are the same for
+    every measure. Pass the whole team's table, made with the team medians as lines."""
+    return reps.assign(quadrant=_quadrants(reps, performance, quadrant_lines(reps, performance)))
 
 
 def quadrant_lines(

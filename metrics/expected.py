@@ -9,6 +9,7 @@ no deals are neither fitted nor given an expected value: their effort is meant t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,26 +68,29 @@ def team_curves(reps: pd.DataFrame) -> dict[str, Curve | None]:
     return {measure: team_curve(reps, measure) for measure in ("won", "revenue")}
 
 
-def expected_table(reps: pd.DataFrame) -> pd.DataFrame:
+def expected_table(reps: pd.DataFrame, curves: Mapping[str, Curve | None] | None = None) -> pd.DataFrame:
     """Per rep: expected_won and expected_revenue on the team's curves, and the gaps (actual − expected).
 
     Columns: rep, expected_won, won_gap, expected_revenue, gap. Expected values are NaN when no curve fits,
-    and for reps who own no deals.
+    and for reps who own no deals. `curves` is team_curves(reps) when the caller has fitted them already.
     """
+    curves = team_curves(reps) if curves is None else curves
     table = pd.DataFrame({"rep": reps["rep"].to_numpy()})
     sellers = _sellers(reps).to_numpy()
     for measure, expected, gap in (("won", "expected_won", "won_gap"), ("revenue", "expected_revenue", "gap")):
-        curve = team_curve(reps, measure)
+        curve = curves[measure]
         table[expected] = np.where(sellers, curve.predict(reps["effort"]), np.nan) if curve else np.nan
         table[gap] = reps[measure].to_numpy(dtype=float) - table[expected]
     return table
 
 
-def curve_points(reps: pd.DataFrame, measure: str, points: int = 60) -> pd.DataFrame:
+def curve_points(
+    reps: pd.DataFrame, measure: str, points: int = 60, curves: Mapping[str, Curve | None] | None = None
+) -> pd.DataFrame:
     """The fitted team curve over the reps' effort, for drawing. Columns: effort, activities (the same
     grid, under the name the charts drawn in activities read; the two agree when every weight is 1),
-    expected."""
-    curve = team_curve(reps, measure)
+    expected. `curves` is team_curves(reps) when the caller has fitted them already."""
+    curve = team_curve(reps, measure) if curves is None else curves[measure]
     if curve is None:
         return pd.DataFrame(columns=["effort", "activities", "expected"])
     grid = np.linspace(0, float(reps["effort"].max()) * 1.05, points)

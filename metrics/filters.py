@@ -80,10 +80,7 @@ def scope(dataset: Dataset, scenario: Scenario, assigned_types: dict[str, str] |
 
     `assigned_types` holds the user's own choices for activity texts the vocabulary does not know.
     """
-    # Each distinct text named once: a million activities hold a few dozen types.
-    types = by_distinct(
-        dataset.activities["activity_type"], lambda texts: normalise_activity_types(texts, scenario, assigned_types)
-    )
+    types = normalise_activity_types(dataset.activities["activity_type"], scenario, assigned_types)
     stages = by_distinct(types, lambda keys: keys.map(scenario.activity_stage).astype("Int64"))
     return Slice(dataset.activities.assign(activity_type=types, stage=stages), dataset.outcomes, dataset.effort_basis)
 

@@ -17,16 +17,6 @@ from metrics.scenarios import Scenario
 from metrics.text import N_, Message, listing
 from metrics.trends import period_table
 
-# Where each kind of finding is drawn, for the link beside it.
-PAGES = {
-    "flagged": "views/activity.py",
-    "what_if": "views/activity.py",
-    "period": "views/trends.py",
-    "activity_type": "views/conversion.py",
-    "team": "views/activity.py",
-    "satisfaction": "views/activity.py",
-    "efficient": "views/activity.py",
-}
 # Lower tiers come first; within a tier, the larger impact (in won deals) first.
 TIERS = {"flagged": 0, "what_if": 1, "period": 2, "activity_type": 2, "team": 3, "satisfaction": 3, "efficient": 4}
 
@@ -45,10 +35,6 @@ class Finding:
         """The finding in plain English, for logs and tests."""
         return str(self.message)
 
-    @property
-    def page(self) -> str:
-        return PAGES[self.kind]
-
 
 @dataclass
 class Insights:
@@ -63,6 +49,7 @@ class Insights:
     team_spread: pd.DataFrame
     satisfaction: pd.DataFrame
     findings: list[Finding] = field(default_factory=list)
+    curves: dict[str, expectation.Curve | None] = field(default_factory=dict)  # expected.team_curves(reps)
 
 
 def insights(
@@ -81,9 +68,10 @@ def insights(
     weights = scenario.activity_weights if weights is None else weights
     reps = diagnostics.rep_table(population, scenario.thresholds, weights=weights) if reps is None else reps
     funnel = funnel_table(population, scenario)
+    curves = expectation.team_curves(reps)
     found = Insights(
         reps=reps,
-        expected=expectation.expected_table(reps),
+        expected=expectation.expected_table(reps, curves),
         what_if=expectation.what_if(reps),
         funnel=funnel,
         leaks=leaks.leak_stages(funnel) if len(funnel) else pd.DataFrame(columns=leaks.LEAK_COLUMNS),
@@ -92,6 +80,7 @@ def insights(
         teams=teams.team_table(population, scenario.thresholds, weights),
         team_spread=teams.team_spread(reps),
         satisfaction=satisfaction.satisfaction_gaps(population, reps, scenario.thresholds.confidence),
+        curves=curves,
     )
     found.findings = rank(_all_findings(found, scenario, population.basis))[:limit]
     return found

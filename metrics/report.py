@@ -12,8 +12,8 @@ from i18n import DEFAULT_LANGUAGE, language
 from metrics import filters as filtering, sandbox
 from metrics.analysis import Analysis, analyse
 from metrics.errors import InputError, error_message
-from metrics.expected import team_curves
 from metrics.ingest import Dataset, Upload, ingest
+from metrics.leaks import leak_label
 from metrics.scenarios import Scenario, get_scenario
 from metrics.text import N_, listing
 
@@ -112,7 +112,7 @@ def to_dict(analysis: Analysis, lang: str = DEFAULT_LANGUAGE) -> dict:
                 "caveat": row.caveat or None,
                 "expected_revenue": _plain(expected.loc[row.rep, "expected_revenue"]),
                 "gap": _plain(expected.loc[row.rep, "gap"]),
-                "leak_stage": f"{leak['from_stage']} → {leak['stage']}" if leak is not None else None,
+                "leak_stage": leak_label(leak) if leak is not None else None,
             }
         )
     return {
@@ -125,7 +125,7 @@ def to_dict(analysis: Analysis, lang: str = DEFAULT_LANGUAGE) -> dict:
             measure: None
             if curve is None
             else {"intercept": curve.intercept, "slope": curve.slope, "form": "intercept + slope * ln(1 + activities)"}
-            for measure, curve in team_curves(found.reps).items()
+            for measure, curve in analysis.curves.items()
         },
         "weights": analysis.scenario.activity_weights,
         "what_if": {

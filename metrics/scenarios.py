@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from metrics.columns import by_distinct
 from metrics.text import N_, normalise_label
 
 
@@ -349,15 +350,18 @@ def activity_key_lookup(scenario: Scenario) -> dict[str, str]:
 
 def normalise_activity_types(raw: pd.Series, scenario: Scenario, assigned: dict[str, str] | None = None) -> pd.Series:
     """Map raw activity-type text to the scenario's keys; the user's `assigned` choices (raw text → key) win,
-    and unknown values keep their cleaned text."""
+    and unknown values keep their cleaned text. Each distinct text is named once: a million activities hold
+    a few dozen types."""
     lookup = activity_key_lookup(scenario)
     assigned = assigned or {}
-    uniques = pd.Series(raw.dropna().unique())
-    mapped = {
-        value: assigned.get(value) or lookup.get(normalise_label(value), str(value).strip().lower())
-        for value in uniques
-    }
-    return raw.map(mapped).astype("string")
+
+    def keys(texts: pd.Series) -> pd.Series:
+        return pd.Series(
+            [assigned.get(value) or lookup.get(normalise_label(value), str(value).strip().lower()) for value in texts],
+            dtype="string",
+        )
+
+    return by_distinct(raw, keys).rename(raw.name)
 
 
 def stage_level(stage_text: str) -> int | None:

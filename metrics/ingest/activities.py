@@ -25,7 +25,11 @@ from metrics.ingest.recognition import Recognition
 from metrics.ingest.values import parse_done
 from metrics.text import N_, Message
 
-PLANNED = "planned, not done"  # how every reason for an activity left out as not done begins
+# Why an activity was left out on purpose, not misread (assemble.BY_DESIGN): not done by the export's own
+# done column, with the value (one reason per value) or without it (the rarer values); a type left out.
+NOT_DONE_AS = N_("planned, not done ({column} is '{value}')")
+NOT_DONE = N_("planned, not done ({column})")
+TYPE_LEFT_OUT = N_("activity type left out on the Data page")
 MAX_PLANNED_REASONS = 12  # distinct done-column values named in a reason; rarer ones share one reason
 
 
@@ -46,12 +50,12 @@ def _left_out_planned(
     for value in counts.index[:MAX_PLANNED_REASONS]:
         rows.add(
             not_done & values.eq(value).fillna(False).to_numpy(),
-            Message(N_("planned, not done ({column} is '{value}')"), {"column": column, "value": value}),
+            Message(NOT_DONE_AS, {"column": column, "value": value}),
             "dropped",
         )
     rows.add(
         not_done & ~values.isin(named).fillna(False).to_numpy(),
-        Message(N_("planned, not done ({column})"), {"column": column}),
+        Message(NOT_DONE, {"column": column}),
         "dropped",
     )
     return dropped | not_done
@@ -97,7 +101,7 @@ def parse_activities(
     left_out = [raw for raw, choice in (assigned_types or {}).items() if choice is None]
     if left_out:
         chosen_out = activity_type.isin(left_out).fillna(False).to_numpy() & ~dropped
-        rows.add(chosen_out, N_("activity type left out on the Data page"), "dropped")
+        rows.add(chosen_out, TYPE_LEFT_OUT, "dropped")
         dropped |= chosen_out
     deal_id = role_values(frame, recognition, "deal_id")
     activities = pd.DataFrame(

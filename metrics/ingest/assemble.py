@@ -8,8 +8,8 @@ import pandas as pd
 
 from metrics.columns import mapped
 from metrics.errors import InputError
-from metrics.ingest.activities import parse_activities
-from metrics.ingest.cleaning import ParsedTable, RowProblems, rep_name_pairs, team_spellings
+from metrics.ingest.activities import NOT_DONE, NOT_DONE_AS, TYPE_LEFT_OUT, parse_activities
+from metrics.ingest.cleaning import FUTURE_DATE, ParsedTable, RowProblems, rep_name_pairs, team_spellings
 from metrics.ingest.deals import parse_deals
 from metrics.ingest.frames import (
     ACTIVITY_COLUMNS,
@@ -314,7 +314,8 @@ def _parse(
 # A table is lost as a whole, and that is an error, when it keeps no row, or when it keeps at most this share
 # of at least MIN_ROWS rows and most were dropped as misread (not as planned or future activities).
 NEARLY_NONE, MIN_ROWS = 0.05, 20
-BY_DESIGN = ("planned, not done", "date in the future", "activity type left out on the Data page")
+# The reasons (templates, as the problems frame holds them) for rows left out on purpose: planned, not done.
+BY_DESIGN = (NOT_DONE_AS, NOT_DONE, FUTURE_DATE, TYPE_LEFT_OUT)
 
 
 def total_loss(report: TableReport, problems: pd.DataFrame) -> Message | None:

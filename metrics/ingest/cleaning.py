@@ -187,9 +187,12 @@ def parsed_dates(values: pd.Series, rows: RowProblems, dropped: np.ndarray) -> t
     return dates, dropped | blank | unparseable
 
 
+FUTURE_DATE = N_("date in the future (planned, not done)")  # a reason by design (assemble.BY_DESIGN)
+
+
 def drop_future(dates: pd.Series, rows: RowProblems, dropped: np.ndarray, today: pd.Timestamp) -> np.ndarray:
     future = (dates > today).fillna(False).to_numpy() & ~dropped
-    rows.add(future, N_("date in the future (planned, not done)"), "dropped")
+    rows.add(future, FUTURE_DATE, "dropped")
     return dropped | future
 
 

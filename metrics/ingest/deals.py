@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from metrics.columns import by_distinct
 from metrics.ingest.cleaning import (
     ParsedTable,
     RowProblems,
@@ -40,10 +41,10 @@ def _stage_levels(frame: pd.DataFrame, recognition: Recognition) -> pd.Series:
     level = pd.Series(pd.NA, index=frame.index, dtype="Int64")
     stage_text = role_values(frame, recognition, "stage")
     if stage_text is not None and stage_text.notna().any():
-        codes, uniques = pd.factorize(stage_text)
-        levels = pd.array([_level_of(u) if isinstance(u, str) else None for u in uniques], dtype="Int64")
-        level = pd.Series(levels.take(np.where(codes < 0, 0, codes)), index=frame.index, dtype="Int64")
-        level[codes < 0] = pd.NA
+        level = by_distinct(
+            stage_text,
+            lambda stages: pd.Series([_level_of(u) if isinstance(u, str) else None for u in stages], dtype="Int64"),
+        )
     return level
 
 

@@ -55,8 +55,6 @@ _MONTHS = {
     )
     for name in names
 }
-_TIME = r"(?:[ T]\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?:\s*[ap]\.?m\.?)?)?"
-_SLASHED = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{2,4})" + _TIME + r"\s*$", re.IGNORECASE)
 _NAMED_MONTH = re.compile(r"^\s*(\d{1,2})\.?\s+([A-Za-zæøåÆØÅé]+)\.?,?\s+(\d{4})\s*$")
 
 
