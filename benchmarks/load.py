@@ -77,18 +77,8 @@ def process_tree_cpu(pid: int) -> float:
 
 def process_tree_rss(pid: int) -> int:
     """Resident bytes of a process and all its descendants (the server and its reader workers)."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-                children.setdefault(int(fields[1]), []).append(int(entry))
-            except (OSError, IndexError, ValueError):
-                continue
-    total, todo = 0, [pid]
-    while todo:
-        current = todo.pop()
-        todo += children.get(current, [])
+    total = 0
+    for current in _descendants(pid):
         try:
             for line in Path(f"/proc/{current}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -96,6 +86,20 @@ def process_tree_rss(pid: int) -> int:
         except OSError:
             continue
     return total
+
+
+def settled_rss(pid: int, within: int = 1024 * 1024, every: float = 0.25, deadline: float = 10.0) -> int:
+    """process_tree_rss once two samples `every` seconds apart differ by less than `within` bytes, or the last
+    sample when `deadline` seconds have passed: the sessions' websockets close and their caches go with them."""
+    stop = time.monotonic() + deadline
+    last = process_tree_rss(pid)
+    while time.monotonic() < stop:
+        time.sleep(every)
+        current = process_tree_rss(pid)
+        if abs(current - last) < within:
+            return current
+        last = current
+    return last
 
 
 class MemoryWatch:
@@ -243,8 +247,7 @@ def run(users: int) -> LoadResult:
             results = _in_own_thread(lambda: asyncio.run(_run_users(url, users)))
         seconds = time.monotonic() - started
         server_cpu = process_tree_cpu(server.pid) - cpu_before
-        time.sleep(3)  # the sessions' websockets close; their caches go with them
-        after = process_tree_rss(server.pid)
+        after = settled_rss(server.pid)
         return LoadResult(users, results, before, max(watch.peak, before, after), after, seconds, server_cpu)
 
 

@@ -1,4 +1,4 @@
-"""Builders for small hand-made frames in the engine's canonical shapes."""
+"""Builders for small hand-made frames in the engine's canonical shapes, and for the app under AppTest."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from metrics.filters import Slice
 from metrics.ingest import ACTIVITY_COLUMNS, OUTCOME_COLUMNS
@@ -67,6 +68,19 @@ def make_slice(activity_rows: list[dict] | None = None, outcome_rows: list[dict]
     acts = activities(activity_rows) if activity_rows else activities([{"date": "2026-01-01", "rep": "x"}]).iloc[:0]
     outs = outcomes(outcome_rows) if outcome_rows else outcomes([{"date": "2026-01-01", "rep": "x"}]).iloc[:0]
     return Slice(acts, outs, "activities" if len(acts) else "deals")
+
+
+def app_test(*files: tuple[str, bytes], page: str | None = None, timeout: float = 60) -> AppTest:
+    """The app run once under AppTest; with `files` (name, CSV bytes) uploaded through the sidebar and then
+    `page` opened when given. Fails on any exception the runs raised."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    at.run()
+    if files:
+        at.sidebar.file_uploader[0].set_value([(name, content, "text/csv") for name, content in files]).run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
 
 
 @pytest.fixture

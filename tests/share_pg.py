@@ -11,23 +11,18 @@ import os
 import pwd
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
+
+from tests.browser.helpers import free_port
 
 
 def binaries() -> Path | None:
     """The newest /usr/lib/postgresql/*/bin that has initdb and pg_ctl, or None."""
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=lambda p: int(Path(p).parent.parent.name))
     return Path(found[-1]).parent if found and Path(found[-1]).with_name("initdb").exists() else None
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _alive(pid: int) -> bool:

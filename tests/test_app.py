@@ -4,7 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from sample_data.make_samples import PLANTED
-from tests.conftest import MAVEN, ROOT
+from tests.conftest import MAVEN, ROOT, app_test
 from tests.screen import visible
 
 PAGES = [
@@ -33,9 +33,7 @@ DEALS_CSV = b"Rep;Status;Amount;Close date\nKari;Won;1000;10.01.2026\nOla;Lost;5
 
 
 def app() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
-    return at
+    return app_test()
 
 
 def charts(at: AppTest) -> int:

@@ -5,7 +5,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, app_test
 from tests.screen import visible
 
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -21,12 +21,7 @@ LOG = (
 
 
 def app_with(*files: tuple[str, bytes]) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
-    at.sidebar.file_uploader[0].set_value([(name, content, "text/csv") for name, content in files]).run()
-    at.switch_page("views/data.py").run()
-    clean(at)
-    return at
+    return app_test(*files, page="views/data.py")
 
 
 def clean(at: AppTest) -> None:

@@ -1,11 +1,10 @@
 """AppTest of the Data page's table sections: which kind of table each file was read as and why, the one-click
 switch to the close alternative, what the reader noticed, and a table none of whose rows could be used."""
 
-from streamlit.testing.v1 import AppTest
-
-from tests.conftest import ROOT
+from tests.conftest import app_test
 from tests.screen import visible
 
+DATA = "views/data.py"
 LOG_OR_DEALS = (
     "Date,Rep,Type,Status,Amount\n"
     + "".join(
@@ -19,28 +18,19 @@ PLANNED_TASKS = (
 ).encode()
 
 
-def data_page_with(*files: tuple[str, bytes]) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
-    at.sidebar.file_uploader[0].set_value([(name, content, "text/csv") for name, content in files]).run()
-    at.switch_page("views/data.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def texts(elements) -> list[str]:
     return [visible(e.value) for e in elements]
 
 
 def test_each_table_says_what_it_was_read_as_and_why():
-    at = data_page_with(("x.csv", LOG_OR_DEALS))
+    at = app_test(("x.csv", LOG_OR_DEALS), page=DATA)
     assert "**Read as: Deals table**" in texts(at.markdown)
     assert "Read as a deals table: each row is a deal: 'Status' as status and 'Amount' as amount." in texts(at.caption)
     assert any(c.startswith("It could also be an activity log") for c in texts(at.caption))
 
 
 def test_one_click_reads_the_table_as_its_alternative_and_back():
-    at = data_page_with(("x.csv", LOG_OR_DEALS))
+    at = app_test(("x.csv", LOG_OR_DEALS), page=DATA)
     switch = next(b for b in at.button if b.label == "Read it as an activity log instead")
     switch.click().run()
     assert not at.exception
@@ -56,7 +46,7 @@ def test_one_click_reads_the_table_as_its_alternative_and_back():
 
 def test_reps_given_as_ids_are_shown_and_the_page_says_a_roster_would_name_them():
     deals = b"OwnerId,StageName,Amount,CloseDate\nU1,Closed Won,100,2026-01-05\nU2,Closed Lost,50,2026-01-06\n"
-    at = data_page_with(("Opportunity.csv", deals))
+    at = app_test(("Opportunity.csv", deals), page=DATA)
     assert any(
         i.startswith("Its reps are user ids ('U1', 'U2'…), shown as they are. Upload your CRM's user export")
         for i in texts(at.info)
@@ -64,7 +54,7 @@ def test_reps_given_as_ids_are_shown_and_the_page_says_a_roster_would_name_them(
 
 
 def test_a_table_none_of_whose_rows_can_be_used_shows_its_error_and_the_rows_behind_it():
-    at = data_page_with(("Task.csv", PLANNED_TASKS), ("x.csv", LOG_OR_DEALS))
+    at = app_test(("Task.csv", PLANNED_TASKS), ("x.csv", LOG_OR_DEALS), page=DATA)
     assert any(
         e.startswith("**Task.csv** — None of its 5 activities can be counted as effort") for e in texts(at.error)
     )

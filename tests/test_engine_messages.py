@@ -53,12 +53,6 @@ def test_a_translation_keeps_every_value_and_its_kind():
     assert [m.id for m in engine_po() if m.id and m.string and fields(m.id) != fields(m.string)] == []
 
 
-def test_the_compiled_catalog_is_the_po_file():
-    assert catalog.catalog_path("nb", "mo", "engine").read_bytes() == catalog.compiled(
-        catalog.catalog_path("nb", domain="engine")
-    )
-
-
 def _template_calls():
     for path in sorted((ROOT / "metrics").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

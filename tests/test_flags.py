@@ -321,15 +321,19 @@ def test_multiplying_every_weight_changes_nothing():
     pd.testing.assert_frame_equal(one, ten)
 
 
-def test_the_quadrant_and_the_flag_follow_the_weights():
-    # Eight reps; Dee's effort is above the median only once her demos count three times.
+def demo_heavy_dee():
+    """Eight reps; Dee's effort is above the median only once her demos count three times."""
     acts = [{"date": "2026-01-05", "rep": "Dee", "activity_type": "demo", "count": 300}]
     acts += [{"date": "2026-01-05", "rep": f"R{i}", "activity_type": "call", "count": 400} for i in range(7)]
     results = [{"date": "2026-01-20", "rep": "Dee", "status": pd.NA, "won": 2, "lost": 0, "revenue": 0.0}]
     results += [
         {"date": "2026-01-20", "rep": f"R{i}", "status": pd.NA, "won": 40, "lost": 0, "revenue": 0.0} for i in range(7)
     ]
-    data = make_slice(acts, results)
+    return make_slice(acts, results)
+
+
+def test_the_quadrant_and_the_flag_follow_the_weights():
+    data = demo_heavy_dee()
     plain = rep_table(data, LOOSE).set_index("rep").loc["Dee"]
     weighted = rep_table(data, LOOSE, weights={"demo": 3.0}).set_index("rep").loc["Dee"]
     assert (plain["quadrant"], plain["flagged"]) == ("low_activity_low_performance", False)
@@ -338,13 +342,15 @@ def test_the_quadrant_and_the_flag_follow_the_weights():
 
 def test_the_curve_and_the_sentence_read_effort():
     scenario = STARTUP.__class__(**{**STARTUP.__dict__, "thresholds": LOOSE})
-    found = insights(mixed_team(), scenario, weights={"demo": 3.0})
-    assert found.reps["effort"].tolist() != found.reps["activities"].tolist()
-    assert fit_curve(found.reps["effort"], found.reps["won"]) is None  # four reps: no curve, and no error
-    assert not any(
-        "weighted activities" in f.text and "activities (" in f.text.replace("weighted activities", "")
-        for f in found.findings
-    )
+    four = insights(mixed_team(), scenario, weights={"demo": 3.0})
+    assert four.reps["effort"].tolist() != four.reps["activities"].tolist()
+    assert fit_curve(four.reps["effort"], four.reps["won"]) is None  # four reps: no curve, and no error
+    found = insights(demo_heavy_dee(), scenario, weights={"demo": 3.0})
+    flagged = [f.text for f in found.findings if f.kind == "flagged"]
+    assert len(flagged) == 1 and flagged[0].startswith("Dee made ")
+    # The sentence counts Dee's effort in weighted activities, and never in plain activities beside them.
+    assert "median weighted activities (" in flagged[0]
+    assert not any("activities (" in f.text.replace("weighted activities", "") for f in found.findings)
 
 
 @pytest.mark.parametrize("chosen, message", [({"demo": -1}, "'demo'"), ({"demo": "a lot"}, "from 0 to 100")])

@@ -124,7 +124,7 @@ def upload(page, files, title: str = "Overview", expect: str | None = None) -> N
     wait_drawn(page, title, expect if expect is not None else names[-1])
 
 
-def open_page(page, title: str, url_path: str = "") -> None:
+def open_page(page, title: str) -> None:
     """Click the page's link in the navigation and wait until the page is drawn (its title in the last line;
     the default page's address is the app's root, so the address alone says nothing)."""
     page.locator("[data-testid='stSidebarNav'] a", has_text=title).first.click()

@@ -8,12 +8,13 @@ import pytest
 from tests.browser.conftest import open_app
 from tests.browser.helpers import ARTIFACTS, assert_no_crash, open_page, served_app, serving, upload, wait_drawn
 from tests.fixtures.hostile_books import far_cell_workbook
-from tests.test_hostile_names import HOSTILE_FILE, HOSTILE_REPS, hostile_deals, hostile_log
+from tests.test_hostile_names import HOSTILE_FILE, HOSTILE_REPS, HOSTILE_TEAM, hostile_deals, hostile_log
 from views import state
 
 pytestmark = pytest.mark.browser
 
 CSV = "text/csv"
+MARKDOWN = "[data-testid='stMain'] [data-testid='stMarkdownContainer']"
 
 
 def test_hostile_names_fetch_nothing_and_show_as_text_on_every_page(page):
@@ -28,7 +29,7 @@ def test_hostile_names_fetch_nothing_and_show_as_text_on_every_page(page):
         expect="deals.csv",
     )
     for shown in state.PAGES:
-        open_page(page, shown.title, shown.url_path)
+        open_page(page, shown.title)
         assert_no_crash(page)
         main = page.locator("[data-testid='stMain']")
         # All at once: listing the links and then reading each races with charts still settling.
@@ -36,14 +37,25 @@ def test_hostile_names_fetch_nothing_and_show_as_text_on_every_page(page):
         assert not [href for href in links if "127.0.0.1:9" in href or href.startswith("javascript")], shown.title
         assert main.locator("img[src*='127.0.0.1'], .katex, [data-testid='stMarkdownColoredText']").count() == 0
     page.get_by_text(HOSTILE_FILE).first.wait_for()  # the Data page names the file as it was called
-    rep = HOSTILE_REPS[0]
     open_page(page, state.REPS.title)
+    # The Reps page opens on the first rep, the image link: shown as its own text, not as an image (the word
+    # joiner that stops GFM's autolink is invisible).
+    assert rep_lines(page) == [f"{HOSTILE_REPS[0]} · {HOSTILE_TEAM}"]
+    chosen = HOSTILE_REPS[1]  # another rep, so choosing it reruns the page
     page.locator("[data-testid='stMain'] [data-testid='stSelectbox']").first.click()
-    page.get_by_role("option", name=rep).click()
+    page.get_by_role("option", name=chosen).click()
+    # The selectbox echoes the choice at once; the page's own line names the rep only once the rerun drew it.
+    page.locator(MARKDOWN, has_text=f"{chosen} · ").first.wait_for()
     wait_drawn(page, "Reps")
-    # Shown as its own text, not as an image (the word joiner that stops GFM's autolink is invisible).
-    assert rep in page.locator("[data-testid='stMain']").inner_text().replace("\u2060", "")
+    assert rep_lines(page) == [f"{chosen} · {HOSTILE_TEAM}"]  # its colour and bold markup shown as text
+    assert page.locator("[data-testid='stMain'] [data-testid='stMarkdownColoredText']").count() == 0
     assert fetched == []
+
+
+def rep_lines(page) -> list[str]:
+    """The Reps page's line naming the rep and their team, up to the team."""
+    texts = page.locator(MARKDOWN).all_inner_texts()
+    return [" · ".join(t.replace("\u2060", "").split(" · ")[:2]) for t in texts if f" · {HOSTILE_TEAM}" in t]
 
 
 def test_a_file_that_aborts_the_reader_costs_only_its_upload(browser, good_csv):

@@ -10,9 +10,12 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+import pytest
 
 from tests.browser.conftest import new_session
 from tests.browser.helpers import REPO, assert_no_crash, open_page, upload, wait_drawn, wait_painted
+
+pytestmark = pytest.mark.browser
 
 WORKBOOK = REPO / "sample_data" / "startup.xlsx"
 PAGES = ["Overview", "Activity vs performance", "Conversion", "Trends", "Reps", "Data"]

@@ -27,7 +27,7 @@ def test_upload_renders_activity_chart(page, good_csv):
     assert_no_crash(page)
     assert page.get_by_text(SAMPLE_NOTICE).count() == 0, "the upload was not used: still on sample data"
 
-    open_page(page, ACTIVITY_PAGE, "activity")
+    open_page(page, ACTIVITY_PAGE)
     assert_chart_drawn(page)
     assert_no_crash(page)
     assert page.get_by_text(SAMPLE_NOTICE).count() == 0
@@ -50,7 +50,7 @@ def test_bad_upload_reports_error_and_app_recovers(page, good_csv):
     upload(page, [good_csv])
     assert_no_crash(page)
     assert page.get_by_text(SAMPLE_NOTICE).count() == 0, "the good file was not used after the bad one"
-    open_page(page, ACTIVITY_PAGE, "activity")
+    open_page(page, ACTIVITY_PAGE)
     assert_chart_drawn(page)
     assert_no_crash(page)
     screenshot(page, "browser-bad-then-good-upload.png")
@@ -58,7 +58,7 @@ def test_bad_upload_reports_error_and_app_recovers(page, good_csv):
 
 def test_clicking_a_rep_in_a_chart_opens_their_page(page):
     """On the sample data, a click on Lars Johansen's row of the stage heatmap opens the Reps page on him."""
-    open_page(page, "Conversion", "conversion")
+    open_page(page, "Conversion")
     heatmap = page.locator("[data-testid='stVegaLiteChart']").nth(1)
     heatmap.scroll_into_view_if_needed()
     wait_painted(heatmap)

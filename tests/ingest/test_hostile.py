@@ -10,16 +10,15 @@ import subprocess
 import sys
 import time
 
-import pandas as pd
 import pytest
 
 from metrics.ingest import Upload, load
 from metrics.ingest.delimited import LONG_LINE, RECODED_LINE
 from tests.conftest import ROOT
 from tests.fixtures.hostile.make_hostile import LARGE, files, large
+from tests.ingest.helpers import TODAY
 
 HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
-TODAY = pd.Timestamp("2026-06-30")
 CHILD_MEMORY = 3 * 1024**3  # far below what the far cells ask for (512 GiB), far above what reading needs
 PEAK_MIB = 400  # a fresh interpreter with pandas, pyarrow and fastexcel is about 110 MiB
 # The child's peak is its own high-water mark: ru_maxrss would still count the test process it was forked from.

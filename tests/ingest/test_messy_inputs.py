@@ -8,9 +8,9 @@ import pytest
 from metrics.errors import InputError
 from metrics.ingest import Upload, load, quality_report, read_tables, reason_message
 from tests.conftest import ROOT
+from tests.ingest.helpers import TODAY
 
 FIXTURES = ROOT / "tests" / "fixtures"
-TODAY = pd.Timestamp("2026-06-30")
 
 
 def loaded(*names: str, mapping: dict | None = None):

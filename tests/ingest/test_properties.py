@@ -4,14 +4,13 @@ import datetime as dt
 import io
 
 import openpyxl
-import pandas as pd
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from metrics.errors import InputError
 from metrics.ingest import Upload, load, read_tables
 from tests.conftest import ROOT
+from tests.ingest.helpers import TODAY
 
-TODAY = pd.Timestamp("2026-06-30")
 NAMES = st.sampled_from(["upload.csv", "upload.xlsx", "upload.txt", "upload.xls", "upload.xlsm", "upload"])
 HEADERS = [
     "Date",
