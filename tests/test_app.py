@@ -293,3 +293,14 @@ def test_a_flat_expected_column_is_explained_whichever_measure_is_charted():
     at.switch_page("views/activity.py").run()
     clean(at)
     assert any("revenue does not rise with effort" in c.value for c in at.caption), [c.value for c in at.caption]
+
+
+def test_the_address_names_the_rep_just_chosen_on_the_reps_page():
+    # The address is written before the page draws; a rep chosen in the page's own box must be in it at once,
+    # or a link copied right after names the rep shown before.
+    at = app()
+    at.switch_page("views/reps.py").run()
+    chosen = next(s for s in at.selectbox if s.key and s.key.startswith("rep-page-"))
+    chosen.set_value("Nora Lie").run()
+    clean(at)
+    assert at.query_params["focus"] == "Nora Lie", at.query_params

@@ -22,7 +22,15 @@ if not names:
 remembered = st.session_state.get(state.FOCUS)
 start = names.index(remembered) if remembered in names else 0
 # Keyed by the remembered rep, so a click elsewhere that names another rep shows that rep here.
-rep = st.selectbox(t("Rep"), names, index=start, key=f"rep-page-{names[start]}")
+box = f"rep-page-{names[start]}"
+
+
+def remember_choice() -> None:
+    # Before the rerun, not after the page draws: the frame writes the address first, and it must name this rep.
+    st.session_state[state.FOCUS] = st.session_state[box]
+
+
+rep = st.selectbox(t("Rep"), names, index=start, key=box, on_change=remember_choice)
 st.session_state[state.FOCUS] = rep
 focus = analysis.rep(rep)
 row = focus.row
