@@ -4,7 +4,7 @@ table as a CSV. No streamlit here: the pages and the CLI call the same functions
     excel_report(analysis, language, currency, anonymised) -> bytes    exports.workbook
     pdf_summary(analysis, language, currency, anonymised) -> bytes     exports.pdf
     chart_png(chart, language) -> bytes                                exports.images
-    table_csv(frame, language, titles, kinds) -> bytes                 exports.images
+    table_csv(frame, language, titles, kinds, currency) -> bytes       exports.images
     write_report(analysis, fmt, language, path)                        a report to a file, for the CLI
 
 An export reads names only from the analysis it is given: an anonymised analysis (the share view renames

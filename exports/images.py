@@ -9,8 +9,6 @@ nothing, so a chart can never make the machine call out to an address someone pu
 from __future__ import annotations
 
 import re
-from functools import cache
-from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -25,24 +23,6 @@ from views import charts, tables
 
 SCALE = 2  # twice the chart's own pixels: sharp in a workbook or on a printed page
 WIDTH = 640  # the width a chart is drawn at outside a page, whose width would come from its column
-TIME_LOCALES: dict[str, Any] = {"en": "en-GB", "nb": "nb-NO"}  # d3's month and weekday names for each language
-
-
-@cache
-def _number_locale(code: str) -> dict:
-    """d3-format's locale for the language, from Babel's symbols: '1 234,5' and '12 %' in Norwegian."""
-    from babel.numbers import format_percent, get_decimal_symbol, get_group_symbol
-
-    locale = language_for(code).locale
-    percent = format_percent(0, locale=locale).replace("0", "")
-    return {
-        "decimal": get_decimal_symbol(locale),
-        "thousands": get_group_symbol(locale),
-        "grouping": [3],
-        "currency": ["", ""],
-        "percent": percent,
-        "minus": "\u2212",
-    }
 
 
 def _drawable(value):
@@ -61,23 +41,26 @@ _UNDRAWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 
 
 def chart_png(chart: alt.TopLevelMixin, language: Language | None = None, scale: float = SCALE) -> bytes:
-    """The chart as PNG bytes, its axes' numbers and dates in `language` (English if none is given)."""
-    code = (language or language_for(None)).code
-    return vl_convert.vegalite_to_png(
-        _drawable(chart.to_dict()),
-        scale=scale,
-        config={"background": "white"},
-        format_locale=_number_locale(code),
-        time_format_locale=TIME_LOCALES[code],
-        allowed_base_urls=[],
-    )
+    """The chart as PNG bytes, its axes' numbers and dates in the language it was built in.
+
+    A chart from views.charts carries its language's formats (Vega's config.locale); `language` only
+    gives one to a chart that has none (English if it isn't given either)."""
+    spec = _drawable(chart.to_dict())
+    config = spec.setdefault("config", {})
+    config.setdefault("locale", (language or language_for(None)).vega_locale())
+    return vl_convert.vegalite_to_png(spec, scale=scale, config={"background": "white"}, allowed_base_urls=[])
 
 
 def table_csv(
-    frame: pd.DataFrame, language: Language, titles: dict[str, str] | None = None, kinds: dict[str, str] | None = None
+    frame: pd.DataFrame,
+    language: Language,
+    titles: dict[str, str] | None = None,
+    kinds: dict[str, str] | None = None,
+    currency: str | None = None,
 ) -> bytes:
-    """The table as a CSV download: the screen's headers, numbers rounded as shown, formulas neutralised."""
-    return to_csv(tables.readable(frame, language, titles, kinds))
+    """The table as a CSV download: the screen's headers (an amount's naming `currency`), numbers rounded
+    as shown, formulas neutralised."""
+    return to_csv(tables.readable(frame, language, titles, kinds, currency))
 
 
 # --------------------------------------------------------------------------------------- a report's charts

@@ -199,11 +199,7 @@ def rep_frame(analysis: Analysis, language: Language) -> tuple[pd.DataFrame, dic
     shown = reps.assign(
         status=reps["status"].map(g),
         quadrant=reps["quadrant"].map(lambda q: g(QUADRANT_LABELS[q])),
-        caveat=reps["caveat"].map(
-            lambda caveat: (
-                "; ".join(g(part) for part in caveat.split("; ")) if isinstance(caveat, str) and caveat else None
-            )
-        ),
+        caveat=reps["caveat"].map(lambda caveat: tables.caveat(caveat, language) or None),
     )
     return shown[columns].reset_index(drop=True), Words(analysis, language).rep_titles
 

@@ -16,9 +16,9 @@ from views.widgets import (
     follow_rep_click,
     no_data,
     number,
-    open_rep_on_click,
     percent,
     picked_reps,
+    rep_chart,
     show_table,
 )
 
@@ -210,13 +210,7 @@ with by_team:
                 "rep to open their page."
             )
         )
-        st.altair_chart(
-            charts.team_spread_chart(everyone, analysis.pooled_rate, language),
-            width="stretch",
-            key="team-spread",
-            on_select=open_rep_on_click("team-spread", charts.REP_PICK),
-            selection_mode=charts.REP_PICK,
-        )
+        rep_chart(charts.team_spread_chart(everyone, analysis.pooled_rate, language), key="team-spread")
         team_table = (
             teams[["team", "effort", "won", "revenue", "conversion", "shrunk_conversion", "status"]]
             .merge(analysis.team_spread, on="team")
@@ -245,12 +239,8 @@ with by_satisfaction:
             )
         )
     else:
-        st.altair_chart(
-            charts.satisfaction_chart(gaps, view.satisfaction_title, view.revenue_title, language),
-            width="stretch",
-            key="satisfaction",
-            on_select=open_rep_on_click("satisfaction", charts.REP_PICK),
-            selection_mode=charts.REP_PICK,
+        rep_chart(
+            charts.satisfaction_chart(gaps, view.satisfaction_title, view.revenue_title, language), key="satisfaction"
         )
         st.caption(
             t(

@@ -28,9 +28,11 @@ from views.i18n import LANGUAGES, lang, t, tn
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 UPLOAD_TYPES = ["xlsx", "xlsm", "csv", "tsv", "txt", "xls"]
 CONFIDENCES = (0.90, 0.95, 0.99)
+CURRENCIES = ("NOK", "SEK", "DKK", "EUR", "USD", "GBP")  # the sidebar's choices, after none: plain numbers
 FRAME_PARAMS = (
     state.Param.SCENARIO,
     state.Param.LANGUAGE,
+    state.Param.CURRENCY,
     state.Param.FROM,
     state.Param.TO,
     state.Param.TEAM,
@@ -207,6 +209,17 @@ def read_address() -> None:
         st.session_state[state.SCENARIO] = params[names.SCENARIO]
     if params.get(names.LANGUAGE) in LANGUAGES:
         st.session_state[state.LANGUAGE] = params[names.LANGUAGE]
+    if params.get(names.CURRENCY) in CURRENCIES:
+        st.session_state[state.CURRENCY] = params[names.CURRENCY]
+    elif params.get(names.CURRENCY):
+        address_note(
+            t(
+                "The link's {name}={value} is not one of {allowed}, so the page's default is used.",
+                name=names.CURRENCY,
+                value=md(params[names.CURRENCY]),
+                allowed=", ".join(CURRENCIES),
+            )
+        )
     if params.get(names.FOCUS):
         st.session_state[state.FOCUS] = params[names.FOCUS]
     st.session_state[state.ADDRESS_FILTERS] = {
@@ -384,6 +397,8 @@ def _filters(scoped: Slice, data_key: str) -> Filters:
 def _write_url(scenario: Scenario, chosen: Filters, bounds, on_rep_page: bool, weights: dict[str, float]) -> None:
     names = state.Param
     params = {names.SCENARIO: scenario.key, names.LANGUAGE: st.session_state.get(state.LANGUAGE, "en")}
+    if st.session_state.get(state.CURRENCY):
+        params[names.CURRENCY] = st.session_state[state.CURRENCY]
     if bounds and chosen.start and (chosen.start, chosen.end) != bounds:
         params[names.FROM], params[names.TO] = chosen.start.isoformat(), chosen.end.isoformat()
     if chosen.teams:
@@ -417,17 +432,9 @@ def filters_label(view: View) -> str:
     """The filters in force, in a few words: '2 teams, 1 rep, 01.01.2026–31.01.2026'; empty when none."""
     chosen, bounds, parts = view.filters, view.analysis.bounds, []
     if chosen.teams:
-        parts.append(
-            t("{count} team", count=len(chosen.teams))
-            if len(chosen.teams) == 1
-            else t("{count} teams", count=len(chosen.teams))
-        )
+        parts.append(tn("{count} team", "{count} teams", len(chosen.teams)))
     if chosen.reps:
-        parts.append(
-            t("{count} rep", count=len(chosen.reps))
-            if len(chosen.reps) == 1
-            else t("{count} reps", count=len(chosen.reps))
-        )
+        parts.append(tn("{count} rep", "{count} reps", len(chosen.reps)))
     if bounds and chosen.start and (chosen.start, chosen.end) != bounds:
         parts.append(f"{chosen.start:%d.%m.%Y}–{chosen.end:%d.%m.%Y}")
     return ", ".join(parts)
@@ -464,6 +471,13 @@ def build_view(page_path: str = "") -> View:
         index=list(SCENARIOS).index(DEFAULT_SCENARIO),
     )
     sidebar.selectbox(t("Language"), list(LANGUAGES), format_func=LANGUAGES.get, key=state.LANGUAGE)
+    sidebar.selectbox(
+        t("Currency"),
+        ["", *CURRENCIES],
+        format_func={"": t("None (plain numbers)"), **dict(zip(CURRENCIES, CURRENCIES))}.get,
+        key=state.CURRENCY,
+        help=t("What amounts are shown in: the cards, tables, findings, downloads and reports."),
+    )
     scenario = SCENARIOS[scenario_key]
 
     dataset, is_sample, from_uploads = None, False, None

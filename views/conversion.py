@@ -15,8 +15,8 @@ from views.widgets import (
     follow_rep_click,
     no_data,
     number,
-    open_rep_on_click,
     percent,
+    rep_chart,
     show_table,
 )
 
@@ -84,13 +84,7 @@ else:
 
 st.subheader(t("Stage-to-stage conversion per rep"))
 heatmap = charts.stage_heatmap(funnel, TEAM, language)
-st.altair_chart(
-    heatmap,
-    width="stretch",
-    key="stage-heatmap",
-    on_select=open_rep_on_click("stage-heatmap", charts.REP_PICK),
-    selection_mode=charts.REP_PICK,
-)
+rep_chart(heatmap, key="stage-heatmap")
 download_png(heatmap, "stage-to-stage.png", key="stage-heatmap-png")
 st.caption(
     t(
@@ -113,13 +107,7 @@ if analysis.funnel_limits.empty:
     st.info(t("No rep has any trials yet, so there is nothing to place on the funnel plot."))
 else:
     plot = charts.funnel_plot(reps, analysis.funnel_limits, volume_title, flag_title, language)
-    st.altair_chart(
-        plot,
-        width="stretch",
-        key="funnel-plot",
-        on_select=open_rep_on_click("funnel-plot", charts.REP_PICK),
-        selection_mode=charts.REP_PICK,
-    )
+    rep_chart(plot, key="funnel-plot")
     download_png(plot, "funnel-plot.png", key="funnel-plot-png")
     st.caption(
         t(

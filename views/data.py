@@ -33,6 +33,7 @@ from metrics.ingest.shapes import lacking_roles
 from metrics.ingest.values import STATUSES
 from metrics.report import to_csv
 from metrics.templates import template_workbook
+from views import state
 from views.context import current_mapping, current_view
 from views.escaping import md
 from views.i18n import lang, t, tn
@@ -66,7 +67,6 @@ READ_AS = {
     "summary": N_("Read it as a rep × period summary instead"),
     "roster": N_("Read it as a roster instead"),
 }
-APPLIED_FILE = "_mapping_file_applied"
 
 view = current_view()
 mapping = current_mapping()
@@ -396,7 +396,7 @@ def mapping_section() -> None:
         return
     content = saved.getvalue()
     digest = hashlib.blake2b(content, digest_size=16).hexdigest()
-    if st.session_state.get(APPLIED_FILE) == digest:
+    if st.session_state.get(state.MAPPING_FILE_APPLIED) == digest:
         load_from.caption(t("Loaded from {name}.", name=md(saved.name)))
         return
     try:
@@ -404,7 +404,7 @@ def mapping_section() -> None:
     except InputError as error:
         load_from.error(f"**{md(saved.name)}** — {md(lang().render(error.message))}", icon=":material/error:")
         return
-    st.session_state[APPLIED_FILE] = digest
+    st.session_state[state.MAPPING_FILE_APPLIED] = digest
     mapping.clear()
     mapping.update(loaded)
     st.rerun()
@@ -467,7 +467,7 @@ if dataset.tables:
         else t("Effort is counted in deals engaged (there is no activity log).")
     )
 weights = view.analysis.weights
-if any(weight != 1 for weight in weights.values()):
+if view.analysis.weighted:
     st.caption(
         t(
             "Activity weights: {weights}. Each activity counts as its type's weight in effort; conversion "

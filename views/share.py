@@ -194,10 +194,11 @@ def export_section(view) -> None:
     """The sidebar's Export: the Excel report and the board's PDF summary of this view, in the session's
     language; a shared anonymised view exports its pseudonyms."""
     import exports
+    from views import widgets
 
     shared = shared_view()
     anonymised = bool(shared is not None and shared.anonymised)
-    language, currency = lang(), st.session_state.get(state.CURRENCY) or None
+    language, currency = lang(), widgets.currency()
     with st.sidebar.expander(t("Export"), icon=":material/download:"):
         st.download_button(
             t("Excel report"),

@@ -63,6 +63,7 @@ COMPARE_CHOSEN = "_compare_chosen"  # the user (or a link) picked the Overview's
 class Param:
     SCENARIO = "scenario"
     LANGUAGE = "lang"
+    CURRENCY = "currency"  # the currency amounts are shown in; none when absent
     FROM = "from"
     TO = "to"
     TEAM = "team"

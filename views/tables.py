@@ -13,6 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from i18n import DASH, N_, Language
+from metrics.diagnostics import CAVEAT_SEPARATOR
 
 # How each of the engine's columns reads, by name. A column not named here reads by its dtype.
 KINDS = {
@@ -209,6 +210,13 @@ def title(column: str, language: Language, titles: dict[str, str] | None = None)
     return column.replace("_", " ").capitalize()
 
 
+def caveat(text, language: Language) -> str:
+    """A rep's effort caveat ('weeks missing from the log; ...') in `language`; empty when there is none."""
+    if not isinstance(text, str) or not text:
+        return ""
+    return CAVEAT_SEPARATOR.join(language.gettext(part) for part in text.split(CAVEAT_SEPARATOR))
+
+
 def styled(frame: pd.DataFrame, language: Language, currency: str | None = None, kinds: dict[str, str] | None = None):
     """A Styler that shows each column in the language's format and keeps its values for sorting.
 
@@ -223,10 +231,15 @@ ROUNDING = {"count": 0, "whole": 0, "effort": 1, "money": 0, "rate": 4, "p": 4, 
 
 
 def readable(
-    frame: pd.DataFrame, language: Language, titles: dict[str, str] | None = None, kinds: dict[str, str] | None = None
+    frame: pd.DataFrame,
+    language: Language,
+    titles: dict[str, str] | None = None,
+    kinds: dict[str, str] | None = None,
+    currency: str | None = None,
 ) -> pd.DataFrame:
     """The table as a download carries it: the screen's headers, numbers rounded as shown (rates to four
-    places of their fraction, so 12.34% stays 0.1234), missing values left empty."""
+    places of their fraction, so 12.34% stays 0.1234), missing values left empty. Amounts stay numbers;
+    with a `currency`, their headers name it: 'Revenue (NOK)'."""
     kinds = kinds or {}
     shown = pd.DataFrame(index=frame.index)
     for column in frame.columns:
@@ -238,5 +251,6 @@ def readable(
                 values = values.astype("Int64")
         elif kind_of == "yes_no":
             values = values.map({True: language.gettext("yes"), False: language.gettext("no")})
-        shown[title(column, language, titles)] = values
+        header = title(column, language, titles)
+        shown[f"{header} ({currency})" if currency and kind_of == "money" else header] = values
     return shown.reset_index(drop=True)

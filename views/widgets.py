@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import exports
-from views import state, tables
+from views import charts, state, tables
 from views.i18n import lang, t
 
 
@@ -44,9 +44,7 @@ def compact(value) -> str:
 
 def caveat(text) -> str:
     """A rep's effort caveat ('weeks missing from the log; ...') in the session's language."""
-    if not isinstance(text, str) or not text:
-        return ""
-    return "; ".join(t(part) for part in text.split("; "))
+    return tables.caveat(text, lang())
 
 
 def show_table(
@@ -73,11 +71,12 @@ def download_csv(
     titles: dict[str, str] | None = None,
     kinds: dict[str, str] | None = None,
 ) -> None:
-    """The table as a CSV with the screen's headers and rounding; formulas neutralised."""
-    language = lang()
+    """The table as a CSV with the screen's headers and rounding, amounts under their currency; formulas
+    neutralised."""
+    language, chosen = lang(), currency()
     st.download_button(
         t("Download table (CSV)"),
-        lambda: exports.table_csv(frame, language, titles, kinds),
+        lambda: exports.table_csv(frame, language, titles, kinds, chosen),
         file_name=file_name,
         mime="text/csv",
         key=key,
@@ -152,6 +151,17 @@ def open_rep_on_click(key: str, parameter: str):
             st.session_state[state.OPEN_REP] = True
 
     return remember
+
+
+def rep_chart(chart, key: str) -> None:
+    """A chart of reps across the page: a click on a rep opens their page (see follow_rep_click)."""
+    st.altair_chart(
+        chart,
+        width="stretch",
+        key=key,
+        on_select=open_rep_on_click(key, charts.REP_PICK),
+        selection_mode=charts.REP_PICK,
+    )
 
 
 def open_row_on_select(key: str, reps: list[str]):
