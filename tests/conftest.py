@@ -70,10 +70,14 @@ def make_slice(activity_rows: list[dict] | None = None, outcome_rows: list[dict]
     return Slice(acts, outs, "activities" if len(acts) else "deals")
 
 
-def app_test(*files: tuple[str, bytes], page: str | None = None, timeout: float = 60) -> AppTest:
-    """The app run once under AppTest; with `files` (name, CSV bytes) uploaded through the sidebar and then
-    `page` opened when given. Fails on any exception the runs raised."""
+def app_test(
+    *files: tuple[str, bytes], page: str | None = None, timeout: float = 60, params: dict[str, str] | None = None
+) -> AppTest:
+    """The app run once under AppTest, opened on an address with `params`; with `files` (name, CSV bytes)
+    uploaded through the sidebar and then `page` opened when given. Fails on any exception the runs raised."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    for name, value in (params or {}).items():
+        at.query_params[name] = value
     at.run()
     if files:
         at.sidebar.file_uploader[0].set_value([(name, content, "text/csv") for name, content in files]).run()

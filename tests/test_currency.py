@@ -10,19 +10,14 @@ from streamlit.testing.v1 import AppTest
 
 from exports import table_csv
 from i18n import Language
-from tests.conftest import ROOT
+from tests.conftest import app_test
 from views import state
 
 EN = Language("en")
 
 
 def app(**params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return app_test(params=params)
 
 
 def choose(at: AppTest, currency: str) -> AppTest:

@@ -9,7 +9,7 @@ import urllib.parse
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.conftest import app_test
 from tests.screen import visible
 from tests.test_hostile_names import shown_markdown
 from views import share, state
@@ -45,12 +45,7 @@ def a_store_of_its_own(tmp_path, monkeypatch):
 
 
 def app(**params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return app_test(timeout=90, params=params)
 
 
 def sharer(anonymise: bool = False) -> tuple[AppTest, dict]:
